@@ -1,0 +1,81 @@
+"""Hermetic fixtures shared by every test: no user config, no colour env, fixed theme, no blink."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Fixtures for the local servers (git, GitHub API stand-in, BinderHub) live in tests/servers/.
+pytest_plugins = [
+    name
+    for name in ("tests.servers.git_server", "tests.servers.github_api", "tests.servers.hub_server")
+    if (Path(__file__).parent / "servers" / (name.rsplit(".", 1)[1] + ".py")).exists()
+]
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def hermetic(monkeypatch, tmp_path_factory):
+    for var in ("NO_COLOR", "FORCE_COLOR", "TEXTUAL_ANIMATIONS", "TEXTUAL_COLOR_SYSTEM", "TEXTUAL_THEME",
+                "GH_TOKEN", "GITHUB_TOKEN", "VIRTUAL_ENV", "CONDA_PREFIX", "GIT_ASKPASS", "SSH_ASKPASS"):
+        monkeypatch.delenv(var, raising=False)
+    # Never the developer's real settings: an empty config file and a private HOME for git.
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("BINDER_WIZARD_CONFIG", str(home / "no-config.toml"))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_TERMINAL_PROMPT", "0")
+    for var in list(os.environ):
+        if var.startswith("GIT_AUTHOR") or var.startswith("GIT_COMMITTER"):
+            monkeypatch.delenv(var)
+    try:
+        from textual.widgets import Input, TextArea
+    except ImportError:  # pure-core runs without Textual still work
+        return
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """The read-only ../shared folder beside the clone; tests that need it skip without it."""
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not beside this clone")
+    return SHARED
+
+
+@pytest.fixture
+def make_project(tmp_path):
+    """Write a project folder from {relative path: text or bytes}; returns its path."""
+
+    def factory(files: dict[str, str | bytes] | None = None, name: str = "project") -> Path:
+        root = tmp_path / name
+        root.mkdir(parents=True, exist_ok=True)
+        for rel, content in (files or {}).items():
+            target = root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8", newline="")
+        return root
+
+    return factory
+
+
+@pytest.fixture
+def make_app():
+    """Build the wizard app for a project folder, deterministic for snapshots."""
+    from wizard.core.config import Config
+    from wizard.tui.app import WizardApp
+
+    def factory(project: Path, config: Config | None = None, **kwargs) -> WizardApp:
+        app = WizardApp(project, config=config or Config(), **kwargs)
+        app.theme = "textual-dark"
+        app.animation_level = "none"
+        return app
+
+    return factory

@@ -1,0 +1,101 @@
+"""Command-line entry point: `binder-wizard [PATH]` opens the wizard; subcommands run headless.
+
+Each subcommand lives in `wizard.commands.<name>` with `HELP`, `add_arguments(parser)` and
+`run(args) -> int`. Modules are imported only when their command runs, so `check` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from wizard import __version__
+
+COMMANDS = {
+    "check": "Report what Binder will build from this folder, and every problem found.",
+    "requirements": "Work out the Python packages the code imports (a better pipreqs).",
+    "publish": "Commit and push the project to GitHub, safely.",
+    "launch": "Ask a BinderHub to build and launch the project, streaming the log.",
+    "badge": "Print (or write into the README) the Binder launch badge.",
+}
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A problem with what the user typed: one line on stderr, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse prints usage + exits 2; keep that, shorter
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def project_path(raw: str | None) -> Path:
+    """The project folder named on the command line, or a UsageError a beginner can read."""
+    path = Path(raw or ".").expanduser()
+    if not path.exists():
+        raise UsageError(f"no such folder: {path}")
+    if not path.is_dir():
+        raise UsageError(f"not a folder: {path} (give the project folder, not a file in it)")
+    try:
+        next(path.iterdir(), None)
+    except OSError as error:
+        raise UsageError(f"cannot read folder {path}: {error.strerror or error}") from None
+    return path.resolve()
+
+
+def _main_parser() -> argparse.ArgumentParser:
+    commands = "\n".join(f"  {name:<13} {text}" for name, text in COMMANDS.items())
+    parser = _Parser(
+        prog="binder-wizard",
+        description="Take a research project from your laptop to a working Binder launch badge.",
+        epilog=f"commands (run 'binder-wizard COMMAND --help' for details):\n{commands}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("path", nargs="?", default=".", metavar="PATH",
+                        help="the project folder (default: the current folder)")
+    parser.add_argument("--demo", action="store_true",
+                        help="copy a small sample project into a new folder and open the wizard there")
+    parser.add_argument("--version", action="version", version=f"binder-wizard {__version__}")
+    return parser
+
+
+def _command_parser(name: str) -> tuple[argparse.ArgumentParser, object]:
+    module = importlib.import_module(f"wizard.commands.{name}")
+    parser = _Parser(prog=f"binder-wizard {name}", description=COMMANDS[name])
+    module.add_arguments(parser)
+    return parser, module
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        if argv and argv[0] in COMMANDS:
+            parser, module = _command_parser(argv[0])
+            return module.run(parser.parse_args(argv[1:]))
+        args = _main_parser().parse_args(argv)
+        return _run_app(args)
+    except UsageError as error:
+        print(f"binder-wizard: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("binder-wizard: interrupted", file=sys.stderr)
+        return 130
+
+
+def _run_app(args: argparse.Namespace) -> int:
+    if args.demo:
+        from wizard.demo import create_demo_project
+
+        path = create_demo_project()
+        print(f"Sample project copied to {path}", file=sys.stderr)
+    else:
+        path = project_path(args.path)
+    from wizard.tui.app import WizardApp
+
+    WizardApp(path).run()
+    return EXIT_OK

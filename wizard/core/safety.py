@@ -1,0 +1,50 @@
+"""Making untrusted text safe to show: no secrets, no terminal control sequences.
+
+Used for git output, error messages, build logs and anything else that came from outside.
+(Markup safety is the UI's job: it never parses such text as markup.)
+"""
+
+from __future__ import annotations
+
+import re
+
+# https://user:token@host/... and https://token@host/... (git accepts both)
+_URL_USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<userinfo>[^/@\s]+)@")
+# Well-known token shapes: GitHub (classic and fine-grained), GitLab, Slack, AWS access key ids.
+_TOKENS = re.compile(
+    r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{20,}"
+    r"|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16})\b"
+)
+_AUTH_HEADER = re.compile(r"(?i)(authorization:\s*(?:token|bearer|basic)\s+)\S+")
+# CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), other two-byte escapes, and C0/C1 controls
+# except tab and newline. \r is dropped too: a bare CR would let text overwrite what came before.
+_ANSI = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"
+    r"|\x1b[@-Z\\-_]?"
+    r"|\x9b[0-?]*[ -/]*[@-~]"
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def scrub_secrets(text: str, extra: tuple[str, ...] = ()) -> str:
+    """Hide credentials: URL user-info, token-shaped strings, auth headers, and any `extra` values."""
+    text = _URL_USERINFO.sub(lambda m: f"{m['scheme']}***@", text)
+    text = _AUTH_HEADER.sub(lambda m: f"{m.group(1)}***", text)
+    text = _TOKENS.sub("***", text)
+    for secret in extra:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return text
+
+
+def strip_control(text: str) -> str:
+    """Remove terminal escape sequences and control characters (keeps tab and newline)."""
+    text = text.replace("\r\n", "\n")
+    return _CONTROL.sub("", _ANSI.sub("", text))
+
+
+def safe_text(text: str, extra_secrets: tuple[str, ...] = ()) -> str:
+    """Both: what every piece of outside text goes through before it is shown or logged."""
+    return strip_control(scrub_secrets(text, extra_secrets))
