@@ -1,0 +1,64 @@
+"""The command-line entry point: help, version, bad paths, demo project."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from wizard import __version__
+from wizard.cli import COMMANDS, main
+from wizard.demo import create_demo_project
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "wizard", *args], capture_output=True, text=True, timeout=60)
+
+
+def test_help_lists_every_command():
+    result = run("--help")
+    assert result.returncode == 0
+    for name in COMMANDS:
+        assert name in result.stdout
+
+
+def test_version():
+    result = run("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"binder-wizard {__version__}"
+
+
+def test_missing_folder_is_one_line_and_exit_2(tmp_path):
+    result = run(str(tmp_path / "no-such-dir"))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"binder-wizard: no such folder: {tmp_path / 'no-such-dir'}"]
+    assert "Traceback" not in result.stderr
+
+
+def test_file_instead_of_folder_is_a_usage_error(tmp_path, capsys):
+    target = tmp_path / "notes.txt"
+    target.write_text("x")
+    assert main([str(target)]) == 2
+    assert "not a folder" in capsys.readouterr().err
+
+
+def test_unknown_option_is_a_usage_error(capsys):
+    assert_exit = None
+    try:
+        main(["--no-such-option"])
+    except SystemExit as exit:
+        assert_exit = exit.code
+    assert assert_exit == 2
+
+
+def test_every_subcommand_has_help():
+    for name in COMMANDS:
+        result = run(name, "--help")
+        assert result.returncode == 0, (name, result.stderr)
+        assert f"binder-wizard {name}" in result.stdout
+
+
+def test_demo_project_is_copied_outside_the_package(tmp_path):
+    project = create_demo_project(tmp_path)
+    assert project.parent.parent == tmp_path
+    assert {p.name for p in project.iterdir()} >= {"analysis.ipynb", "helpers.py", "requirements.txt", "data"}
+    # deliberately imperfect: a pip-freeze local path is in the requirements
+    assert "@ file:///" in (project / "requirements.txt").read_text()

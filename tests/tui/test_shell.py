@@ -1,0 +1,114 @@
+"""The app shell: overview, moving through the three steps and back, help, quit confirmation."""
+
+from __future__ import annotations
+
+import pytest
+
+from wizard.tui.dialogs.confirm import ConfirmDialog
+from wizard.tui.dialogs.help import HelpDialog
+
+STEP_SCREENS = ["OverviewScreen", "EnvironmentScreen", "PublishScreen", "LaunchScreen"]
+
+
+@pytest.fixture
+def project(make_project):
+    return make_project({"requirements.txt": "numpy==2.1.0\n", "analysis.ipynb": "{}"})
+
+
+async def test_walks_all_steps_forward_and_back(make_app, project):
+    app = make_app(project)
+    async with app.run_test() as pilot:
+        seen = [type(app.screen).__name__]
+        for _ in range(3):
+            await pilot.press("ctrl+n")
+            seen.append(type(app.screen).__name__)
+        await pilot.press("ctrl+n")  # already on the last step: stays
+        assert type(app.screen).__name__ == "LaunchScreen"
+        for _ in range(3):
+            await pilot.press("ctrl+b")
+            seen.append(type(app.screen).__name__)
+        assert seen == STEP_SCREENS + STEP_SCREENS[-2::-1]
+
+
+async def test_step_screens_keep_their_state_between_visits(make_app, project):
+    app = make_app(project)
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+n")
+        first_visit = app.screen
+        await pilot.press("ctrl+b", "ctrl+n")
+        assert app.screen is first_visit
+
+
+async def test_step_indicator_says_where_we_are(make_app, project):
+    from wizard.tui.widgets.step_indicator import StepIndicator
+
+    app = make_app(project)
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+n", "ctrl+n")
+        text = str(app.screen.query_one(StepIndicator).render())
+        assert "Step 2 of 3" in text
+
+
+async def test_overview_summarises_the_folder(make_app, make_project):
+    project = make_project({"requirements.txt": "numpy\n", "binder/environment.yml": "dependencies: []\n",
+                            ".git/HEAD": "ref: refs/heads/main\n",
+                            ".git/config": '[remote "origin"]\n\turl = https://github.com/me/demo.git\n'})
+    app = make_app(project)
+    async with app.run_test():
+        summary = str(app.screen.query_one("#summary").render())
+        assert "yes, on branch main" in summary
+        assert "https://github.com/me/demo.git" in summary
+        assert "binder/environment.yml" in summary
+        assert "requirements.txt (because binder/ exists)" in summary
+
+
+async def test_overview_shows_file_names_without_parsing_markup(make_app, make_project):
+    project = make_project({".git/HEAD": "ref: refs/heads/[/oops]\n"})
+    app = make_app(project)
+    async with app.run_test(notifications=True):
+        assert "[/oops]" in str(app.screen.query_one("#summary").render())
+
+
+async def test_help_opens_with_f1_and_closes_with_escape(make_app, project):
+    app = make_app(project)
+    async with app.run_test() as pilot:
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpDialog)
+        await pilot.press("escape")
+        assert type(app.screen).__name__ == "OverviewScreen"
+
+
+async def test_quit_asks_first_when_edits_are_unsaved(make_app, project):
+    app = make_app(project)
+    async with app.run_test() as pilot:
+        app.state.unsaved_files.add("requirements.txt")
+        await pilot.press("ctrl+q")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")  # keep editing
+        assert app.is_running and type(app.screen).__name__ == "OverviewScreen"
+        await pilot.press("ctrl+q")
+        await pilot.click("#yes")
+    assert app.return_code == 0 and not app.is_running
+
+
+async def test_quit_without_unsaved_work_exits_at_once(make_app, project):
+    app = make_app(project)
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+q")
+    assert not app.is_running
+
+
+def test_snapshot_overview(snap_compare, make_app, project):
+    assert snap_compare(make_app(project), terminal_size=(100, 30))
+
+
+def test_snapshot_help(snap_compare, make_app, project):
+    assert snap_compare(make_app(project), press=["f1"], terminal_size=(100, 30))
+
+
+def test_snapshot_quit_confirmation(snap_compare, make_app, project):
+    async def run_before(pilot):
+        pilot.app.state.unsaved_files.add("environment.yml")
+        await pilot.press("ctrl+q")
+
+    assert snap_compare(make_app(project), run_before=run_before, terminal_size=(100, 30))
