@@ -1,0 +1,267 @@
+"""The build client against a local BinderHub that replays the captured streams and their faults."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+
+import httpx
+import pytest
+
+from tests.servers.hub_server import DIE, HubServer, Sleep, captured_events, sse
+from wizard.core.binderhub import BuildStream, shutdown_server
+
+PROMPT = 5.0  # seconds: the server holds 60 s after ready and forever after a failure
+
+
+async def run(hub_url: str, path: str, **kwargs):
+    provider, spec = path.split("/", 1)
+    stream = BuildStream(hub_url, provider, spec, **kwargs)
+    started = time.monotonic()
+    events = [event async for event in stream.events()]
+    return stream.outcome, events, time.monotonic() - started
+
+
+async def test_ready_stream_returns_at_once_although_the_hub_holds_it_60_s(hub, shared_dir):
+    hub.add_capture("gh/me/demo/main", "ready-gh-fake-build.txt")
+    outcome, events, elapsed = await run(hub.url, "gh/me/demo/main")
+    assert outcome.result == "ready" and elapsed < PROMPT
+    assert hub.disconnected.wait(PROMPT), "the client closed the stream itself"
+    assert [e.phase for e in events][:5] == ["waiting", "pending", "running", "succeed", "building"]
+    assert events[-1].phase == "ready"
+    assert outcome.ready["url"] == f"{hub.url}user/me-demo-9yvtq7ou/"
+    assert outcome.ready["binder_persistent_request"] == "v2/gh/me/demo/fad5ba17bd2522372db81bdc38753c4fc21cdd8d"
+    assert [t.phase for t in outcome.phases] == ["waiting", "pending", "running", "succeed", "building", "built",
+                                                 "launching", "ready"]
+    assert hub.requests[0].headers["accept"] == "text/event-stream"
+
+
+async def test_events_without_phase_belong_to_the_current_phase(hub, shared_dir):
+    hub.add_capture("git/demo/HEAD", "ready-repo2docker-git.txt")
+    outcome, events, _ = await run(hub.url, "git/demo/HEAD")
+    assert outcome.result == "ready"
+    picked = next(e for e in events if e.message.startswith("Picked Git content provider"))
+    assert picked.phase == "waiting" and "phase" not in picked.data
+    conda = next(e for e in events if e.message.startswith("Building conda environment"))
+    assert conda.phase == "fetching"
+    assert sum(e.phase == "unknown" for e in events) == 174
+    assert "unknown" in [t.phase for t in outcome.phases]
+    assert len(events) == len(captured_events("ready-repo2docker-git.txt"))
+
+
+async def test_build_failure_closes_on_the_first_failed_event(hub, shared_dir):
+    hub.add_capture("git/demo/broken", "failed-broken-environment-yml.txt")
+    assert hub.builds["git/demo/broken"].after == "forever"
+    outcome, events, elapsed = await run(hub.url, "git/demo/broken")
+    assert outcome.result == "failed" and elapsed < PROMPT
+    assert hub.disconnected.wait(PROMPT)
+    assert events[-1].phase == "failed" and 'line 5, column 9' in events[-1].message
+    assert outcome.problem.message == "The build failed."
+
+
+async def test_bad_sha_failure(hub, shared_dir):
+    hub.add_capture("git/demo/0123", "failed-bad-sha.txt")
+    outcome, events, _ = await run(hub.url, "git/demo/0123")
+    assert outcome.result == "failed"
+    assert any("Could not parse object" in e.message and e.phase == "fetching" for e in events)
+
+
+async def test_status_500_and_rate_limit_headers(hub_server, shared_dir):
+    hub = hub_server(rate_limit=10)
+    hub.add_capture("fake/owner/repo/HEAD", "failed-launch-hub-unreachable.txt")
+    outcome, events, _ = await run(hub.url, "fake/owner/repo/HEAD")
+    assert outcome.result == "failed"
+    assert outcome.problem.status_code == 500 and "internal error" in outcome.problem.message
+    assert outcome.rate_limit["x-ratelimit-remaining"] == "9"
+    assert outcome.rate_limit["x-ratelimit-limit"] == "10"
+
+
+async def test_rate_limit_429_says_when_to_retry(hub_server):
+    hub = hub_server(rate_limit=0)
+    hub.add_build("gh/me/demo/HEAD", [sse({"phase": "ready", "url": "x"})])
+    outcome, events, _ = await run(hub.url, "gh/me/demo/HEAD")
+    assert outcome.problem.status_code == 429
+    assert "rate limit" in outcome.problem.message
+    assert "Try again after" in outcome.problem.action
+    assert events[0].message.startswith("Rate limit exceeded. Try again in")
+
+
+async def test_auth_token_is_sent_and_never_shown(hub_server):
+    hub = hub_server(auth_token="s3cret-hub-token")
+    hub.add_build("fake/owner/repo/HEAD", [sse({"phase": "launching", "message": "token s3cret-hub-token\n"}),
+                                           sse({"phase": "ready", "url": "u", "token": "t"})])
+    outcome, _, _ = await run(hub.url, "fake/owner/repo/HEAD")
+    assert outcome.problem.status_code == 403 and "log in" in outcome.problem.message
+    outcome, events, _ = await run(hub.url, "fake/owner/repo/HEAD", token="s3cret-hub-token")
+    assert outcome.result == "ready"
+    assert hub.requests[-1].headers["authorization"] == "token s3cret-hub-token"
+    assert "s3cret" not in events[0].message
+
+
+async def test_missing_accept_header_gets_the_400_event(hub):
+    """The server side of the Accept check (what an old client sees), and that ours passes it."""
+    hub.add_build("gh/me/demo/HEAD", [sse({"phase": "ready"})], after="close")
+    async with httpx.AsyncClient() as client:
+        for accept in ("*/*", "text/event-stream, */*"):
+            reply = await client.get(f"{hub.url}build/gh/me/demo/HEAD", headers={"Accept": accept})
+            assert reply.text == ('data: {"phase": "failed", "status_code": 400, "message": '
+                                  '"Missing Accept header: text/event-stream\\n"}\n\n')
+        reply = await client.get(f"{hub.url}build/gh/me/demo/HEAD",
+                                 headers={"Accept": "TEXT/EVENT-STREAM; charset=utf-8"})
+        assert reply.text == 'data: {"phase": "ready"}\n\n'
+
+
+async def test_federation_redirect_keeps_the_accept_header(hub_server):
+    member = hub_server(hold_after_ready=60)
+    member.add_build("gh/me/demo/HEAD", [sse({"phase": "ready", "url": "u", "token": "t"})])
+    front = hub_server(redirect_to=member)
+    outcome, _, elapsed = await run(front.url, "gh/me/demo/HEAD")
+    assert outcome.result == "ready" and elapsed < PROMPT
+    assert front.requests[0].path == "/build/gh/me/demo/HEAD"
+    assert member.requests[0].headers["accept"] == "text/event-stream"
+
+
+async def test_silence_longer_than_the_connect_timeout_is_fine(hub):
+    hub.add_build("gh/me/demo/HEAD", [sse({"phase": "waiting"}), Sleep(0.6), sse({"phase": "ready"})])
+    outcome, _, _ = await run(hub.url, "gh/me/demo/HEAD", connect_timeout=0.2)
+    assert outcome.result == "ready"
+
+
+async def test_only_keepalives_warns_of_a_stall_then_times_out(hub_server):
+    hub = hub_server(keepalive=0.05)
+    hub.add_build("gh/me/demo/HEAD", [], after="forever")
+    outcome, events, elapsed = await run(hub.url, "gh/me/demo/HEAD", stall_warning_seconds=0.3, timeout=1.0)
+    stalls = [e for e in events if e.kind == "stall"]
+    assert stalls and "still connected" in stalls[0].message
+    assert outcome.result == "failed" and "Gave up after 1 s" in outcome.problem.message
+    assert elapsed < 1.0 + PROMPT
+    assert hub.disconnected.wait(PROMPT)
+
+
+async def test_stall_message_when_nothing_at_all_arrives(hub_server):
+    hub = hub_server(keepalive=3600)
+    hub.add_build("gh/me/demo/HEAD", [], after="forever")
+    outcome, events, _ = await run(hub.url, "gh/me/demo/HEAD", stall_warning_seconds=0.2, timeout=0.5)
+    assert events and events[0].kind == "stall" and "Nothing received" in events[0].message
+
+
+async def test_connection_refused():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    outcome, events, elapsed = await run(f"http://127.0.0.1:{port}", "gh/me/demo/HEAD")
+    assert outcome.result == "failed" and events == []
+    assert "refused" in outcome.problem.message and elapsed < PROMPT
+
+
+async def test_dns_failure():
+    outcome, _, _ = await run("http://no-such-hub.invalid", "gh/me/demo/HEAD")
+    assert outcome.result == "failed"
+    assert outcome.problem.message.startswith("Could not find the hub no-such-hub.invalid")
+
+
+async def test_not_a_binderhub(hub):
+    outcome, _, _ = await run(hub.url + "somewhere/", "gh/me/demo/HEAD")
+    assert outcome.result == "failed" and "does not look like a BinderHub" in outcome.problem.message
+
+
+async def test_server_dies_mid_stream(hub):
+    hub.add_build("gh/me/demo/HEAD", [sse({"phase": "building", "message": "step 1\n"}), DIE])
+    outcome, events, elapsed = await run(hub.url, "gh/me/demo/HEAD")
+    assert [e.message for e in events] == ["step 1\n"]
+    assert outcome.result == "failed" and "broke in the middle" in outcome.problem.message
+    assert elapsed < PROMPT
+
+
+async def test_stream_closed_without_ready(hub):
+    hub.add_build("gh/me/demo/HEAD", [sse({"phase": "building", "message": "x\n"})], after="close")
+    outcome, _, _ = await run(hub.url, "gh/me/demo/HEAD")
+    assert outcome.result == "failed" and "closed the connection before" in outcome.problem.message
+
+
+async def test_malformed_json_event_is_shown_as_text_and_the_build_goes_on(hub):
+    hub.add_build("gh/me/demo/HEAD", [sse({"phase": "building"}), b"data: {not json at all\n\n",
+                                      b"data: [1, 2]\n\n", sse({"phase": "ready"})])
+    outcome, events, _ = await run(hub.url, "gh/me/demo/HEAD")
+    assert outcome.result == "ready"
+    assert events[1].phase == "building" and events[1].message == "{not json at all\n"
+    assert events[2].message == "[1, 2]\n"
+
+
+async def test_20_mb_event_is_cut_for_display_and_the_build_goes_on(hub):
+    huge = "x" * (20 * 2**20)
+    hub.add_build("gh/me/demo/HEAD", [sse({"phase": "building", "message": huge}), sse({"phase": "ready"})])
+    outcome, events, _ = await run(hub.url, "gh/me/demo/HEAD")
+    assert outcome.result == "ready"
+    assert len(events[0].message) < 70_000 and "more characters not shown" in events[0].message
+
+
+async def test_event_bigger_than_the_limit_ends_the_build_with_a_message(hub):
+    hub.add_build("gh/me/demo/HEAD", [sse({"phase": "building", "message": "y" * 300_000}), sse({"phase": "ready"})])
+    outcome, _, _ = await run(hub.url, "gh/me/demo/HEAD", max_event_bytes=100_000)
+    assert outcome.result == "failed" and "single message" in outcome.problem.message
+
+
+async def test_escape_sequences_never_reach_the_terminal(hub):
+    evil = "ok \x1b]52;c;cm0gLXJmIH4=\x07 \x1b[2J\x1b[1;1H\x1b[31mred\x1b[0m \x9b31m tail\rover\n"
+    hub.add_build("gh/me/demo/HEAD", [sse({"phase": "Building\x1b[5m", "message": evil}), sse({"phase": "ready"})])
+    outcome, events, _ = await run(hub.url, "gh/me/demo/HEAD")
+    message = events[0].message
+    assert not any(ch in message for ch in "\x1b\x07\x9b\r")
+    assert message.startswith("ok ") and "red" in message and "52;" not in message
+
+
+async def test_cancel_by_leaving_the_loop(hub_server):
+    hub = hub_server(keepalive=0.05)
+    hub.add_build("gh/me/demo/HEAD", [sse({"phase": "building", "message": "1\n"})], after="forever")
+    stream = BuildStream(hub.url, "gh", "me/demo/HEAD")
+    events = stream.events()
+    first = await events.__anext__()
+    await events.aclose()
+    assert first.message == "1\n" and stream.outcome.result == "cancelled"
+    assert hub.disconnected.wait(PROMPT)
+
+
+async def test_cancelling_the_task_closes_the_connection(hub_server):
+    hub = hub_server(keepalive=0.05)
+    hub.add_build("gh/me/demo/HEAD", [sse({"phase": "building", "message": "1\n"})], after="forever")
+    seen = asyncio.Event()
+
+    async def consume():
+        async for _ in BuildStream(hub.url, "gh", "me/demo/HEAD").events():
+            seen.set()
+
+    task = asyncio.create_task(consume())
+    await seen.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert hub.disconnected.wait(PROMPT)
+
+
+async def test_warm_the_cache_shuts_the_server_down(hub, shared_dir):
+    hub.add_capture("gh/me/demo/main", "ready-gh-fake-build.txt")
+    outcome, _, _ = await run(hub.url, "gh/me/demo/main")
+    assert await shutdown_server(outcome.ready) is None
+    [request] = hub.shutdowns
+    assert request.path == "/user/me-demo-9yvtq7ou/api/shutdown"
+    assert request.headers["authorization"] == "token s3Ya8IeaQHaVpVwCFWKC2Q"
+
+
+def test_captured_event_bytes_are_replayed_exactly(shared_dir):
+    raw = (shared_dir / "binderhub-streams" / "failed-broken-environment-yml.txt").read_bytes()
+    events = captured_events("failed-broken-environment-yml.txt")
+    body = b"".join(events)
+    assert raw.startswith(body) and body.endswith(b'data: {"phase": "failed"}\n\n')
+    assert events[1] == b'data: {"message": "Picked Git content provider.\\n"}\n\n\n'
+
+
+def test_server_fixture_is_a_real_http_server():
+    server = HubServer().start()
+    try:
+        reply = httpx.get(server.url + "build/x/y", headers={"Accept": "text/event-stream"})
+        assert reply.status_code == 200 and reply.headers["content-type"] == "text/event-stream"
+        assert reply.text == 'data: {"phase": "failed", "message": "No provider found for prefix x\\n"}\n\n'
+    finally:
+        server.stop()
