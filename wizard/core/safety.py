@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 # https://user:token@host/... and https://token@host/... (git accepts both)
-_URL_USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<userinfo>[^/@\s]+)@")
+# Bounded repeats: unbounded ones made a long log line (64 KB of letters) take seconds (quadratic backtracking).
+_URL_USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]{0,31}://)(?P<userinfo>[^/@\s]+)@")
 # Well-known token shapes: GitHub (classic and fine-grained), GitLab, Slack, AWS access key ids.
 _TOKENS = re.compile(
     r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{20,}"
