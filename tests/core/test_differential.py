@@ -1,0 +1,153 @@
+"""Differential suite: binder-wizard's detector against repo2docker 2026.4.0 itself, folder by folder.
+
+For every fixture folder (tests/fixtures/r2d/*, the cases built in code below, and every folder of
+../shared/corpus) both sides must agree on: the build pack, the config folder, the Python version, the R
+version, the Julia version (both use the same release list), and whether repo2docker stops with an error
+(and at which stage). repo2docker runs in-process with mybinder.org's `default_buildpack=None`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from wizard.core import detect as detect_module
+from wizard.core.detect import detect
+
+pytest.importorskip("repo2docker")
+
+from tests.core.r2d_reference import r2d_verdict  # noqa: E402
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "r2d"
+FIXTURE_CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
+
+R = "numpy\n"
+# Cases git cannot store (empty folders, byte-level content, file modes, folders named like files).
+CODE_CASES: dict[str, dict[str, str | bytes | None]] = {
+    "empty_folder": {},
+    "empty_binder_dir_root_requirements": {"binder/": None, "requirements.txt": R},
+    "empty_dotbinder_dir_root_env": {".binder/": None, "environment.yml": "dependencies:\n  - python=3.12\n"},
+    "both_binder_dirs_empty": {"binder/": None, ".binder/": None, "requirements.txt": R},
+    "runtime_bom": {"requirements.txt": R, "runtime.txt": b"\xef\xbb\xbfpython-3.11\n"},
+    "runtime_crlf_bytes": {"requirements.txt": R, "runtime.txt": b"python-3.12\r\n"},
+    "runtime_not_utf8": {"requirements.txt": R, "runtime.txt": b"python-3.11\xff\n"},
+    "environment_binary": {"environment.yml": b"\x00\x01\x02binary\xff\xfe"},
+    "environment_utf16": {"environment.yml": "dependencies:\n  - numpy\n".encode("utf-16")},
+    "requirements_is_a_folder": {"requirements.txt/": None},
+    "apt_is_a_folder": {"apt.txt/": None, "requirements.txt": R},
+    "dockerfile_not_utf8": {"Dockerfile": b"FROM python:3.12\n# \xff\xfe\n"},
+    "postbuild_not_executable": {"requirements.txt": R, "postBuild": "echo hi\n"},
+    "environment_yml_tab_after_key": {"environment.yml": "name:\tdemo\ndependencies:\n  - numpy\n"},
+    "runtime_only_whitespace": {"requirements.txt": R, "runtime.txt": "  \n"},
+    "requirements_binary_png": {"requirements.txt": b"\x89PNG\r\n\x1a\n" + bytes(200)},
+    "requirements_utf16": {"requirements.txt": "numpy\npandas\n".encode("utf-16")},
+    "requirements_binary_but_package": {"requirements.txt": bytes(100), "setup.py": "from setuptools import setup\n"},
+    "runtime_unicode_digits": {"requirements.txt": R, "runtime.txt": "python-3.11-２０２４-01-01\n"},
+}
+
+
+def _build(tmp: Path, files: dict) -> Path:
+    tmp.mkdir(parents=True, exist_ok=True)
+    for rel, content in files.items():
+        target = tmp / rel.rstrip("/")
+        if content is None:
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8", newline="")
+    return tmp
+
+
+def ours(folder: Path) -> dict:
+    found = detect(folder)
+    error = found.r2d_error
+    return {
+        "pack": found.buildpack,
+        "binder_dir": found.binder_dir if found.buildpack else None,
+        "python": found.python_version if not error else None,
+        "r": found.r_version if not error else None,
+        "julia": found.julia_version if not error else None,
+        "error": error[0] if error else None,
+    }
+
+
+def theirs(folder: Path) -> dict:
+    verdict = r2d_verdict(folder, detect_module.JULIA_RELEASES)
+    error = verdict["error"]
+    if verdict["pack"] in ("docker", "nix"):
+        verdict["python"] = verdict["r"] = None
+    return {
+        "pack": verdict["pack"],
+        "binder_dir": verdict["binder_dir"] if verdict["pack"] else None,
+        "python": verdict["python"] if not error else None,
+        "r": verdict["r"] if not error else None,
+        "julia": verdict["julia"] if not error else None,
+        "error": error[0] if error else None,
+        "_error_detail": error,
+    }
+
+
+def compare(folder: Path) -> tuple[dict, dict]:
+    expected = theirs(folder)
+    detail = expected.pop("_error_detail")
+    got = ours(folder)
+    return got, {**expected, "_detail": detail}
+
+
+def _agree(got: dict, expected: dict) -> bool:
+    return all(got[key] == expected[key] for key in got)
+
+
+RESULTS: dict[str, bool] = {}
+
+
+@pytest.mark.parametrize("case", FIXTURE_CASES)
+def test_fixture_folder_matches_repo2docker(case, tmp_path):
+    # Copy so no stray __pycache__ or editor files change the verdict, and so r2d's chdir is harmless.
+    folder = tmp_path / case
+    shutil.copytree(FIXTURES / case, folder)
+    got, expected = compare(folder)
+    RESULTS[f"fixture:{case}"] = _agree(got, expected)
+    assert got == {k: v for k, v in expected.items() if k != "_detail"}, expected["_detail"]
+
+
+@pytest.mark.parametrize("case", sorted(CODE_CASES))
+def test_code_built_folder_matches_repo2docker(case, tmp_path):
+    folder = _build(tmp_path / case, CODE_CASES[case])
+    got, expected = compare(folder)
+    RESULTS[f"code:{case}"] = _agree(got, expected)
+    assert got == {k: v for k, v in expected.items() if k != "_detail"}, expected["_detail"]
+
+
+def test_every_corpus_folder_matches_repo2docker(shared_dir, tmp_path):
+    corpus = shared_dir / "corpus"
+    folders = sorted(p for p in corpus.iterdir() if p.is_dir())
+    assert len(folders) >= 50
+    disagreements = []
+    for source in folders:
+        folder = tmp_path / source.name
+        shutil.copytree(source, folder, symlinks=True)
+        got, expected = compare(folder)
+        RESULTS[f"corpus:{source.name}"] = _agree(got, expected)
+        if not _agree(got, expected):
+            disagreements.append((source.name, got, expected))
+    assert disagreements == []
+
+
+def test_suite_covers_at_least_80_fixture_folders():
+    assert len(FIXTURE_CASES) >= 80
+
+
+def test_report_agreement_count(capsys):
+    """Runs last in this module: prints the agreement count (visible with -s or in the summary)."""
+    if not RESULTS:
+        pytest.skip("run together with the differential cases")
+    agreed = sum(RESULTS.values())
+    with capsys.disabled():
+        print(f"\ndifferential agreement with repo2docker 2026.4.0: {agreed}/{len(RESULTS)} folders")
+    assert agreed == len(RESULTS)

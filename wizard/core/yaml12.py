@@ -1,0 +1,207 @@
+"""Reading environment.yml the way repo2docker does, fast, with line numbers.
+
+repo2docker loads environment.yml with ruamel.yaml (YAML 1.2, duplicate keys are errors). ruamel is
+~30x slower than libyaml, too slow to run on every keystroke, so the happy path composes the document
+with PyYAML's libyaml binding and then builds the data itself with YAML 1.2 scalar rules and
+ruamel's duplicate-key check. Only when libyaml rejects the text is ruamel asked, so the error
+message and position are exactly the ones the build log would show.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+# YAML 1.2 core schema, as ruamel's 1.2 resolver applies it to plain (unquoted) scalars.
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_INT = re.compile(r"^(?:[-+]?[0-9_]+|0o[0-7_]+|0x[0-9a-fA-F_]+)$")
+_FLOAT = re.compile(
+    r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)"
+    r"|\.[0-9_]+(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+)
+_STR_TAG = "tag:yaml.org,2002:str"
+_IMPLICIT_TAGS = {
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "value")
+}
+
+
+class Other:
+    """A value that is not a plain YAML 1.2 type (a custom !tag): never a str, dict or list."""
+
+    def __init__(self, tag: str, value: object) -> None:
+        self.tag, self.value = tag, value
+
+    def __repr__(self) -> str:
+        return f"{self.tag} {self.value!r}"
+
+
+class Seq(list):
+    """A YAML sequence; `marks[i]` is the (line, column) of item i, 1-based."""
+
+    marks: list[tuple[int, int]]
+
+
+class Map(dict):
+    """A YAML mapping; `key_marks[key]` / `value_marks[key]` are 1-based (line, column)."""
+
+    key_marks: dict
+    value_marks: dict
+
+
+@dataclass(frozen=True)
+class YamlError:
+    kind: str  # "DuplicateKeyError", "ScannerError", "ParserError", "ComposerError", ...
+    problem: str  # ruamel's one-line problem text, e.g. 'found duplicate key "name" ...'
+    line: int | None
+    column: int | None
+    text: str  # the full text ruamel would print
+
+
+@dataclass(frozen=True)
+class Loaded:
+    data: object  # Map / Seq / scalar / None for an empty document
+    error: YamlError | None
+
+
+def _mark(node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _scalar(node):
+    value = node.value
+    if node.style:  # quoted or block scalar: always a string (plain is None, or "" from libyaml)
+        return value if node.tag in _IMPLICIT_TAGS else Other(node.tag, value)
+    if node.tag not in _IMPLICIT_TAGS:
+        return Other(node.tag, value)
+    if _NULL.match(value):
+        return None
+    if _BOOL.match(value):
+        return value.lower() == "true"
+    if _INT.match(value):
+        digits = value.replace("_", "")
+        try:
+            if digits.startswith("0o"):
+                return int(digits[2:] or "0", 8)
+            if digits.startswith("0x"):
+                return int(digits[2:] or "0", 16)
+            return int(digits)
+        except ValueError:
+            return value
+    if _FLOAT.match(value):
+        lowered = value.lower()
+        if lowered.endswith(".inf"):
+            return -math.inf if lowered.startswith("-") else math.inf
+        if lowered == ".nan":
+            return math.nan
+        try:
+            return float(value.replace("_", ""))
+        except ValueError:
+            return value
+    return value
+
+
+class _Duplicate(Exception):
+    def __init__(self, key, key_node, value, original) -> None:
+        super().__init__(key)
+        self.key, self.key_node, self.value, self.original = key, key_node, value, original
+
+
+def _build(node, depth: int = 0):
+    import yaml
+
+    if depth > 200:  # ruamel would hit Python's recursion limit; stop long before that
+        raise RecursionError("nested too deeply")
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        out = Seq(_build(child, depth + 1) for child in node.value)
+        out.marks = [_mark(child) for child in node.value]
+        return out
+    out = Map()
+    out.key_marks, out.value_marks = {}, {}
+    for key_node, value_node in node.value:
+        key = _build(key_node, depth + 1)
+        value = _build(value_node, depth + 1)
+        try:
+            hash(key)
+        except TypeError:  # a mapping or list used as a key: ruamel turns it into a tuple; rare
+            key = Other("complex-key", repr(key))
+        if key in out:
+            raise _Duplicate(key, key_node, value, out[key])
+        out[key] = value
+        out.key_marks[key] = _mark(key_node)
+        out.value_marks[key] = _mark(value_node)
+    return out
+
+
+def _ruamel_error(text: str) -> YamlError | None:
+    """Ask ruamel itself (slow path, only for broken files) what it says about this text."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError
+
+    try:
+        YAML().load(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        return YamlError(type(error).__name__, (error.problem or error.context or str(error)).strip(),
+                         mark.line + 1 if mark else None, mark.column + 1 if mark else None, str(error))
+    except Exception as error:  # ruamel raises a few unmarked errors (reader, recursion)
+        return YamlError(type(error).__name__, str(error).splitlines()[0] if str(error) else type(error).__name__,
+                         None, None, str(error))
+    return None
+
+
+def load(text: str) -> Loaded:
+    """Load like `ruamel.yaml.YAML().load(text)`, with positions; never raises."""
+    import yaml
+
+    if "\t" in text:  # libyaml accepts tabs in places where ruamel does not: let ruamel decide
+        error = _ruamel_error(text)
+        if error is not None:
+            return Loaded(None, error)
+    try:
+        root = yaml.compose(text, Loader=yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader)
+    except yaml.YAMLError:
+        error = _ruamel_error(text)
+        if error is None:  # libyaml is stricter here than ruamel: ruamel's answer is the build's
+            return _load_with_ruamel(text)
+        return Loaded(None, error)
+    except (ValueError, RecursionError, MemoryError) as error:
+        return Loaded(None, YamlError(type(error).__name__, str(error), None, None, str(error)))
+    if root is None:
+        return Loaded(None, None)
+    try:
+        return Loaded(_build(root), None)
+    except _Duplicate as dup:
+        line, column = _mark(dup.key_node)
+        problem = f'found duplicate key "{dup.key}" with value "{dup.value}" (original value: "{dup.original}")'
+        return Loaded(None, YamlError("DuplicateKeyError", problem, line, column, problem))
+    except RecursionError as error:
+        return Loaded(None, YamlError("RecursionError", "nested too deeply", None, None, str(error)))
+
+
+def _load_with_ruamel(text: str) -> Loaded:
+    """Rare: libyaml refused what ruamel accepts. Use ruamel's data, converted, without positions."""
+    from ruamel.yaml import YAML
+
+    def convert(value):
+        if isinstance(value, dict):
+            out = Map((k, convert(v)) for k, v in value.items())
+            out.key_marks, out.value_marks = {}, {}
+            return out
+        if isinstance(value, list):
+            out = Seq(convert(v) for v in value)
+            out.marks = [(None, None)] * len(out)
+            return out
+        if isinstance(value, str):
+            return str(value)
+        return value
+
+    try:
+        return Loaded(convert(YAML().load(text)), None)
+    except Exception as error:  # pragma: no cover - _ruamel_error said it loads
+        return Loaded(None, YamlError(type(error).__name__, str(error), None, None, str(error)))
