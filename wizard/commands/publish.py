@@ -1,12 +1,217 @@
-"""`binder-wizard publish` — placeholder until its issue lands."""
+"""`binder-wizard publish [PATH] [--message MSG] [--remote URL] [--branch NAME] [--yes] [--replace-origin]`
+
+Commit and push the project so Binder can build it. Without --yes it shows the plan and asks.
+stdout carries only the pushed commit SHA; the plan, progress and explanations go to stderr.
+Exit 0 only when the remote branch equals local HEAD; 1 on failure (explained); 2 on usage errors.
+"""
+
+from __future__ import annotations
 
 import sys
 
+from wizard.core.safety import safe_text
 
-def add_arguments(parser):
-    parser.add_argument("path", nargs="?", default=".", metavar="PATH")
+
+def add_arguments(parser) -> None:
+    parser.add_argument("path", nargs="?", default=".", metavar="PATH",
+                        help="the project folder (default: the current folder)")
+    parser.add_argument("-m", "--message", metavar="MSG", help="commit message (default: a suggested one)")
+    parser.add_argument("--remote", metavar="URL",
+                        help="the GitHub repository to push to; becomes `origin` if there is none")
+    parser.add_argument("--branch", metavar="NAME",
+                        help="the branch to push to (default: the current branch; main for a new repository)")
+    parser.add_argument("-y", "--yes", action="store_true", help="do it without asking")
+    parser.add_argument("--replace-origin", action="store_true",
+                        help="with --remote: replace an existing, different `origin`")
+
+
+def _say(text: str = "") -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _ask(question: str) -> str:
+    """Ask on stderr (stdout is only for the SHA); end of input means no."""
+    sys.stderr.write(question)
+    sys.stderr.flush()
+    answer = sys.stdin.readline()
+    if not answer:
+        _say()
+    return answer.strip().lower()
+
+
+def _fail(error) -> int:
+    _say(f"binder-wizard publish: {error.explanation}")
+    _say(f"  What to do: {error.next_action}")
+    if error.files:
+        for name in error.files:
+            _say(f"    {name}")
+    if error.detail:
+        _say("  git said:")
+        for line in error.detail.splitlines()[-12:]:
+            _say(f"    {line}")
+    return 1
+
+
+class _ProgressPrinter:
+    """Progress on stderr: one rewritten line on a terminal, one line per finished stage otherwise."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, progress) -> None:
+        if self.tty:
+            sys.stderr.write("\r\x1b[2K  " + progress.text)
+            if progress.done:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+        elif progress.done:
+            _say("  " + progress.text)
 
 
 def run(args) -> int:
-    print("binder-wizard publish: not yet available", file=sys.stderr)
-    return 2
+    from wizard.cli import UsageError, project_path
+    from wizard.core.gitops import PublishError
+    from wizard.core.remotes import parse_remote
+
+    path = project_path(args.path)
+    if args.remote is not None and parse_remote(args.remote) is None:
+        raise UsageError(f"--remote: not a git repository URL: {safe_text(args.remote)}")
+    if args.branch is not None and not _valid_branch(args.branch):
+        raise UsageError(f"--branch: not a valid branch name: {safe_text(args.branch)}")
+    if args.message is not None and not args.message.strip():
+        raise UsageError("--message: the commit message is empty")
+    if args.replace_origin and args.remote is None:
+        raise UsageError("--replace-origin needs --remote URL")
+    try:
+        return _publish(path, args)
+    except PublishError as error:
+        return _fail(error)
+
+
+def _valid_branch(name: str) -> bool:
+    import subprocess
+
+    result = subprocess.run(["git", "check-ref-format", "--branch", name], capture_output=True, check=False)
+    return result.returncode == 0 and not name.startswith("-")
+
+
+def _publish(path, args) -> int:
+    from wizard.core import github, gitops
+    from wizard.core.config import Config
+    from wizard.core.gitops import Problem, PublishError
+    from wizard.core.remotes import parse_remote
+
+    config = Config.load()
+    state = gitops.repo_state(path)
+    if state.is_repo and state.detached:
+        raise gitops._detached_error()
+    if state.is_repo and state.operation:
+        raise gitops._in_progress_error(state.operation)
+    remote_url = gitops.strip_credentials(args.remote) if args.remote else state.origin_url
+    if remote_url is None:
+        raise PublishError(Problem.NO_REMOTE, "This project has no remote (`origin`) to publish to.",
+                           "Create an empty public repository on GitHub, then run again with "
+                           "--remote https://github.com/OWNER/NAME.git (or use the wizard, which can create it).")
+
+    if not args.yes:
+        _say(f"Publish plan for {safe_text(str(path))}:")
+        if not state.is_repo:
+            _say(f"  • create a git repository here (branch {args.branch or gitops.DEFAULT_BRANCH})")
+            _say("  • commit every file that .gitignore does not exclude (files the audit flags stay out)")
+        else:
+            _plan_commit(path, state, args)
+        if args.remote and state.origin_url and args.replace_origin:
+            _say(f"  • replace origin {state.origin_url} with {safe_text(remote_url)}")
+        elif args.remote and not state.origin_url:
+            _say(f"  • set origin to {safe_text(remote_url)}")
+        branch = args.branch or state.branch or gitops.DEFAULT_BRANCH
+        _say(f"  • push {branch} to {safe_text(remote_url)} (never forced) and check the result")
+        if _ask("Go ahead? [y/N] ") not in {"y", "yes"}:
+            _say("Nothing was changed.")
+            return 1
+
+    if not state.is_repo:
+        state = gitops.init_repo(path, args.branch or gitops.DEFAULT_BRANCH)
+        _say(f"Created a git repository (branch {state.branch}).")
+    if args.remote:
+        gitops.set_origin(path, args.remote, replace=args.replace_origin)
+    target = args.branch or state.branch
+    token = github.git_token(parse_remote(remote_url), config.github_api)
+    secrets = (token or "",)
+
+    # Reach the remote before committing: wrong credentials, a missing repository or no network
+    # stop here with nothing changed.
+    gitops.remote_branch_sha(path, target, token=token)
+
+    changes = state.changes
+    kept = gitops.keep_out_reasons(path, changes)
+    for rel, reason in kept.items():
+        _say(f"Kept out of the commit: {safe_text(rel)} — {safe_text(reason)}")
+    files = [c.path for c in changes if c.path not in kept and c.status != "conflicted"]
+    if files:
+        message = args.message or gitops.suggested_message(state, files)
+        try:
+            sha = gitops.commit(path, files, message)
+            _say(f"Committed {len(files)} file{'s' if len(files) != 1 else ''}: {sha[:12]} {safe_text(message)}")
+        except PublishError as error:
+            if error.kind != Problem.NOTHING_TO_COMMIT or state.head_sha is None:
+                raise
+    elif state.head_sha is None:
+        raise PublishError(Problem.NOTHING_TO_COMMIT, "There are no files to commit and no commits to push.",
+                           "Add your project files to this folder first.")
+    else:
+        _say("Nothing new to commit; pushing the existing commits.")
+
+    _say(f"Pushing to {safe_text(remote_url, secrets)} …")
+    while True:
+        try:
+            result = gitops.push(path, branch=target, token=token, progress=_ProgressPrinter())
+            break
+        except PublishError as error:
+            if error.kind != Problem.REJECTED or args.yes:
+                raise
+            _fail(error)
+            answer = _ask("Put your commits on top of theirs [r]ebase, [m]erge, or [c]ancel? ")
+            if answer not in {"r", "rebase", "m", "merge"}:
+                _say("Cancelled; nothing was pushed and your commits are unchanged.")
+                return 1
+            how = "rebase" if answer.startswith("r") else "merge"
+            gitops.integrate_remote(path, how, branch=target, token=token)
+            _say(f"Done: your commits now include the remote's ({how}). Pushing again …")
+
+    _say(f"Pushed and verified: {result.branch} on {result.remote_url} is {result.sha}")
+    _visibility_note(path, config, remote_url)
+    print(result.sha)
+    return 0
+
+
+def _plan_commit(path, state, args) -> None:
+    from wizard.core import gitops
+
+    kept = gitops.keep_out_reasons(path, state.changes)
+    files = [c.path for c in state.changes if c.path not in kept and c.status != "conflicted"]
+    if files:
+        message = args.message or gitops.suggested_message(state, files)
+        _say(f"  • commit {len(files)} file{'s' if len(files) != 1 else ''} on {state.branch} as "
+             f"“{safe_text(message)}”:")
+        for rel in files[:20]:
+            _say(f"      {safe_text(rel)}")
+        if len(files) > 20:
+            _say(f"      … and {len(files) - 20} more")
+    else:
+        _say("  • nothing new to commit")
+    for rel, reason in kept.items():
+        _say(f"  • keep out: {safe_text(rel)} — {safe_text(reason)}")
+
+
+def _visibility_note(path, config, remote_url: str) -> None:
+    """Binder needs a public repository: say so when GitHub hides this one."""
+    from wizard.core import github
+    from wizard.core.remotes import parse_remote
+
+    remote = parse_remote(remote_url)
+    if remote is None or not remote.slug or remote.host not in github.token_hosts(config.github_api):
+        return
+    visibility = github.check_visibility(remote.owner, remote.name, config.github_api)
+    if visibility.public is not True:
+        _say(f"Note: {safe_text(visibility.explanation)}")

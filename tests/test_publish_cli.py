@@ -1,0 +1,209 @@
+"""`binder-wizard publish`: the headless contract (options, stdout = pushed SHA, exit codes 0/1/2)."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.servers.git_server import TEST_TOKEN, branch_sha, commit_on_remote, force_updates, git, snapshot
+from wizard.cli import main
+from wizard.core import gitops
+
+FILES = {"analysis.ipynb": '{"cells": []}\n', "requirements.txt": "numpy\n", "data/small.csv": "a,b\n1,2\n"}
+
+
+def publish(capsys, *args, answers: str | None = None, monkeypatch=None):
+    if answers is not None:
+        monkeypatch.setattr("sys.stdin", io.StringIO(answers))
+    try:
+        code = main(["publish", *map(str, args)])
+    except SystemExit as exit_:  # argparse's own usage errors
+        code = exit_.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def with_identity(project: Path) -> Path:
+    gitops.init_repo(project)
+    gitops.set_identity(project, "Ada Lovelace", "ada@example.org")
+    return project
+
+
+def working_tree(project: Path) -> dict:
+    return snapshot(project)["files"]
+
+
+def test_fresh_folder_to_verified_push_with_token(make_project, git_http_auth_server, monkeypatch, capsys):
+    project = with_identity(make_project(FILES))
+    bare = git_http_auth_server.create("analysis")
+    monkeypatch.setenv("GH_TOKEN", TEST_TOKEN)
+    # the token is offered to the host of the configured GitHub API only: here the local servers' host
+    Path(os.environ["BINDER_WIZARD_CONFIG"]).write_text('github_api = "http://127.0.0.1:1"\n')
+    code, out, err = publish(capsys, project, "--remote", git_http_auth_server.url("analysis"), "--yes",
+                             "-m", "First version")
+    assert code == 0, err
+    sha = out.strip()
+    assert sha == branch_sha(bare) == git(project, "rev-parse", "HEAD")
+    assert git(project, "log", "-1", "--format=%s") == "First version"
+    assert git(project, "ls-tree", "-r", "--name-only", sha).splitlines() == sorted(FILES)
+    assert git(project, "rev-parse", "--abbrev-ref", "main@{upstream}") == "origin/main"
+    for text in (out, err, (project / ".git" / "config").read_text()):
+        assert TEST_TOKEN not in text
+    assert not any(TEST_TOKEN in p for p in git_http_auth_server.seen_paths)
+
+
+def test_token_never_sent_to_other_hosts(make_project, git_http_auth_server, monkeypatch, capsys):
+    project = with_identity(make_project(FILES))
+    git_http_auth_server.create("analysis")
+    monkeypatch.setenv("GH_TOKEN", TEST_TOKEN)  # default config: the token belongs to github.com only
+    code, out, err = publish(capsys, project, "--remote", git_http_auth_server.url("analysis"), "--yes")
+    assert code == 1 and out == ""
+    assert "did not accept your credentials" in err
+    assert git_http_auth_server.seen_users == []
+    assert git(project, "rev-parse", "--verify", "-q", "HEAD", check=False) == ""  # checked before committing
+
+
+def test_large_file_kept_out_and_listed(make_project, bare_remote, capsys):
+    project = with_identity(make_project(FILES))
+    with open(project / "data" / "huge.h5", "wb") as handle:
+        handle.truncate(150 * 1024 * 1024)  # sparse
+    bare = bare_remote()
+    before = working_tree(project)
+    code, out, err = publish(capsys, project, "--remote", bare.as_uri(), "--yes")
+    assert code == 0, err
+    assert "data/huge.h5" in err and "100 MB" in err
+    assert "data/huge.h5" not in git(project, "ls-tree", "-r", "--name-only", out.strip())
+    assert working_tree(project) == before
+    assert "data/huge.h5" in gitops.repo_state(project).untracked
+
+
+def test_asks_first_and_no_means_nothing_changes(make_project, bare_remote, capsys, monkeypatch):
+    project = make_project(FILES)
+    bare = bare_remote()
+    code, out, err = publish(capsys, project, "--remote", bare.as_uri(), answers="n\n", monkeypatch=monkeypatch)
+    assert code == 1 and out == ""
+    assert "create a git repository" in err and "Nothing was changed" in err
+    assert not (project / ".git").exists() and branch_sha(bare) is None
+
+
+def test_asks_first_and_yes_publishes(make_project, bare_remote, capsys, monkeypatch):
+    project = with_identity(make_project(FILES))
+    bare = bare_remote()
+    code, out, err = publish(capsys, project, "--remote", bare.as_uri(), answers="y\n", monkeypatch=monkeypatch)
+    assert code == 0, err
+    assert "commit 3 files" in err and "requirements.txt" in err
+    assert out.strip() == branch_sha(bare)
+
+
+def test_existing_origin_is_kept_unless_replaced(make_project, bare_remote, capsys):
+    project = with_identity(make_project(FILES))
+    first, second = bare_remote("first"), bare_remote("second")
+    assert publish(capsys, project, "--remote", first.as_uri(), "--yes")[0] == 0
+    code, out, err = publish(capsys, project, "--remote", second.as_uri(), "--yes")
+    assert code == 1 and "--replace-origin" in err
+    assert git(project, "remote", "get-url", "origin") == first.as_uri() and branch_sha(second) is None
+    code, out, err = publish(capsys, project, "--remote", second.as_uri(), "--replace-origin", "--yes")
+    assert code == 0 and out.strip() == branch_sha(second)
+    # no --remote: the existing origin is used
+    (project / "more.py").write_text("x = 1\n")
+    code, out, err = publish(capsys, project, "--yes")
+    assert code == 0 and out.strip() == branch_sha(second) != branch_sha(first)
+
+
+@pytest.mark.parametrize("args", [
+    ["--remote", "not a url", "--yes"],
+    ["--branch", "bad..name", "--yes"],
+    ["--message", "  ", "--yes"],
+    ["--replace-origin", "--yes"],
+    ["--no-such-option"],
+])
+def test_usage_errors_exit_2(make_project, capsys, args):
+    project = make_project(FILES)
+    code, out, err = publish(capsys, project, *args)
+    assert code == 2 and out == "" and err
+    assert not (project / ".git").exists()
+
+
+def test_missing_folder_exit_2(tmp_path, capsys):
+    assert publish(capsys, tmp_path / "nope", "--yes")[0] == 2
+
+
+def test_no_remote_explained(make_project, capsys):
+    project = with_identity(make_project(FILES))
+    code, out, err = publish(capsys, project, "--yes")
+    assert code == 1 and "--remote" in err
+
+
+def test_remote_ahead_fails_with_yes_and_rebases_when_asked(make_project, bare_remote, capsys, monkeypatch):
+    project = with_identity(make_project(FILES))
+    bare = bare_remote()
+    assert publish(capsys, project, "--remote", bare.as_uri(), "--yes")[0] == 0
+    theirs = commit_on_remote(bare, {"README.md": "# Analysis\n"})
+    (project / "analysis.py").write_text("print(42)\n")
+    code, out, err = publish(capsys, project, "--yes")
+    assert code == 1 and out == "" and "never force-push" in err
+    assert branch_sha(bare) == theirs
+    code, out, err = publish(capsys, project, answers="y\nr\n", monkeypatch=monkeypatch)
+    assert code == 0, err
+    assert out.strip() == branch_sha(bare)
+    assert git(project, "merge-base", "--is-ancestor", theirs, "HEAD") == ""
+    assert force_updates(bare) == []
+
+
+def test_conflict_when_asked_to_merge(make_project, bare_remote, capsys, monkeypatch):
+    project = with_identity(make_project(FILES))
+    bare = bare_remote()
+    assert publish(capsys, project, "--remote", bare.as_uri(), "--yes")[0] == 0
+    theirs = commit_on_remote(bare, {"requirements.txt": "pandas\n"})
+    (project / "requirements.txt").write_text("scipy\n")
+    code, out, err = publish(capsys, project, answers="y\nm\n", monkeypatch=monkeypatch)
+    assert code == 1 and "requirements.txt" in err and "back as it was" in err
+    assert (project / "requirements.txt").read_text() == "scipy\n"
+    assert branch_sha(bare) == theirs and force_updates(bare) == []
+
+
+def test_no_identity_fails_before_anything_changes(make_project, bare_remote, capsys):
+    project = make_project(FILES)
+    gitops.init_repo(project)
+    bare = bare_remote()
+    before = snapshot(project)
+    code, out, err = publish(capsys, project, "--remote", bare.as_uri(), "--yes")
+    assert code == 1 and "user.email" in err
+    assert snapshot(project)["files"] == before["files"] and branch_sha(bare) is None
+    assert git(project, "rev-parse", "--verify", "-q", "HEAD", check=False) == ""
+
+
+def test_detached_head_fails(make_project, bare_remote, capsys):
+    project = with_identity(make_project(FILES))
+    bare = bare_remote()
+    assert publish(capsys, project, "--remote", bare.as_uri(), "--yes")[0] == 0
+    git(project, "switch", "--quiet", "--detach")
+    (project / "new.py").write_text("1\n")
+    before = snapshot(project)
+    code, out, err = publish(capsys, project, "--yes")
+    assert code == 1 and "detached" in err.lower()
+    assert snapshot(project) == before
+
+
+def test_server_down_mid_push(make_project, git_http_server, capsys):
+    project = with_identity(make_project(FILES))
+    bare = git_http_server.create("analysis")
+    git_http_server.kill_when_push_starts()
+    before = working_tree(project)
+    code, out, err = publish(capsys, project, "--remote", git_http_server.url("analysis"), "--yes")
+    assert code == 1 and out == "" and "connection" in err
+    assert working_tree(project) == before and branch_sha(bare) is None
+
+
+def test_private_repository_warned(make_project, github_api_with_git, git_http_auth_server, monkeypatch, capsys):
+    project = with_identity(make_project(FILES))
+    repo = github_api_with_git.add_repo("octo-user", "secret", private=True)
+    monkeypatch.setenv("GH_TOKEN", TEST_TOKEN)
+    Path(os.environ["BINDER_WIZARD_CONFIG"]).write_text(f'github_api = "{github_api_with_git.url}"\n')
+    code, out, err = publish(capsys, project, "--remote", repo["clone_url"], "--yes")
+    assert code == 0, err
+    assert "private or does not exist" in err and "Binder" in err
+    assert TEST_TOKEN not in out + err
