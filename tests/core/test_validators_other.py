@@ -212,3 +212,280 @@ def test_byte_order_mark_on_disk_breaks_the_shebang(make_project):
     diagnostic = find(check("start", GOOD_START, project=project), "script-bom")
     assert diagnostic.severity == "error"
     assert apply_fix("start", "\ufeff" + GOOD_START, "script-bom") == GOOD_START
+
+
+# ---- Julia ----
+
+PROJECT = '[deps]\nDataFrames = "a93c6f00-e57d-5684-b7b6-d8193f3e46c0"\n\n[compat]\nDataFrames = "1.7"\njulia = "~1.11"\n'
+
+
+def test_good_project_toml_is_clean(make_project):
+    assert check("Project.toml", PROJECT) == []
+    project = make_project({"Project.toml": PROJECT, "Manifest.toml": "# generated\n"})
+    assert check("Project.toml", PROJECT, project=project) == []
+    bare = make_project({"Project.toml": PROJECT}, name="bare")
+    assert codes("Project.toml", PROJECT, project=bare) == ["julia-no-manifest"]
+
+
+def test_toml_syntax_error_has_line_and_column():
+    diagnostic = find(check("Project.toml", '[deps]\nDataFrames = "a93c6f00\n'), "julia-toml-syntax")
+    assert diagnostic.severity == "error" and diagnostic.line == 2 and diagnostic.column is not None
+
+
+def test_mixed_arrays_fail_like_repo2dockers_old_toml_reader():
+    import toml
+
+    samples = ['authors = ["A", 1]', 'x = [1, 2.0]', 'x = [[1], ["a"]]', 'x = [{a = 1}, {b = "c"}]', 'x = [1, [2]]',
+               'x = ["a", "b"]', 'x = []', '[t]\ny = [true, "no"]']
+    for sample in samples:
+        text = sample + "\n" + PROJECT
+        try:
+            toml.loads(text)
+            theirs = False
+        except toml.TomlDecodeError:
+            theirs = True
+        assert ("julia-toml-mixed-array" in codes("Project.toml", text)) == theirs, sample
+
+
+COMPAT_SAMPLES = ["1.6", "1", "^1.6", "~1.11", "~1", "~0.0.3", "0.7", "^0.0", "0", "=1.11.7", "= 1.6", ">= 1.10",
+                  ">=1.10", "≥1.10", "<1.7", ">1.12.6", "!=1.12.6", "<=1.0.5", "1.6, 1.10", "1.6 - 1.10", "abc", "",
+                  "1.12.6-rc1", "1.13", "2", "==1.6", ">=01.6.0", "1.6.0.1", "^ 1.9", "  1.10  "]
+
+
+@pytest.mark.parametrize("compat", COMPAT_SAMPLES)
+def test_julia_compat_matches_repo2dockers_semver(compat):
+    from repo2docker.semver import find_semver_match
+    from wizard.core.validators.julia import JULIA_RELEASES, CompatError, pick_julia
+
+    releases = [".".join(map(str, v)) for v in JULIA_RELEASES]
+    try:
+        theirs = ("ok", find_semver_match(compat, releases))
+    except Exception as error:  # repo2docker crashes on some inputs: we must predict that too
+        theirs = ("error", f"{type(error).__name__}: {error}")
+    try:
+        ours = pick_julia(compat)
+        ours = ("ok", ".".join(map(str, ours)) if ours else None)
+    except CompatError as error:
+        ours = ("error", error.exception)
+    assert ours[0] == theirs[0], (compat, ours, theirs)
+    if ours[0] == "ok":
+        assert ours == theirs
+    else:
+        assert ours[1].split(":")[0] == theirs[1].split(":")[0]
+
+
+def test_julia_compat_problems():
+    def project(compat):
+        return PROJECT.replace('julia = "~1.11"', f"julia = {compat}")
+    unreadable = find(check("Project.toml", project('"1.6, 1.10"')), "julia-compat-unreadable")
+    assert unreadable.severity == "error" and "invalid literal for int() with base 10: '6, 1'" in unreadable.message
+    assert find(check("Project.toml", project('"0.5"')), "julia-too-old").severity == "warning"
+    no_match = find(check("Project.toml", project('"<0.1"')), "julia-compat-no-match")
+    assert "Failed to find a matching Julia version: {compat}" in no_match.message
+    assert "julia-compat-too-new" in codes("Project.toml", project('"1.13"'))
+    assert "julia-compat-unreadable" in codes("Project.toml", project("1.6"))  # a number, not a string
+    assert "julia-compat-missing" in codes("Project.toml", '[deps]\nDataFrames = "a93c6f00-e57d-5684-b7b6-d8193f3e46c0"\n')
+
+
+def test_julia_bad_uuid_and_unknown_compat_entry():
+    text = '[deps]\nPlots = "not-a-uuid"\n\n[compat]\njulia = "1.11"\nCSV = "0.10"\n'
+    assert find(check("Project.toml", text), "julia-bad-uuid").line == 2
+    assert find(check("Project.toml", text), "julia-compat-unknown").line == 6
+
+
+def test_require_fails_with_repo2dockers_message(make_project):
+    diagnostic = find(check("REQUIRE", "julia 0.6\nPyPlot\nDataFrames\n"), "julia-require")
+    assert diagnostic.severity == "error"
+    assert "Julia REQUIRE no longer supported due to removed infrastructure. Use Project.toml." in diagnostic.message
+    assert "] add PyPlot DataFrames" in diagnostic.fix
+    project = make_project({"REQUIRE": "PyPlot\n", "Project.toml": PROJECT})
+    assert codes("REQUIRE", "PyPlot\n", project=project) == ["julia-require-ignored"]
+
+
+def test_julia_project_shadowed_by_juliaproject(make_project):
+    project = make_project({"Project.toml": PROJECT, "JuliaProject.toml": PROJECT})
+    assert "julia-project-shadowed" in codes("Project.toml", PROJECT, project=project)
+
+
+# ---- R ----
+
+DESCRIPTION = """Package: myanalysis
+Title: My Analysis
+Version: 0.1.0
+Authors@R: person("Ada", "Lovelace", email = "ada@example.org", role = c("aut", "cre"))
+Description: Notebooks for my analysis.
+    Binder installs the packages listed under Imports.
+License: MIT
+Encoding: UTF-8
+Imports:
+    dplyr,
+    ggplot2 (>= 3.4.0)
+"""
+
+
+def test_good_description_and_install_r_are_clean():
+    assert check("DESCRIPTION", DESCRIPTION) == []
+    assert check("install.R", 'install.packages(c("dplyr", "ggplot2"))\nremotes::install_github("r-lib/cli@v3.6.3")\n') == []
+
+
+def test_description_dcf_errors_quote_r():
+    text = "Package: x1\nVersion: 0.1\n# a comment\n"
+    assert "is malformed!" in find(check("DESCRIPTION", text), "description-syntax").message
+    text = "  Package: x1\n"
+    assert "Found continuation line starting 'Package: x1 ...' at begin of record." in \
+        find(check("DESCRIPTION", text), "description-syntax").message
+
+
+def test_description_blank_line_splits_the_record_and_is_fixed():
+    text = DESCRIPTION.replace("License: MIT\n", "\nLicense: MIT\n") + "\n\n"
+    diagnostic = find(check("DESCRIPTION", text), "description-blank-line")
+    assert (diagnostic.line, diagnostic.severity) == (7, "error")
+    assert apply_fix("DESCRIPTION", text, "description-blank-line") == DESCRIPTION + "\n\n"
+
+
+@pytest.mark.parametrize("edit, code", [
+    (("Package: myanalysis", "Package: my analysis"), "description-bad-package"),
+    (("Version: 0.1.0", "Version: one"), "description-bad-version"),
+    (("Version: 0.1.0\n", ""), "description-missing-field"),
+    (("License: MIT\n", ""), "description-missing-field"),
+    (("ggplot2 (>= 3.4.0)", "ggplot2 >= 3.4.0"), "description-bad-dependency"),
+    (("Encoding: UTF-8\n", "Author: Zoë\n"), "description-encoding"),
+])
+def test_description_field_problems(edit, code):
+    assert code in codes("DESCRIPTION", DESCRIPTION.replace(*edit))
+
+
+def test_install_r_content_problems():
+    text = ('install.packages("x", repos = "https://mran.microsoft.com/snapshot/2018-01-01")\n'
+            'devtools::install_github("user/repo")\n'
+            'install.packages(c("a", "b")\n')
+    found = check("install.R", text)
+    assert find(found, "r-mran").line == 1
+    assert find(found, "r-snapshot-too-old").line == 1
+    assert find(found, "r-github-unpinned").line == 2
+    assert find(found, "r-syntax").line == 3
+    assert "r-repos-override" in codes("install.R", 'options(repos = c(CRAN = "https://cloud.r-project.org"))\n')
+    assert "r-system-apt" in codes("install.R", 'system("sudo apt-get install -y libxml2")\n')
+
+
+@pytest.mark.parametrize("files, target, ignored", [
+    ({"install.R": "", "runtime.txt": "r-4.4-2025-06-01"}, "install.R", False),
+    ({"install.R": "", "DESCRIPTION": DESCRIPTION}, "install.R", False),
+    ({"install.R": ""}, "install.R", True),
+    ({"install.R": "", "runtime.txt": "r-4.3"}, "install.R", True),
+    ({"install.R": "", "runtime.txt": "r-4.4-2025-06-01", "Dockerfile": "FROM x:1\n"}, "install.R", True),
+    ({"binder/install.R": "", "binder/runtime.txt": "r-2025-06-01"}, "binder/install.R", False),
+    ({"install.R": "", "runtime.txt": "r-2025-06-01", "binder/requirements.txt": ""}, "install.R", True),
+    ({"binder/DESCRIPTION": DESCRIPTION}, "binder/DESCRIPTION", True),
+    ({"DESCRIPTION": DESCRIPTION, "binder/requirements.txt": ""}, "DESCRIPTION", True),
+    ({"DESCRIPTION": DESCRIPTION}, "DESCRIPTION", False),
+])
+def test_r_files_that_binder_ignores(make_project, files, target, ignored):
+    project = make_project(files)
+    name = target.rsplit("/", 1)[-1]
+    found = codes(name, files[target], path=target, project=project)
+    assert ("r-file-ignored" in found) == ignored
+
+
+def test_description_without_dated_runtime_floats(make_project):
+    project = make_project({"DESCRIPTION": DESCRIPTION})
+    assert codes("DESCRIPTION", DESCRIPTION, project=project) == ["r-snapshot-floating"]
+    dated = make_project({"DESCRIPTION": DESCRIPTION, "runtime.txt": "r-4.4-2025-06-01\n"}, name="dated")
+    assert codes("DESCRIPTION", DESCRIPTION, project=dated) == []
+
+
+# ---- Nix ----
+
+NIX = '''let
+  pkgs = import (fetchTarball "https://github.com/NixOS/nixpkgs/archive/refs/tags/24.11.tar.gz") {};
+in
+pkgs.mkShell {
+  buildInputs = [ (pkgs.python312.withPackages (ps: [ ps.notebook ps.jupyterlab ])) ];
+  shellHook = "export GREETING=${"hi"}";
+}
+'''
+
+
+def test_nix_checks():
+    assert check("default.nix", NIX) == []
+    assert find(check("default.nix", "# nothing\n"), "nix-empty").severity == "error"
+    assert find(check("default.nix", NIX.replace("ps.notebook ps.jupyterlab", "ps.numpy")),
+                "nix-no-jupyter").severity == "warning"
+    assert "nix-unpinned" in codes("default.nix", "with import <nixpkgs> {};\nmkShell { buildInputs = [ jupyter ]; }\n")
+    broken = find(check("default.nix", NIX.replace("ps.jupyterlab ]", "ps.jupyterlab")), "nix-syntax")
+    assert broken.line == 5 and "does not match" in broken.message
+
+
+# ---- Dockerfile ----
+
+DOCKERFILE = """FROM python:3.12-slim
+RUN python3 -m pip install --no-cache-dir notebook==7.4.5 jupyterlab==4.4.7
+ARG NB_USER=jovyan
+ARG NB_UID=1000
+ENV USER=${NB_USER} \\
+    HOME=/home/${NB_USER}
+RUN adduser --disabled-password \\
+    --gecos "Default user" \\
+    --uid ${NB_UID} \\
+    ${NB_USER}
+COPY . ${HOME}
+USER root
+RUN chown -R ${NB_UID} ${HOME}
+USER ${NB_USER}
+WORKDIR ${HOME}
+"""
+
+
+def test_good_dockerfile_is_clean():
+    assert check("Dockerfile", DOCKERFILE) == []
+    assert check("Dockerfile", "FROM quay.io/jupyter/scipy-notebook:2024-12-02\nCOPY --chown=1000 . ${HOME}\n") == []
+
+
+@pytest.mark.parametrize("edit, code, severity", [
+    (("python:3.12-slim", "python"), "docker-from-untagged", "warning"),
+    (("python:3.12-slim", "python:latest"), "docker-from-latest", "warning"),
+    (("notebook==7.4.5 jupyterlab==4.4.7", "numpy"), "docker-no-jupyter", "error"),
+    (("USER ${NB_USER}\n", ""), "docker-root-at-end", "error"),
+    (("NB_UID=1000", "NB_UID=1001"), "docker-uid", "error"),
+    (("--uid ${NB_UID}", "--uid 501"), "docker-uid", "error"),
+    (("    --uid ${NB_UID} \\\n", ""), "docker-uid-unset", "warning"),
+    (("COPY . ${HOME}\n", ""), "docker-no-copy", "warning"),
+    (("RUN chown -R ${NB_UID} ${HOME}\n", ""), "docker-copy-no-chown", "warning"),
+    (("WORKDIR ${HOME}\n", 'ENTRYPOINT jupyter lab\n'), "docker-entrypoint-shell-form", "warning"),
+    (("WORKDIR ${HOME}\n", "RUN wget ftp://ftp.example.org/x\n"), "docker-ftp", "error"),
+])
+def test_dockerfile_problems(edit, code, severity):
+    assert edit[0] in DOCKERFILE
+    assert find(check("Dockerfile", DOCKERFILE.replace(*edit)), code).severity == severity
+
+
+def test_dockerfile_without_user_is_fixed_by_the_user_block():
+    text = "FROM python:3.12-slim\nRUN pip install --no-cache-dir notebook==7.4.5\nCOPY . /srv\n"
+    new = apply_fix("Dockerfile", text, "docker-no-user")
+    assert new.startswith(text) and "USER ${NB_USER}" in new
+    assert apply_fix("Dockerfile", DOCKERFILE + "USER root", "docker-root-at-end").endswith("USER root\nUSER ${NB_USER}\n")
+
+
+def test_legacy_base_is_repo2dockers_exact_error(tmp_path, monkeypatch):
+    from repo2docker.buildpacks.legacy import LegacyBinderDockerBuildPack
+
+    monkeypatch.chdir(tmp_path)
+    for text in ["FROM andrewosh/binder-base\n", "# x\nFROM Andrewosh/Binder-Base:latest\n",
+                 "FROM python:3.12\nFROM andrewosh/binder-base\n", " FROM andrewosh/binder-base\n",
+                 "from andrewosh/binder-base\n", "FROM python # andrewosh/binder-base\n"]:
+        (tmp_path / "Dockerfile").write_text(text)
+        try:
+            LegacyBinderDockerBuildPack().detect()
+            theirs = None
+        except RuntimeError as error:
+            theirs = str(error)
+        found = [d for d in check("Dockerfile", text) if d.code == "docker-legacy-base"]
+        assert bool(found) == (theirs is not None), text
+        if theirs:
+            assert theirs in found[0].message and found[0].severity == "error"
+    assert "repo2docker refuses" not in find(check("Dockerfile", "FROM andrewosh/binder-base\n",
+                                                   path="binder/Dockerfile"), "docker-legacy-base").message
+
+
+def test_dockerfile_without_from():
+    assert codes("Dockerfile", "# nothing here\n") == ["docker-no-from"]
