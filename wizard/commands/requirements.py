@@ -1,12 +1,189 @@
-"""`binder-wizard requirements` — placeholder until its issue lands."""
+"""`binder-wizard requirements` — the packages a project's code and notebooks import, as requirements.
 
+Output contract (issue 8):
+  text  requirement lines sorted case-insensitively, then `# unresolved: NAME (imported in FILE line N)`
+        comments (`cell N` for notebooks); notes about the environment go to stderr.
+  json  {"requirements": [{"name", "import", "version", "status", "locations": [{"file", "line"}]}],
+         "skipped": {"stdlib": [...], "local": [...]}}. For notebooks "line" is the line within the
+        notebook's code cells joined in order; "import" is "" for a declared line nothing imports and
+        for a `%pip install` that is never imported.
+  --write [FILE]  add the undeclared requirements to FILE (default: requirements.txt in the config
+        folder repo2docker uses), keeping every existing line; shows the diff and asks unless --yes.
+Exit codes: 0 success (also with unresolved imports, and when there is nothing to add), 1 when the
+user declines the write or the file cannot be written, 2 usage errors / unreadable PATH.
+"""
+
+from __future__ import annotations
+
+import argparse
 import sys
 
-
-def add_arguments(parser):
-    parser.add_argument("path", nargs="?", default=".", metavar="PATH")
+HELP = "Work out the Python packages the code imports (a better pipreqs)."
 
 
-def run(args) -> int:
-    print("binder-wizard requirements: not yet available", file=sys.stderr)
-    return 2
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", default=".", metavar="PATH",
+                        help="the project folder (default: the current folder)")
+    parser.add_argument("--pin", choices=("exact", "compatible", "none"), default="exact",
+                        help="version style: exact (==, for archiving), compatible (~= on major.minor) "
+                             "or none (a living project); versions come from the project's Python "
+                             "(default: exact)")
+    parser.add_argument("--python", metavar="PATH",
+                        help="the project's Python interpreter or environment folder (default: the active "
+                             "virtualenv or conda env, else .venv/ or venv/ in the project, else python3)")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    parser.add_argument("--write", nargs="?", const="", default=None, metavar="FILE",
+                        help="add the missing requirements to FILE (default: the requirements.txt "
+                             "repo2docker would use); never removes a line")
+    parser.add_argument("--yes", action="store_true", help="with --write: write without asking")
+
+
+def _location_json(location) -> dict:
+    return {"file": location.file, "line": location.line}
+
+
+def to_json(inference) -> dict:
+    return {
+        "requirements": [
+            {"name": p.name, "import": p.import_name, "version": p.version, "status": p.status,
+             "locations": [_location_json(loc) for loc in p.locations]}
+            for p in inference.packages
+        ],
+        "skipped": {"stdlib": list(inference.skipped_stdlib), "local": list(inference.skipped_local)},
+    }
+
+
+def _where(package, limit: int = 3) -> str:
+    shown = [location.describe() for location in package.locations[:limit]]
+    more = len(package.locations) - limit
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+def to_text(inference, pin: str) -> str:
+    from wizard.core.safety import strip_control
+
+    lines = [p.requirement_line(pin) for p in inference.required]
+    lines += [f"# unresolved: {p.name} (imported in {strip_control(_where(p))})"
+              for p in inference.by_status("unresolved")]
+    return "".join(line + "\n" for line in lines)
+
+
+def _note(message: str) -> None:
+    from wizard.core.safety import safe_text
+
+    print(f"binder-wizard: {safe_text(message)}", file=sys.stderr)
+
+
+def _environment(project, override):
+    from wizard.cli import UsageError
+    from wizard.core import deps
+
+    try:
+        found = deps.find_python(project, override)
+    except deps.PythonNotFound as error:
+        raise UsageError(str(error)) from None
+    if found is None:
+        _note("no Python found for this project; package names come from binder-wizard's tables, without versions")
+        return None
+    environment = deps.query_environment(*found)
+    if environment.error:
+        _note(f"{environment.error}; package names come from binder-wizard's tables, without versions")
+    return environment
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from wizard.cli import EXIT_OK, UsageError, project_path
+    from wizard.core import deps
+
+    project = project_path(args.path)
+    environment = _environment(project, args.python)
+    target = None
+    if args.write:
+        write_path = Path(args.write).expanduser().resolve()
+        if write_path.is_dir():
+            raise UsageError(f"--write needs a file, and {args.write} is a folder")
+        target = deps.DeclaredFile("", write_path, "requirements", write_path)
+    inference = deps.infer(project, environment, target=target)
+    if inference.scan.tolerant_files:
+        shown = ", ".join(inference.scan.tolerant_files[:3])
+        more = len(inference.scan.tolerant_files) - 3
+        _note(f"could not fully parse {shown}{f' and {more} more' if more > 0 else ''}; read them line by line")
+
+    if args.write is not None:
+        return _write(inference, args)
+    if args.format == "json":
+        import json
+
+        print(json.dumps(to_json(inference), indent=2))
+    else:
+        sys.stdout.write(to_text(inference, args.pin))
+    return EXIT_OK
+
+
+def _write(inference, args) -> int:
+    import difflib
+    import json
+    import os
+    import tempfile
+
+    from wizard.cli import EXIT_FAILED, EXIT_OK, UsageError
+    from wizard.core import deps
+    from wizard.core.safety import strip_control
+
+    target = inference.target
+    path = target.write_target
+    if path is None:
+        raise UsageError(f"{target.note}; or name a file: --write FILE")
+    try:
+        shown = path.relative_to(inference.project).as_posix()
+    except ValueError:
+        shown = str(path)
+    shown = strip_control(shown)
+    try:
+        raw = path.read_bytes() if path.exists() else b""
+        existing = raw.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot read {shown}: {getattr(error, 'strerror', None) or error}") from None
+    additions = [p.requirement_line(args.pin) for p in inference.by_status("undeclared")]
+    new_text = deps.new_requirements_text(existing, additions)
+    out = sys.stderr if args.format == "json" else sys.stdout
+
+    def finish(code: int) -> int:
+        if args.format == "json":
+            print(json.dumps(to_json(inference), indent=2))
+        for package in inference.by_status("unresolved"):
+            _note(f"unresolved: {package.name} (imported in {_where(package)}) was not written; "
+                  f"check its name on PyPI")
+        return code
+
+    if new_text == existing:
+        print(f"Nothing to add: {shown} already lists every package the code imports.", file=out)
+        return finish(EXIT_OK)
+    diff = difflib.unified_diff(existing.splitlines(keepends=True), new_text.splitlines(keepends=True),
+                                fromfile=f"a/{shown}", tofile=f"b/{shown}")
+    out.write(strip_control("".join(diff)))
+    added = len(new_text.splitlines()) - len(existing.splitlines())
+    if not args.yes:
+        print(f"Add {added} line{'s' if added != 1 else ''} to {shown}? [y/N] ", end="", file=sys.stderr, flush=True)
+        answer = sys.stdin.readline() if sys.stdin else ""
+        if answer.strip().lower() not in {"y", "yes"}:
+            print(f"Nothing written; {shown} is unchanged.", file=sys.stderr)
+            return finish(EXIT_FAILED)
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write((b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8"))
+        if path.exists():
+            os.chmod(temp, path.stat().st_mode & 0o7777)
+        else:
+            os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except OSError as error:
+        _note(f"could not write {shown}: {error.strerror or error}; it is unchanged")
+        return finish(EXIT_FAILED)
+    print(f"Added {added} line{'s' if added != 1 else ''} to {shown}.", file=out)
+    return finish(EXIT_OK)
