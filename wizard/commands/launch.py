@@ -1,12 +1,206 @@
-"""`binder-wizard launch` — placeholder until its issue lands."""
+"""`binder-wizard launch`: ask a BinderHub to build and launch the project, streaming the log.
 
+Exit 0 when the server is ready, 1 when the build failed, broke off or timed out, 2 on usage errors.
+`--format json` prints one object per received event, then one result line (the contract in issue 7).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
 import sys
 
+HELP = "Ask a BinderHub to build and launch the project, streaming the log."
 
-def add_arguments(parser):
-    parser.add_argument("path", nargs="?", default=".", metavar="PATH")
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("the timeout must be more than 0 seconds")
+    return value
+
+
+def add_arguments(parser) -> None:
+    from wizard.core.links import PROVIDERS
+
+    parser.add_argument("path", nargs="?", default=".", metavar="PATH", help="the project folder (default: here)")
+    parser.add_argument("--hub", metavar="URL", help="the BinderHub (default: your config, else https://mybinder.org)")
+    parser.add_argument("--provider", choices=list(PROVIDERS), metavar="P",
+                        help=f"where the hub gets the repository: {', '.join(PROVIDERS)} (default: from origin)")
+    parser.add_argument("--repo", metavar="SPEC", help="owner/name, a clone URL or a DOI (default: the origin remote)")
+    parser.add_argument("--ref", metavar="REF",
+                        help="branch, tag or commit (default: the pushed commit, else HEAD)")
+    parser.add_argument("--open", metavar="FILE",
+                        help="what to open: a file (e.g. index.ipynb), lab, rstudio, classic:FILE or /url/path")
+    parser.add_argument("--no-browser", action="store_true", help="do not open the server in a web browser")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    parser.add_argument("--timeout", type=_seconds, metavar="SECONDS", help="give up after this long (default: never)")
+    parser.add_argument("--warm-cache", action="store_true",
+                        help="build, then stop the launched server at once (prime the image before a workshop)")
 
 
 def run(args) -> int:
-    print("binder-wizard launch: not yet available", file=sys.stderr)
-    return 2
+    import asyncio
+
+    from wizard.cli import EXIT_FAILED, EXIT_OK, UsageError, project_path
+    from wizard.core.config import Config
+    from wizard.core.links import LinkError, hub_base, launch_url, open_target_for, pushed_head_sha, target_for
+
+    project = project_path(args.path)
+    config = Config.load()
+    try:
+        hub = hub_base(args.hub or config.hub_url)
+        ref = args.ref or (pushed_head_sha(project) if not args.repo else None) or "HEAD"
+        target = target_for(project, args.provider, args.repo, ref)
+        opening = open_target_for(args.open)
+        shareable = launch_url(hub, target, opening)
+    except LinkError as error:
+        raise UsageError(str(error)) from None
+    printer = _JsonPrinter() if args.format == "json" else _TextPrinter()
+    from wizard.commands.badge import check_choices
+
+    for warning in check_choices(project, target, opening):
+        printer.warn(warning)
+    outcome = asyncio.run(_launch(project, config, hub, target, opening, shareable, args, printer))
+    return EXIT_OK if outcome.result == "ready" else EXIT_FAILED
+
+
+async def _launch(project, config, hub, target, opening, shareable, args, printer):
+    from wizard.core.binderhub import BuildStream, hub_token_from_env, shutdown_server
+    from wizard.core.buildlogs import BuildLog
+    from wizard.core.links import persistent_url, server_url
+    from wizard.core.triage import triage
+
+    stream = BuildStream(hub, target.provider, target.spec, token=hub_token_from_env(),
+                         stall_warning_seconds=config.stall_warning_seconds, timeout=args.timeout)
+    sha = target.ref if len(target.ref) == 40 else None
+    log = BuildLog(project, hub=hub, provider=target.provider, spec=target.spec, sha=sha)
+    printer.start(f"Building {target.provider}/{target.spec} on {hub}")
+    # Triage reads the log tail; keep a bounded window of messages.
+    from collections import deque
+
+    recent: deque[str] = deque(maxlen=5000)
+    try:
+        async for event in stream.events():
+            if event.kind == "stall":
+                printer.warn(event.message)
+                continue
+            log.write(event.phase, event.message)
+            recent.append(event.message)
+            printer.event(event)
+    finally:
+        outcome = stream.outcome
+        findings = triage(recent, project, str(outcome.problem or "")) if outcome and outcome.result != "ready" else []
+        log.close(outcome, findings)
+        printer.stop()
+    ready = outcome.ready or {}
+    result = {
+        "result": "ready" if outcome.result == "ready" else "failed",
+        "launch_url": shareable,
+        "url": ready.get("url"),
+        "token": ready.get("token"),
+        "persistent_url": persistent_url(ready),
+        "error": str(outcome.problem) if outcome.problem else None,
+    }
+    opened = None
+    if outcome.result == "ready":
+        if args.warm_cache:
+            problem = await shutdown_server(ready, hub_token_from_env())  # auth hubs: the user's own token
+            printer.warn("The image is built and the server was stopped again." if problem is None
+                         else f"The image is built, but stopping the server failed: {problem}")
+        elif not args.no_browser:
+            opened = server_url(ready, opening)
+            import webbrowser
+
+            webbrowser.open(opened)
+    printer.finish(result, outcome, findings, server_url(ready, opening), log.path, project)
+    return outcome
+
+
+class _JsonPrinter:
+    def start(self, title: str) -> None:
+        pass
+
+    def warn(self, text: str) -> None:
+        print(f"warning: {text}", file=sys.stderr)
+
+    def event(self, event) -> None:
+        sys.stdout.write(json.dumps({"phase": event.phase, "message": event.message}) + "\n")
+
+    def stop(self) -> None:
+        sys.stdout.flush()
+
+    def finish(self, result, outcome, findings, open_url, log_path, project) -> None:
+        sys.stdout.write(json.dumps(result) + "\n")
+        sys.stdout.flush()
+
+
+class _TextPrinter:
+    """Rich output: a live status line with the phase and its time on a terminal, plain lines otherwise."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+
+        self.console = Console(highlight=False, soft_wrap=True)
+        self.errors = Console(stderr=True, highlight=False, soft_wrap=True)
+        self.status = None
+        self.phase = None
+
+    def start(self, title: str) -> None:
+        from rich.text import Text
+
+        self.console.print(Text(title, style="bold"))
+        if self.console.is_terminal:
+            self.status = self.console.status(Text("waiting"), spinner="dots")
+            self.status.start()
+
+    def warn(self, text: str) -> None:
+        from rich.text import Text
+
+        self.errors.print(Text(f"warning: {text}", style="yellow"))
+
+    def event(self, event) -> None:
+        from rich.text import Text
+
+        if event.phase != self.phase:
+            self.phase = event.phase
+            if self.status is not None:
+                self.status.update(Text(f"{event.phase}…"))
+            self.console.print(Text(f"── {event.phase}", style="bold cyan"))
+        if event.message.strip():
+            self.console.print(Text(event.message.rstrip("\n")))
+
+    def stop(self) -> None:
+        if self.status is not None:
+            self.status.stop()
+            self.status = None
+
+    def finish(self, result, outcome, findings, open_url, log_path, project) -> None:
+        from rich.text import Text
+
+        timings = ", ".join(f"{t.phase} {t.seconds:.1f} s" for t in outcome.phases if t.seconds is not None)
+        if timings:
+            self.console.print(Text(f"Phases: {timings}", style="dim"))
+        if result["result"] == "ready":
+            self.console.print(Text("Ready!", style="bold green"))
+            if open_url:
+                self.console.print(Text.assemble(("Your server:      ", "bold"), open_url))
+            self.console.print(Text.assemble(("Share this link:  ", "bold"), result["launch_url"]))
+            if result["persistent_url"]:
+                self.console.print(Text.assemble(("This exact commit: ", "bold"), result["persistent_url"]))
+        else:
+            self.errors.print(Text(f"Failed: {result['error']}", style="bold red"))
+            for finding in findings:
+                self.errors.print(Text(f"• {finding.title}", style="bold"))
+                self.errors.print(Text(f"  {finding.explanation}"))
+                where = f" ({finding.file}, line {finding.line})" if finding.file and finding.line else \
+                    f" ({finding.file})" if finding.file else ""
+                self.errors.print(Text(f"  What to do: {finding.action}{where}"))
+        try:
+            shown = log_path.relative_to(project)
+        except ValueError:
+            shown = log_path
+        self.console.print(Text(f"Build log saved in {shown}", style="dim"))

@@ -218,40 +218,28 @@ def server_url(ready: dict, open_target: OpenTarget = OpenTarget()) -> str | Non
 # --- defaults from the project ------------------------------------------------------------------
 
 
-_SCP_LIKE = re.compile(r"^(?:(?P<user>[^@/\s]+)@)?(?P<host>[^:/\s]+):(?!//)(?P<path>.+)$")
-
-
 def target_from_remote(remote_url: str, ref: str = "HEAD") -> Target:
     """Provider and repository from a git remote URL: GitHub → gh, GitLab → gl, gist → gist, else git."""
-    url = remote_url.strip()
-    match = _SCP_LIKE.match(url)
-    if match and "://" not in url:
-        host, path, scheme = match["host"].lower(), match["path"], "ssh"
-    else:
-        parts = urlsplit(url)
-        if not parts.hostname:
-            raise LinkError(f"cannot read a repository from the remote URL {remote_url!r}")
-        host, path, scheme = parts.hostname.lower(), parts.path, parts.scheme
-    path = path.strip("/").removesuffix(".git")
-    if host in ("github.com", "www.github.com", "ssh.github.com") and path.count("/") == 1:
-        return Target("gh", path, ref)
-    if host == "gist.github.com" and path:
-        return Target("gist", path if "/" in path else f"anonymous/{path}", ref)
-    if host in ("gitlab.com", "www.gitlab.com") and "/" in path:
-        return Target("gl", path, ref)
-    return Target("git", public_clone_url(url, host, path, scheme), ref)
+    from wizard.core.remotes import parse_remote
+
+    remote = parse_remote(remote_url)
+    if remote is None or remote.scheme == "file" or not remote.host:
+        raise LinkError(f"a hub cannot clone {remote_url!r}: it needs a repository on the internet")
+    if remote.is_github and remote.slug and "/" not in remote.owner:
+        return Target("gh", remote.slug, ref)
+    if remote.host == "gist.github.com" and remote.name:
+        return Target("gist", f"{remote.owner or 'anonymous'}/{remote.name}", ref)
+    if remote.host in ("gitlab.com", "www.gitlab.com") and remote.slug:
+        return Target("gl", remote.slug, ref)
+    return Target("git", public_clone_url(remote), ref)
 
 
-def public_clone_url(url: str, host: str, path: str, scheme: str) -> str:
+def public_clone_url(remote) -> str:
     """A clone URL BinderHub can use without credentials: no user-info; ssh rewritten to https."""
-    if scheme in ("http", "https", "git"):
-        parts = urlsplit(url)
-        netloc = parts.hostname or host
-        if parts.port:
-            netloc += f":{parts.port}"
-        return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+    if remote.scheme in ("http", "https", "git"):
+        return remote.url
     # A hub cannot use the user's ssh key; the public https address is the one that works.
-    return f"https://{host}/{path}.git"
+    return f"{remote.https_url}.git"
 
 
 def ref_warnings(ref: str, branches: list[str] | tuple[str, ...] = ()) -> list[str]:
@@ -357,7 +345,7 @@ def target_for(project: Path, provider: str | None = None, repo: str | None = No
     if provider is not None and provider not in PROVIDERS:
         raise LinkError(f"unknown provider {provider!r} (choose one of: {', '.join(PROVIDERS)})")
     if repo:
-        looks_like_url = "://" in repo or bool(_SCP_LIKE.match(repo) and "@" in repo)
+        looks_like_url = "://" in repo or bool(re.match(r"[^@/\s]+@[^:/\s]+:", repo))
         if looks_like_url and provider in (None, "gh", "gl", "gist"):
             found = target_from_remote(repo, ref)
             if provider is None or provider == found.provider:
@@ -375,10 +363,9 @@ def target_for(project: Path, provider: str | None = None, repo: str | None = No
                             "publish'), or name the repository with --repo")
         target = target_from_remote(origin, ref)
         if provider == "git" and target.provider != "git":
-            parts = urlsplit(origin) if "://" in origin else None
-            host = (parts.hostname if parts else _SCP_LIKE.match(origin)["host"]) or ""
-            path = (parts.path if parts else _SCP_LIKE.match(origin)["path"]).strip("/").removesuffix(".git")
-            target = Target("git", public_clone_url(origin, host, path, parts.scheme if parts else "ssh"), ref)
+            from wizard.core.remotes import parse_remote
+
+            target = Target("git", public_clone_url(parse_remote(origin)), ref)
         elif provider is not None and provider != target.provider:
             raise LinkError(f"the origin remote is a {PROVIDERS[target.provider].name} repository; to use "
                             f"--provider {provider}, also give --repo")

@@ -1,0 +1,153 @@
+"""`binder-wizard launch` against the local BinderHub: JSON-lines contract, text output, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+
+import pytest
+
+from tests.servers.hub_server import sse
+from wizard.cli import main
+
+FINAL_KEYS = ["result", "launch_url", "url", "token", "persistent_url", "error"]
+
+
+def launch(*args: str) -> int:
+    """The exit code, whether main returns it or argparse exits with it."""
+    try:
+        return main(["launch", *args])
+    except SystemExit as exit_:
+        return exit_.code
+
+
+def json_lines(out: str) -> list[dict]:
+    return [json.loads(line) for line in out.splitlines()]
+
+
+@pytest.fixture
+def project(make_project):
+    return make_project({"requirements.txt": "numpy\n", "index.ipynb": "{}"})
+
+
+def test_json_ready(hub, project, capsys, shared_dir):
+    hub.add_capture("gh/me/demo/main", "ready-gh-fake-build.txt")
+    started = time.monotonic()
+    code = launch(str(project), "--hub", hub.url, "--repo", "me/demo", "--ref", "main", "--format", "json",
+                  "--no-browser")
+    assert code == 0 and time.monotonic() - started < 5
+    lines = json_lines(capsys.readouterr().out)
+    *events, final = lines
+    assert all(list(e) == ["phase", "message"] for e in events)
+    assert events[0] == {"phase": "waiting", "message": "Waiting for build to start...\n"}
+    assert events[1]["phase"] == "pending"  # lower-cased
+    assert list(final) == FINAL_KEYS
+    assert final == {
+        "result": "ready",
+        "launch_url": f"{hub.url}v2/gh/me/demo/main",
+        "url": f"{hub.url}user/me-demo-9yvtq7ou/",
+        "token": "s3Ya8IeaQHaVpVwCFWKC2Q",
+        "persistent_url": "http://127.0.0.1:8585/v2/gh/me/demo/fad5ba17bd2522372db81bdc38753c4fc21cdd8d",
+        "error": None,
+    }
+    logs = list((project / ".binder-wizard" / "logs").glob("*.log"))
+    assert len(logs) == 1 and "Waiting for build to start" in logs[0].read_text()
+
+
+def test_json_failed_build_exits_1_promptly(hub, project, capsys, shared_dir):
+    hub.add_capture("git/git%3A%2F%2F127.0.0.1%3A9418%2Fdemo.git/broken", "failed-broken-environment-yml.txt")
+    started = time.monotonic()
+    code = launch(str(project), "--hub", hub.url, "--provider", "git", "--repo", "git://127.0.0.1:9418/demo.git", "--ref", "broken",
+                  "--format", "json")
+    assert code == 1 and time.monotonic() - started < 5
+    *events, final = json_lines(capsys.readouterr().out)
+    assert events[-1]["phase"] == "failed"
+    assert final["result"] == "failed" and final["url"] is None and final["token"] is None
+    assert final["error"].startswith("The build failed.")
+
+
+def test_timeout_exits_1(hub_server, project, capsys):
+    hub = hub_server(keepalive=0.05)
+    hub.add_build("gh/me/demo/HEAD", [sse({"phase": "waiting", "message": "w\n"})], after="forever")
+    code = launch(str(project), "--hub", hub.url, "--repo", "me/demo", "--format", "json", "--timeout", "0.5")
+    assert code == 1
+    final = json_lines(capsys.readouterr().out)[-1]
+    assert final["result"] == "failed" and "Gave up after 0.5 s" in final["error"]
+
+
+def test_escape_sequences_do_not_reach_json_or_text(hub, project, capsys):
+    hub.add_build("gh/me/demo/HEAD", [sse({"phase": "building", "message": "a\x1b]52;c;eA==\x07b\x1b[2Jc\n"}),
+                                      sse({"phase": "ready", "url": hub.url + "user/x/", "token": "t"})])
+    assert launch(str(project), "--hub", hub.url, "--repo", "me/demo", "--format", "json", "--no-browser") == 0
+    assert json_lines(capsys.readouterr().out)[0]["message"] == "abc\n"
+    assert launch(str(project), "--hub", hub.url, "--repo", "me/demo", "--no-browser") == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "abc" in out
+
+
+def test_text_mode_plain_lines_and_triage(hub, make_project, capsys, shared_dir):
+    project = make_project({"environment.yml": "name: x\ndependencies:\n  - python=3.11\n  - pip\n   - bad: [indent\n"})
+    hub.add_capture("git/git%3A%2F%2F127.0.0.1%3A9418%2Fdemo.git/broken", "failed-broken-environment-yml.txt")
+    code = launch(str(project), "--hub", hub.url, "--provider", "git", "--repo", "git://127.0.0.1:9418/demo.git", "--ref", "broken")
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "── fetching" in captured.out and "HEAD is now at 7173c0f broken env" in captured.out
+    assert "Failed: The build failed." in captured.err
+    assert "environment.yml is not valid YAML" in captured.err
+    assert "(environment.yml, line 5)" in captured.err
+    assert "Build log saved in .binder-wizard/logs/" in captured.out
+
+
+def test_text_mode_ready_opens_the_browser(hub, project, capsys, monkeypatch, shared_dir):
+    opened = []
+    monkeypatch.setattr("webbrowser.open", opened.append)
+    hub.add_capture("gh/me/demo/main", "ready-gh-fake-build.txt")
+    assert launch(str(project), "--hub", hub.url, "--repo", "me/demo", "--ref", "main", "--open", "index.ipynb") == 0
+    out = capsys.readouterr().out
+    server = f"{hub.url}user/me-demo-9yvtq7ou/doc/tree/index.ipynb?token=s3Ya8IeaQHaVpVwCFWKC2Q"
+    assert opened == [server]
+    assert "Ready!" in out and server in out
+    assert f"{hub.url}v2/gh/me/demo/main?urlpath=%2Fdoc%2Ftree%2Findex.ipynb" in out
+
+
+def test_warm_cache_stops_the_server(hub, project, capsys, monkeypatch, shared_dir):
+    monkeypatch.setattr("webbrowser.open", lambda url: pytest.fail("warm-cache must not open a browser"))
+    hub.add_capture("gh/me/demo/main", "ready-gh-fake-build.txt")
+    assert launch(str(project), "--hub", hub.url, "--repo", "me/demo", "--ref", "main", "--warm-cache") == 0
+    assert len(hub.shutdowns) == 1
+    assert "server was stopped" in capsys.readouterr().err
+
+
+def test_hub_fault_exit_1_with_plain_message(project, capsys):
+    code = launch(str(project), "--hub", "http://no-such-hub.invalid", "--repo", "me/demo", "--format", "json")
+    final = json_lines(capsys.readouterr().out)[-1]
+    assert code == 1 and final["error"].startswith("Could not find the hub no-such-hub.invalid")
+
+
+def test_default_target_and_ref_from_origin(hub, make_project, capsys):
+    project = make_project({"requirements.txt": "numpy\n"})
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    subprocess.run(["git", "-C", str(project), "remote", "add", "origin", "https://github.com/me/demo.git"], check=True)
+    hub.add_build("gh/me/demo/HEAD", [sse({"phase": "ready", "url": hub.url + "user/x/", "token": "t"})])
+    assert launch(str(project), "--hub", hub.url, "--format", "json", "--no-browser") == 0
+    assert hub.requests[0].path == "/build/gh/me/demo/HEAD"
+
+
+@pytest.mark.parametrize("args", [
+    ["--provider", "nope", "--repo", "a/b"],
+    ["--timeout", "-1", "--repo", "a/b"],
+    ["--timeout", "soon", "--repo", "a/b"],
+    ["--format", "xml", "--repo", "a/b"],
+    ["--hub", "ftp://hub.example.org", "--repo", "a/b"],
+    ["--repo", "not-a-slug"],
+    [],  # no origin remote and no --repo
+])
+def test_usage_errors_exit_2(project, args, capsys):
+    assert launch(str(project), *args) == 2
+    assert capsys.readouterr().err
+
+
+def test_missing_folder_exits_2(tmp_path, capsys):
+    assert launch(str(tmp_path / "nope"), "--repo", "a/b") == 2
+    assert "no such folder" in capsys.readouterr().err
