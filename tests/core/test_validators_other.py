@@ -228,7 +228,7 @@ def test_good_project_toml_is_clean(make_project):
 
 
 def test_toml_syntax_error_has_line_and_column():
-    diagnostic = find(check("Project.toml", '[deps]\nDataFrames = "a93c6f00\n'), "julia-toml-syntax")
+    diagnostic = find(check("Project.toml", '[deps]\nDataFrames = "a93c6f00\n'), "julia-invalid-toml")
     assert diagnostic.severity == "error" and diagnostic.line == 2 and diagnostic.column is not None
 
 
@@ -244,7 +244,7 @@ def test_mixed_arrays_fail_like_repo2dockers_old_toml_reader():
             theirs = False
         except toml.TomlDecodeError:
             theirs = True
-        assert ("julia-toml-mixed-array" in codes("Project.toml", text)) == theirs, sample
+        assert ("julia-invalid-toml" in codes("Project.toml", text)) == theirs, sample
 
 
 COMPAT_SAMPLES = ["1.6", "1", "^1.6", "~1.11", "~1", "~0.0.3", "0.7", "^0.0", "0", "=1.11.7", "= 1.6", ">= 1.10",
@@ -277,13 +277,13 @@ def test_julia_compat_matches_repo2dockers_semver(compat):
 def test_julia_compat_problems():
     def project(compat):
         return PROJECT.replace('julia = "~1.11"', f"julia = {compat}")
-    unreadable = find(check("Project.toml", project('"1.6, 1.10"')), "julia-compat-unreadable")
+    unreadable = find(check("Project.toml", project('"1.6, 1.10"')), "julia-no-matching-version")
     assert unreadable.severity == "error" and "invalid literal for int() with base 10: '6, 1'" in unreadable.message
     assert find(check("Project.toml", project('"0.5"')), "julia-too-old").severity == "warning"
-    no_match = find(check("Project.toml", project('"<0.1"')), "julia-compat-no-match")
+    no_match = find(check("Project.toml", project('"<0.1"')), "julia-no-matching-version")
     assert "Failed to find a matching Julia version: {compat}" in no_match.message
     assert "julia-compat-too-new" in codes("Project.toml", project('"1.13"'))
-    assert "julia-compat-unreadable" in codes("Project.toml", project("1.6"))  # a number, not a string
+    assert "julia-no-matching-version" in codes("Project.toml", project("1.6"))  # a number, not a string
     assert "julia-compat-missing" in codes("Project.toml", '[deps]\nDataFrames = "a93c6f00-e57d-5684-b7b6-d8193f3e46c0"\n')
 
 
@@ -294,7 +294,7 @@ def test_julia_bad_uuid_and_unknown_compat_entry():
 
 
 def test_require_fails_with_repo2dockers_message(make_project):
-    diagnostic = find(check("REQUIRE", "julia 0.6\nPyPlot\nDataFrames\n"), "julia-require")
+    diagnostic = find(check("REQUIRE", "julia 0.6\nPyPlot\nDataFrames\n"), "julia-require-removed")
     assert diagnostic.severity == "error"
     assert "Julia REQUIRE no longer supported due to removed infrastructure. Use Project.toml." in diagnostic.message
     assert "] add PyPlot DataFrames" in diagnostic.fix
@@ -479,13 +479,29 @@ def test_legacy_base_is_repo2dockers_exact_error(tmp_path, monkeypatch):
             theirs = None
         except RuntimeError as error:
             theirs = str(error)
-        found = [d for d in check("Dockerfile", text) if d.code == "docker-legacy-base"]
+        found = [d for d in check("Dockerfile", text) if d.code == "legacy-dockerfile"]
         assert bool(found) == (theirs is not None), text
         if theirs:
             assert theirs in found[0].message and found[0].severity == "error"
     assert "repo2docker refuses" not in find(check("Dockerfile", "FROM andrewosh/binder-base\n",
-                                                   path="binder/Dockerfile"), "docker-legacy-base").message
+                                                   path="binder/Dockerfile"), "legacy-dockerfile").message
 
 
 def test_dockerfile_without_from():
     assert codes("Dockerfile", "# nothing here\n") == ["docker-no-from"]
+
+
+@pytest.mark.parametrize("files", [
+    {"REQUIRE": "PyPlot\n"},
+    {"Dockerfile": "FROM andrewosh/binder-base\n"},
+    {"Project.toml": 'authors = ["A", 1]\n[deps]\n'},
+    {"Project.toml": '[compat]\njulia = "1.6, 1.10"\n'},
+    {"requirements.txt": "numpy==2.3.5\n", "apt.txt": "Vim\n"},
+])
+def test_findings_the_detector_reports_are_not_repeated(make_project, files):
+    """Through the engine each repo2docker failure appears once, under the detector's code."""
+    from wizard.core.engine import analyse
+
+    report = analyse(make_project(files))
+    errors = [d for d in report.diagnostics if d.is_error]
+    assert len(errors) == 1, errors

@@ -53,6 +53,12 @@ class FileContext:
     project: Path | None = None
     detection: Any = None
 
+    def reported_by_detector(self, code: str) -> bool:
+        """Whether the detector already reported this finding; validators then leave theirs out."""
+        found = self.detection
+        return found is not None and any(
+            d.code == code for d in (*getattr(found, "errors", ()), *getattr(found, "notes", ())))
+
 
 @dataclass(frozen=True)
 class Fix:

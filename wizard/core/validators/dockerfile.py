@@ -84,7 +84,7 @@ def validate(text: str, ctx) -> list[Diagnostic]:
     def add(line, column, severity, code, message, fix=None):
         out.append(Diagnostic(ctx.path, line, column, severity, code, message, fix))
 
-    if _legacy_check(text, ctx, add):
+    if ctx.reported_by_detector("legacy-dockerfile") or _legacy_check(text, ctx, add):
         return out  # nothing else matters: the build stops here
     instructions = parse(text)
     froms = [i for i, ins in enumerate(instructions) if ins.keyword == "FROM"]
@@ -152,7 +152,7 @@ def _legacy_check(text: str, ctx, add) -> bool:
         if line.startswith("FROM"):
             if "andrewosh/binder-base" in line.split("#")[0].lower():
                 at_root = "/" not in ctx.path.replace("\\", "/")
-                add(number, 1, "error", "docker-legacy-base",
+                add(number, 1, "error", "legacy-dockerfile",
                     "`andrewosh/binder-base` is the retired first-generation Binder image."
                     + (f" repo2docker refuses this root Dockerfile — even when binder/ has its own — with "
                        f"\"{LEGACY_MESSAGES[0]}\" and \"{LEGACY_MESSAGES[1]}\"" if at_root

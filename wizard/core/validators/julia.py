@@ -173,19 +173,21 @@ def validate(text: str, ctx) -> list[Diagnostic]:
     def add(line, column, severity, code, message, fix=None):
         out.append(Diagnostic(path, line, column, severity, code, message, fix))
 
+    if ctx.reported_by_detector("julia-invalid-toml"):
+        return out  # the detector quotes repo2docker's own parse error; nothing else is reliable then
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         line, column = _parse_error_position(str(error))
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
-        add(line, column, "error", "julia-toml-syntax",
+        add(line, column, "error", "julia-invalid-toml",
             f"{ctx.name} is not valid TOML ({reason}), so the build stops with a TomlDecodeError.",
             "Fix the line shown; Julia writes this file for you when you run `] add PackageName`.")
         return out
     for trail in _mixed_arrays(data):
         key = trail[-1] if trail else ""
         table = ".".join(str(t) for t in trail[:-1]) or None
-        add(_key_line(text, str(key), table), 1, "error", "julia-toml-mixed-array",
+        add(_key_line(text, str(key), table), 1, "error", "julia-invalid-toml",
             f"`{'.'.join(map(str, trail))}` mixes value types in one list. repo2docker reads {ctx.name} with an "
             "older TOML reader that stops with \"Not a homogeneous array\".",
             "Make every item in the list the same type (for example, all strings).")
@@ -219,7 +221,7 @@ def _check_project_body(text: str, data: dict, ctx, add) -> None:
             f"No Julia version is set, so Binder installs the newest Julia 1.x on the day of the build "
             f"(today {_version(picked)} or newer). A later build may get a different Julia.",
             f"Add `julia = \"{picked[0]}.{picked[1]}\"` under [compat].")
-    else:
+    elif not ctx.reported_by_detector("julia-no-matching-version"):
         _check_julia_compat(text, compat_table["julia"], add)
     known = set(deps)
     for table in ("extras", "weakdeps"):
@@ -237,7 +239,7 @@ def _check_julia_compat(text: str, compat, add) -> None:
     try:
         picked = pick_julia(compat)
     except CompatError as error:
-        add(line, 1, "error", "julia-compat-unreadable",
+        add(line, 1, "error", "julia-no-matching-version",
             f"repo2docker cannot read the Julia version `{compat}` and the build stops with \"{error.exception}\". "
             "It understands one version or range, not a list (\"1.6, 1.10\") or a hyphen range.",
             "Write one version, for example `julia = \"1.11\"` (1.11 or newer 1.x) or `\"~1.11\"` (1.11.x).")
@@ -251,7 +253,7 @@ def _check_julia_compat(text: str, compat, add) -> None:
                 "\"Failed to find a matching Julia version: {compat}\".",
                 f"Check the version, or use `julia = \"{newest[0]}.{newest[1]}\"`.")
         else:
-            add(line, 1, "error", "julia-compat-no-match",
+            add(line, 1, "error", "julia-no-matching-version",
                 f"No Julia release matches `{compat}`, so the build stops with "
                 "\"Failed to find a matching Julia version: {compat}\" (repo2docker prints the braces literally).",
                 f"Use a released version, for example `julia = \"{newest[0]}.{newest[1]}\"`.")
@@ -284,11 +286,13 @@ def _validate_require(text: str, ctx) -> list[Diagnostic]:
             return [Diagnostic(ctx.path, None, None, "info", "julia-require-ignored",
                                "REQUIRE is ignored because a Project.toml sits beside it.",
                                "Delete REQUIRE: Project.toml replaced it.")]
+    if ctx.reported_by_detector("julia-require-removed"):
+        return []
     packages = [line.split()[0] for line in text.splitlines()
                 if line.split() and not line.lstrip().startswith("#") and line.split()[0] != "julia"]
     add_command = f"`] add {' '.join(packages)}`" if packages else "`] add PackageName` for each package"
     return [Diagnostic(
-        ctx.path, None, None, "error", "julia-require",
+        ctx.path, None, None, "error", "julia-require-removed",
         f"Binder no longer supports REQUIRE files. The build stops with \"{REQUIRE_ERROR}\" — only when it "
         "really builds, so `repo2docker --no-build` does not show it.",
         f"In Julia, activate this folder and run {add_command}; commit the Project.toml and Manifest.toml it "

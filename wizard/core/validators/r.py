@@ -49,20 +49,10 @@ def _runtime_r_date(project: str, config_dir: str) -> tuple[bool, datetime.date 
         return False, None
 
 
-def _detected_pack(ctx) -> str | None:
-    """The detector's verdict when the caller passed one (object with .buildpack, or a mapping)."""
-    detection = ctx.detection
-    if detection is None:
-        return None
-    if isinstance(detection, dict):
-        return detection.get("buildpack")
-    return getattr(detection, "buildpack", None)
-
-
 def _why_r_is_not_used(ctx) -> str | None:
     """A plain reason why Binder will ignore this R file, or None when it is used (or we cannot tell)."""
-    if ctx.project is None:
-        return None
+    if ctx.project is None or ctx.detection is not None:
+        return None  # the detector lists ignored files with the reason itself
     project = str(ctx.project)
     config_dir = _config_dir(project)
     folder = os.path.dirname(ctx.path.replace("\\", "/"))
@@ -73,9 +63,6 @@ def _why_r_is_not_used(ctx) -> str | None:
     if ctx.name == "install.R" and folder != config_dir:
         return (f"Binder reads configuration from {config_dir}/ because that folder exists" if config_dir
                 else "Binder looks for install.R only at the top of the repository or in binder/")
-    pack = _detected_pack(ctx)
-    if pack is not None:
-        return None if pack == "r" else f"Binder will use the {pack} setup for this repository, not R"
     for name, what in HIGHER_PACKS:
         if os.path.exists(os.path.join(project, config_dir, name)):
             return f"{what} is present and takes precedence over R"
@@ -262,7 +249,7 @@ def _validate_description(text: str, ctx, add) -> None:
     if any(ord(ch) > 127 for ch in text) and "Encoding" not in fields:
         add(None, None, "warning", "description-encoding",
             "DESCRIPTION contains non-ASCII characters but no `Encoding:` field.", "Add `Encoding: UTF-8`.")
-    if ctx.project is not None and _why_r_is_not_used(ctx) is None:
+    if ctx.project is not None and _why_r_is_not_used(ctx) is None and not ctx.reported_by_detector("r-unpinned"):
         dated, _ = _runtime_r_date(str(ctx.project), _config_dir(str(ctx.project)))
         if not dated:
             add(None, None, "info", "r-snapshot-floating",
