@@ -126,12 +126,12 @@ def find_python(project: Path, override: str | None = None,
             found = _interpreter_in(path)
             if found is None:
                 raise PythonNotFound(f"no Python interpreter in {path} (looked for bin/python)")
-            return str(found), "--python"
+            return os.path.abspath(found), "--python"
         if path.is_file() and os.access(path, os.X_OK):
-            return str(path), "--python"
+            return os.path.abspath(path), "--python"  # abspath, not resolve(): a venv's python is a symlink
         located = shutil.which(override)
         if located:
-            return located, "--python"
+            return os.path.abspath(located), "--python"
         raise PythonNotFound(f"no such Python interpreter: {override}")
     for variable in ("VIRTUAL_ENV", "CONDA_PREFIX"):
         if environ.get(variable):

@@ -155,7 +155,9 @@ def resolve_import(dotted: str, environment: PythonEnvironment | None,
             return alternative, "curated"
     name = popular(dotted)
     if name:
-        return name, "popular"
+        written = dotted if top in NAMESPACE_ROOTS else top
+        # Keep the project's own spelling when it has capitals (PyQt5, Cython); the list is lower-case.
+        return (written if written != written.lower() and normalise(written) == normalise(name) else name), "popular"
     if top not in NAMESPACE_ROOTS and normalise(top) in preferred:
         return top, "declared"
     return None, None

@@ -74,14 +74,12 @@ MISMATCHES: dict[str, str | None] = {
     "google.cloud.aiplatform": "google-cloud-aiplatform", "google.protobuf": "protobuf",
     "google.auth": "google-auth", "google.oauth2": "google-auth", "google.api_core": "google-api-core",
     "google.genai": "google-genai", "google.generativeai": "google-generativeai",
-    "google.colab": None, "google.cloud": None, "google": None,
+    "google.colab": None,
     "azure.storage.blob": "azure-storage-blob", "azure.identity": "azure-identity", "azure.core": "azure-core",
-    "azure": None, "snowflake.connector": "snowflake-connector-python",
+    "snowflake.connector": "snowflake-connector-python",
     "snowflake.snowpark": "snowflake-snowpark-python", "databricks.sql": "databricks-sql-connector",
     "databricks.sdk": "databricks-sdk", "paho.mqtt": "paho-mqtt", "ruamel.yaml": "ruamel.yaml",
-    "opentelemetry.sdk": "opentelemetry-sdk", "opentelemetry": "opentelemetry-api",
-    "zope": None, "jaraco": None, "backports": None, "sphinxcontrib": None, "ruamel": None,
-    "paho": None, "snowflake": None, "databricks": None,
+    "opentelemetry.sdk": "opentelemetry-sdk", "opentelemetry.trace": "opentelemetry-api",
 }
 
 # Top-level names whose sub-packages come from different distributions: never matched by the

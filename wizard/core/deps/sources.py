@@ -62,6 +62,8 @@ class FileScan:
 
 def decode_source(data: bytes) -> str:
     """Bytes of a source file -> text: BOM / PEP 263 cookie, then UTF-8, then Latin-1 (never fails)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace").lstrip("\ufeff").replace("\x00", "")
     try:
         encoding, _ = tokenize.detect_encoding(BytesIO(data).readline)
         codecs.lookup(encoding)
@@ -283,7 +285,7 @@ def _scan_code_cell(scan: FileScan, source: str, path: str, offset: int, cell: i
     # Any other cell magic (%%html, %%javascript, %%sql, %%latex ...): the body is not Python.
 
 
-_JSON_SOURCE_LINE = re.compile(r'^\s*"((?:[^"\\]|\\.)*)"\s*,?\s*$')
+_JSON_SOURCE_LINE = re.compile(r'^\s*"((?:[^"\\]|\\.)*)(?:"\s*,?)?\s*$')  # a cut-off last line too
 
 
 def scan_notebook(data: bytes, path: str) -> FileScan:
