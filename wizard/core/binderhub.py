@@ -177,8 +177,9 @@ class _EventTooLarge(Exception):
     pass
 
 
-def _watch(stream, limit: int):
-    """Wrap the response body: record when bytes last arrived and bound the size of a single event."""
+def _watch(stream, limit: int, before_read):
+    """Wrap the response body: record when bytes last arrived, bound the size of a single event, and call
+    `before_read()` each time the SSE parser asks for more bytes — everything parsed so far is then a batch."""
     import httpx
 
     class WatchedStream(httpx.AsyncByteStream):
@@ -186,7 +187,13 @@ def _watch(stream, limit: int):
 
         async def __aiter__(self):
             pending = 0  # bytes since the last blank line (an event boundary), roughly
-            async for chunk in stream:
+            chunks = stream.__aiter__()
+            while True:
+                await before_read()
+                try:
+                    chunk = await chunks.__anext__()
+                except StopAsyncIteration:
+                    return
                 self.last_byte = time.monotonic()
                 boundary = max(chunk.rfind(b"\n\n"), chunk.rfind(b"\r\n\r\n"))
                 pending = len(chunk) - boundary if boundary >= 0 else pending + len(chunk)
@@ -198,6 +205,11 @@ def _watch(stream, limit: int):
             await stream.aclose()
 
     return WatchedStream()
+
+
+# Joins a batch of messages so they are cleaned with one pass of the safety regexes instead of one per
+# message. U+E000 (private use) is never stripped; it is replaced inside messages first.
+_JOIN = "\n\ue000\n"
 
 
 def hub_token_from_env() -> str | None:
@@ -246,6 +258,22 @@ class BuildStream:
             text = text[:MAX_MESSAGE_CHARS] + f"… [{len(text) - MAX_MESSAGE_CHARS} more characters not shown]\n"
         return strip_control(scrub_secrets(text, self._secrets()))
 
+    def _clean_all(self, texts: list[str]) -> list[str]:
+        """`_clean` for many messages at once; falls back to one by one when a sequence spans messages."""
+        if len(texts) < 4 or any(len(t) > MAX_MESSAGE_CHARS for t in texts):
+            return [self._clean(t) for t in texts]
+        joined = _JOIN.join(t.replace("\ue000", "\ufffd") for t in texts)
+        cleaned = strip_control(scrub_secrets(joined, self._secrets())).split(_JOIN)
+        if len(cleaned) != len(texts):
+            return [self._clean(t) for t in texts]
+        return cleaned
+
+    def _batch(self, pending: list[tuple[str, str, dict]]) -> list[BuildEvent]:
+        messages = self._clean_all([message for _, message, _ in pending])
+        batch = [BuildEvent(phase, message, data) for (phase, _, data), message in zip(pending, messages)]
+        pending.clear()
+        return batch
+
     def _enter_phase(self, phase: str) -> None:
         if self._timings and self._timings[-1].phase == phase:
             return
@@ -262,14 +290,15 @@ class BuildStream:
         self.outcome = BuildOutcome(result, phases=self._timings, elapsed=now, **kwargs)
         return self.outcome
 
-    def _event(self, raw: str) -> BuildEvent:
+    def _parse(self, raw: str) -> tuple[str, str, dict]:
+        """(phase, raw message, data) of one event; the phase is the current one when the event has none."""
         try:
             data = json.loads(raw)
         except ValueError:
             data = None
         if not isinstance(data, dict):
             # Not the JSON object the protocol promises: show the text, as BinderHub does with "unknown".
-            return BuildEvent(self.phase, self._clean(raw + "\n"), {})
+            return self.phase, raw + "\n", {}
         phase = data.get("phase")
         if isinstance(phase, str) and phase.strip():
             phase = phase.strip().lower()
@@ -277,12 +306,22 @@ class BuildStream:
                 phase = "failed"
             self._enter_phase(phase)
         message = data.get("message")
-        return BuildEvent(self.phase, self._clean(message) if isinstance(message, str) else "", data)
+        return self.phase, message if isinstance(message, str) else "", data
 
     async def events(self) -> AsyncIterator[BuildEvent]:
         """Yield events until the build is ready, failed, broke, timed out or the caller stops iterating."""
+        batches = self.batches()
+        try:
+            async for batch in batches:
+                for event in batch:
+                    yield event
+        finally:
+            await batches.aclose()  # closes the connection now, not whenever the generator is collected
+
+    async def batches(self) -> AsyncIterator[list[BuildEvent]]:
+        """Like `events()`, in batches (everything that arrived together): for UIs that draw per batch."""
         self._started = time.monotonic()
-        queue: asyncio.Queue = asyncio.Queue(maxsize=256)
+        queue: asyncio.Queue = asyncio.Queue(maxsize=16)
         reader = asyncio.create_task(self._read(queue))
         deadline = None if self.timeout is None else self._started + self.timeout
         last_news = time.monotonic()
@@ -295,7 +334,9 @@ class BuildStream:
                 if deadline is not None:
                     waits.append(deadline - now)
                 try:
-                    item = await asyncio.wait_for(queue.get(), timeout=max(0.0, min(waits)))
+                    # Fast path without a timer task per event: most events are already queued.
+                    item = queue.get_nowait() if not queue.empty() else \
+                        await asyncio.wait_for(queue.get(), timeout=max(0.0, min(waits)))
                 except TimeoutError:
                     now = time.monotonic()
                     if deadline is not None and now >= deadline:
@@ -305,7 +346,7 @@ class BuildStream:
                             "or allow more time with --timeout."))
                         return
                     warned_at = now
-                    yield BuildEvent(self.phase, self._stall_message(last_news), {}, kind="stall")
+                    yield [BuildEvent(self.phase, self._stall_message(last_news), {}, kind="stall")]
                     continue
                 if isinstance(item, BuildOutcome):
                     return
@@ -336,6 +377,12 @@ class BuildStream:
 
         headers_seen: dict[str, str] = {}
         count = 0
+        pending: list[tuple[str, str, dict]] = []
+
+        async def flush() -> None:
+            if pending:
+                await queue.put(self._batch(pending))
+
         try:
             timeout = httpx.Timeout(self.connect_timeout, read=None)
             headers = {"Authorization": f"token {self.token}"} if self.token else {}
@@ -348,28 +395,28 @@ class BuildStream:
                                     if k.lower().startswith("x-ratelimit")}
                     if response.status_code != 200:
                         response.raise_for_status()
-                    self._watched = _watch(response.stream, self.max_event_bytes)
+                    self._watched = _watch(response.stream, self.max_event_bytes, flush)
                     response.stream = self._watched
                     async for sse in source.aiter_sse():
                         if not sse.data.strip():
                             continue
-                        event = self._event(sse.data)
+                        pending.append(self._parse(sse.data))
                         count += 1
-                        await queue.put(event)
-                        if event.data.get("phase") is None:
+                        if self.phase not in ("ready", "failed") or not pending[-1][2].get("phase"):
                             continue
+                        batch = self._batch(pending)
+                        await queue.put(batch)
+                        last = batch[-1]
                         if self.phase == "ready":
-                            await queue.put(self._finish("ready", ready=event.data, rate_limit=headers_seen,
+                            await queue.put(self._finish("ready", ready=last.data, rate_limit=headers_seen,
                                                          events=count))
                             return
-                        if self.phase == "failed":
-                            code = event.data.get("status_code")
-                            problem = (problem_for_status(code, event.message, headers_seen)
-                                       if isinstance(code, int) else
-                                       problem_for_failed_event(event.message, headers_seen))
-                            await queue.put(self._finish("failed", problem=problem, rate_limit=headers_seen,
-                                                         events=count))
-                            return
+                        code = last.data.get("status_code")
+                        problem = (problem_for_status(code, last.message, headers_seen) if isinstance(code, int)
+                                   else problem_for_failed_event(last.message, headers_seen))
+                        await queue.put(self._finish("failed", problem=problem, rate_limit=headers_seen,
+                                                     events=count))
+                        return
             problem = HubProblem("The hub closed the connection before the build finished.",
                                  "Launch again: the hub picks up the same build.")
         except _EventTooLarge as error:
@@ -386,6 +433,7 @@ class BuildStream:
             except Exception:
                 problem = HubProblem(f"Unexpected error: {self._clean(f'{type(error).__name__}: {error}')}",
                                      "Please report this to binder-wizard's authors.")
+        await flush()
         await queue.put(self._finish("failed", problem=problem, rate_limit=headers_seen, events=count))
 
 

@@ -1,0 +1,157 @@
+"""Benchmark: a 100,000-line build log streamed from the local BinderHub test server.
+
+Compares, on the same stream in the same run:
+  * baseline — a bare httpx-sse consumer (aconnect_sse + aiter_sse + json.loads, stop at ready);
+  * core     — wizard.core.binderhub.BuildStream (phases, safe text, stall watch, queue hand-off);
+  * screen   — the Launch screen headless (Textual run_test), the log shown in its Log widget, if available.
+Prints wall-clock ratios against the baseline (target ≤ 2) and the client's peak Python memory
+(tracemalloc) at 10,000 and 100,000 lines, which should not grow with the log (bounded memory).
+
+Run: .venv/bin/python benchmarks/bench_stream.py [--lines N] [--repeat R] [--no-screen]
+The server runs in a child process so its work and memory are not counted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def make_events(lines: int) -> list[bytes]:
+    from tests.servers.hub_server import sse
+
+    events = [sse({"phase": "waiting", "message": "Waiting for build to start...\n"}),
+              sse({"message": "Picked Git content provider.\n"}, forwarded=True)]
+    for n in range(lines):
+        if n % 10 == 0:
+            events.append(sse({"message": f"Step {n // 10}/{lines // 10} : RUN pip install package-{n}==1.{n % 97}\n",
+                               "phase": "building"}, forwarded=True))
+        else:
+            events.append(sse({"message": f"  Downloading package_{n}-1.{n % 97}.0-py3-none-any.whl "
+                                          f"({n % 900 + 100} kB)\n"}, forwarded=True))
+    events.append(sse({"phase": "built", "message": "Built image, launching...\n"}))
+    events.append(sse({"phase": "launching", "message": "Launching server...\n"}))
+    events.append(sse({"phase": "ready", "message": "server running at http://127.0.0.1:8000/user/x/\n",
+                       "url": "http://127.0.0.1:8000/user/x/", "token": "t"}))
+    return events
+
+
+def serve(lines: int, ports) -> None:
+    from tests.servers.hub_server import HubServer
+
+    server = HubServer(coalesce=True, hold_after_ready=600).start()
+    server.add_build("gh/me/demo/HEAD", make_events(lines))
+    ports.put(server.port)
+    time.sleep(3600)
+
+
+async def bare_consumer(url: str) -> int:
+    import httpx
+    from httpx_sse import aconnect_sse
+
+    count = 0
+    async with httpx.AsyncClient(timeout=httpx.Timeout(10.0, read=None)) as client:
+        async with aconnect_sse(client, "GET", url + "build/gh/me/demo/HEAD") as source:
+            async for sse in source.aiter_sse():
+                event = json.loads(sse.data)
+                count += 1
+                if (event.get("phase") or "").lower() in ("ready", "failed"):
+                    break
+    return count
+
+
+async def core_consumer(url: str) -> int:
+    from wizard.core.binderhub import BuildStream
+
+    stream = BuildStream(url, "gh", "me/demo/HEAD")
+    count = 0
+    async for _ in stream.events():
+        count += 1
+    assert stream.outcome.result == "ready", stream.outcome
+    return count
+
+
+def screen_consumer(url: str, project: Path):
+    """Run the Launch screen headless against the hub; return (events shown, seconds) or None if unavailable."""
+    try:
+        from wizard.tui.screens.launch import LaunchScreen  # noqa: F401
+    except ImportError:
+        return None
+    from benchmarks._launch_screen_driver import run_screen  # phase 2 helper (kept beside this script)
+
+    return run_screen(url, project)
+
+
+def timed(coro_factory, repeat: int) -> tuple[float, int]:
+    best, count = float("inf"), 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        count = asyncio.run(coro_factory())
+        best = min(best, time.perf_counter() - started)
+    return best, count
+
+
+def peak_memory(coro_factory) -> float:
+    tracemalloc.start()
+    asyncio.run(coro_factory())
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def start_server(lines: int):
+    ctx = multiprocessing.get_context("spawn")
+    ports = ctx.Queue()
+    process = ctx.Process(target=serve, args=(lines, ports), daemon=True)
+    process.start()
+    return process, f"http://127.0.0.1:{ports.get(timeout=60)}/"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-screen", action="store_true")
+    args = parser.parse_args()
+
+    process, url = start_server(args.lines)
+    small_process, small_url = start_server(args.lines // 10)
+    try:
+        bare, n_bare = timed(lambda: bare_consumer(url), args.repeat)
+        core, n_core = timed(lambda: core_consumer(url), args.repeat)
+        assert n_bare == n_core, (n_bare, n_core)
+        print(f"events: {n_core} ({args.lines} log lines)")
+        print(f"bare httpx-sse consumer: {bare:.3f} s  ({n_bare / bare:,.0f} events/s)")
+        print(f"core BuildStream:        {core:.3f} s  ratio {core / bare:.2f} (target <= 2)")
+        mem_small = peak_memory(lambda: core_consumer(small_url))
+        mem_big = peak_memory(lambda: core_consumer(url))
+        bare_mem = peak_memory(lambda: bare_consumer(url))
+        print(f"core peak memory: {mem_small:.1f} MB at {args.lines // 10} lines, {mem_big:.1f} MB at {args.lines} "
+              f"lines (bare consumer: {bare_mem:.1f} MB)")
+        if not args.no_screen:
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as folder:
+                result = screen_consumer(url, Path(folder))
+            if result is None:
+                print("screen: not measured (Launch screen not available)")
+            else:
+                shown, seconds, peak = result
+                print(f"Launch screen headless:  {seconds:.3f} s  ratio {seconds / bare:.2f} (target <= 2), "
+                      f"{shown} lines shown, peak memory {peak:.1f} MB")
+    finally:
+        process.terminate()
+        small_process.terminate()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
