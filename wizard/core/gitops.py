@@ -408,16 +408,20 @@ def add_to_gitignore(path: Path, lines: Iterable[str]) -> None:
 
 
 def keep_out_reasons(path: Path, changes: Sequence[FileChange]) -> dict[str, str]:
-    """{path: reason} for changed files that should stay out of the commit (too large, secrets …).
-
-    The pre-push audit (`wizard.core.audit`) decides when it is installed; until then, only files
-    over GitHub's 100 MB limit are kept out.
-    """
+    """{path: reason} for changed files the pre-push audit wants out of the commit (too large, secrets,
+    junk). Deleted files have nothing to audit. The one place the Publish step asks the audit."""
+    present = [c.path for c in changes if c.size is not None]
+    try:
+        from wizard.core.audit import audit_files
+    except ImportError:  # the audit module is not installed yet: GitHub's hard limit only
+        return {c.path: f"{c.path} is {c.size / 1_000_000:,.0f} MB; GitHub refuses files over 100 MB."
+                for c in changes if c.size is not None and c.size > GITHUB_FILE_LIMIT}
+    wanted = set(present)
     reasons: dict[str, str] = {}
-    for change in changes:
-        if change.size is not None and change.size > GITHUB_FILE_LIMIT:
-            reasons[change.path] = (f"{change.size / 1_000_000:.0f} MB: GitHub refuses files over 100 MB; "
-                                    "download it at build time instead")
+    for finding in audit_files(Path(path), present).findings:
+        if finding.blocks_commit and finding.path in wanted:
+            reasons[finding.path] = (f"{reasons[finding.path]} {finding.message}" if finding.path in reasons
+                                     else finding.message)
     return reasons
 
 
