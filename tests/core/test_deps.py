@@ -1,0 +1,393 @@
+"""Dependency inference engine: the labelled corpus, each rule on its own, and the project environment."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from wizard.core import deps
+from wizard.core.deps.names import normalise
+from wizard.core.deps.python_source import OPTIONAL, REQUIRED, TYPE_CHECKING, python_imports
+from wizard.core.deps.sources import install_requests, ipython_to_python, r_packages, scan_file
+
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "deps"
+CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "expected.txt").is_file())
+
+
+# ----------------------------------------------------------------------------- fake environments
+
+
+def make_env(root: Path, distributions: dict[str, tuple[str, list[str]]] | None = None) -> Path:
+    """A real venv (no pip) whose site-packages holds .dist-info folders for `distributions`:
+    {name: (version, [files listed in RECORD])}. Returns the venv folder (usable as --python)."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root)], check=True)
+    site = next(root.glob("lib/python*/site-packages"))
+    for name, (version, files) in (distributions or {}).items():
+        info = site / f"{name.replace('-', '_')}-{version}.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+        (info / "RECORD").write_text("".join(f"{f},,\n" for f in files) + f"{info.name}/METADATA,,\n")
+    return root
+
+
+@pytest.fixture(scope="session")
+def empty_env(tmp_path_factory) -> Path:
+    """The pipx case: an interpreter with none of the projects' packages."""
+    return make_env(tmp_path_factory.mktemp("envs") / "empty")
+
+
+FULL_ENV = {
+    "numpy": ("1.26.4", ["numpy/__init__.py", "numpy/linalg/__init__.py"]),
+    "pandas": ("2.2.3", ["pandas/__init__.py"]),
+    "matplotlib": ("3.9.2", ["matplotlib/__init__.py", "matplotlib/pyplot.py", "mpl_toolkits/mplot3d/__init__.py",
+                             "pylab.py"]),
+    "scikit-learn": ("1.5.2", ["sklearn/__init__.py", "sklearn/linear_model/__init__.py"]),
+    "opencv-python": ("4.10.0.84", ["cv2/__init__.py"]),
+    "pillow": ("10.4.0", ["PIL/__init__.py"]),
+    "PyYAML": ("6.0.2", ["yaml/__init__.py", "_yaml/__init__.py"]),
+    "beautifulsoup4": ("4.12.3", ["bs4/__init__.py"]),
+    "scikit-image": ("0.24.0", ["skimage/__init__.py"]),
+    "python-dateutil": ("2.9.0.post0", ["dateutil/__init__.py"]),
+    "google-cloud-storage": ("2.18.2", ["google/cloud/storage/__init__.py"]),
+    "google-cloud-bigquery": ("3.25.0", ["google/cloud/bigquery/__init__.py"]),
+    "google-auth": ("2.34.0", ["google/auth/__init__.py", "google/oauth2/__init__.py"]),
+    "protobuf": ("5.28.0", ["google/protobuf/__init__.py"]),
+    "torch": ("2.4.1+cpu", ["torch/__init__.py"]),
+}
+
+
+@pytest.fixture(scope="session")
+def full_env(tmp_path_factory) -> Path:
+    """The other case: the projects' packages are installed (as metadata: enough for the query)."""
+    return make_env(tmp_path_factory.mktemp("envs") / "full", FULL_ENV)
+
+
+def run_cli(*argv: str, stdin: str = "") -> tuple[int, str, str]:
+    from wizard.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    old_stdin = sys.stdin
+    sys.stdin = io.StringIO(stdin)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(list(argv))
+    finally:
+        sys.stdin = old_stdin
+    return code, out.getvalue(), err.getvalue()
+
+
+# ----------------------------------------------------------------------------- the labelled corpus
+
+
+def test_corpus_is_big_enough():
+    assert len(CASES) >= 30
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_corpus_case_without_the_packages_installed(case, empty_env):
+    code, out, _ = run_cli("requirements", str(CORPUS / case), "--pin", "none", "--python", str(empty_env))
+    assert code == 0
+    assert out == (CORPUS / case / "expected.txt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", ["basic_script", "aliases_common", "namespace_google", "submodule_imports",
+                                  "local_modules"])
+def test_corpus_gives_the_same_names_with_the_packages_installed(case, empty_env, full_env):
+    _, without, _ = run_cli("requirements", str(CORPUS / case), "--pin", "none", "--python", str(empty_env))
+    _, with_env, _ = run_cli("requirements", str(CORPUS / case), "--pin", "none", "--python", str(full_env))
+    assert [normalise(line) for line in with_env.splitlines()] == [normalise(line) for line in without.splitlines()]
+
+
+def test_versions_come_from_the_project_environment(full_env):
+    project = CORPUS / "aliases_common"
+    _, exact, _ = run_cli("requirements", str(project), "--python", str(full_env))
+    assert "scikit-learn==1.5.2\n" in exact and "PyYAML==6.0.2\n" in exact
+    assert "python-dateutil==2.9.0.post0\n" in exact
+    assert "opencv-python==4.10.0.84\n" in exact
+    _, compatible, _ = run_cli("requirements", str(project), "--python", str(full_env), "--pin", "compatible")
+    assert "scikit-learn~=1.5\n" in compatible and "opencv-python~=4.10\n" in compatible
+    # Not installed there: no version at all, whatever the pin style.
+    _, mixed, _ = run_cli("requirements", str(CORPUS / "submodule_imports"), "--python", str(full_env))
+    assert "tensorflow\n" in mixed and "scipy\n" in mixed and "matplotlib==3.9.2\n" in mixed
+
+
+# ----------------------------------------------------------------------------- Python source rules
+
+
+def contexts(text: str) -> dict[str, str]:
+    found, parsed = python_imports(text)
+    assert parsed
+    return {f.module: f.context for f in found}
+
+
+def test_try_except_contexts():
+    got = contexts(
+        "try:\n    import ujson\nexcept ImportError:\n    import json\n"
+        "try:\n    import numpy\nexcept ImportError:\n    raise SystemExit('need numpy')\n"
+        "try:\n    import PyQt5\nexcept ImportError:\n    import PyQt4\n"
+        "try:\n    import tqdm\nexcept (ValueError, KeyError):\n    pass\n"
+    )
+    assert got == {"ujson": OPTIONAL, "json": OPTIONAL, "numpy": REQUIRED, "PyQt5": REQUIRED, "PyQt4": OPTIONAL,
+                   "tqdm": REQUIRED}
+
+
+def test_type_checking_and_platform_contexts():
+    got = contexts(
+        "if TYPE_CHECKING:\n    import a\nelse:\n    import b\n"
+        "if sys.platform == 'win32':\n    import c\nelse:\n    import d\n"
+        "if sys.platform != 'darwin':\n    import e\nelse:\n    import f\n"
+        "if platform.system() in ('Windows',):\n    import g\n"
+        "if IS_WINDOWS:\n    import h\n"
+        "if sys.platform.startswith('linux'):\n    import i\nelse:\n    import j\n"
+        "if __name__ == '__main__':\n    import k\n"
+    )
+    assert got == {"a": TYPE_CHECKING, "b": REQUIRED, "c": "platform:Windows", "d": REQUIRED, "e": REQUIRED,
+                   "f": "platform:macOS", "g": "platform:Windows", "h": "platform:Windows", "i": REQUIRED,
+                   "j": "platform:other", "k": REQUIRED}
+
+
+def test_from_import_records_the_submodule_for_namespaces():
+    found, _ = python_imports("from google.cloud import storage, bigquery as bq\nfrom x import *\n")
+    assert [f.module for f in found] == ["google.cloud", "google.cloud.storage", "google.cloud.bigquery", "x"]
+
+
+def test_unparseable_code_uses_the_line_scanner():
+    found, parsed = python_imports("print 'x'\nimport a, b.c as d\nfrom e.f import (g,\n    h)\n  import i  # c\n")
+    assert not parsed
+    assert [(f.module, f.line) for f in found] == [("a", 2), ("b.c", 2), ("e.f", 3), ("i", 5)]
+
+
+def test_ipython_lines_become_python_with_the_same_numbers():
+    text, installs = ipython_to_python(
+        "%matplotlib inline\nx = !ls\nfor i in y:\n    !echo $i\n%time import numpy\nnp.mean?\n"
+        "!{sys.executable} -m pip install 'pandas>=2' seaborn==0.13.2 -r extra.txt\n%conda install -c conda-forge pytorch"
+    )
+    lines = text.split("\n")
+    assert lines[0] == "pass" and lines[1] == "x = None" and lines[3] == "    pass"
+    assert lines[4] == "import numpy" and lines[5] == "pass"
+    assert installs == [(7, "pandas", None), (7, "seaborn", "0.13.2"), (8, "torch", None)]
+    compile(text, "cell", "exec")
+
+
+def test_install_requests_skip_options_paths_and_urls():
+    assert install_requests("-q --upgrade -e . git+https://x/y.git ./local numpy[extra]==1.2 -i URL scipy") == [
+        ("numpy", "1.2"), ("scipy", None)]
+    assert install_requests("pip setuptools wheel") == []
+
+
+def test_r_packages():
+    text = "library(dplyr)\nrequire('ggplot2')  # library(commented)\nx <- readr::read_csv(f)\nlibrary(stats)\n" \
+           "paste('a::b')\nsuppressMessages(library(tidyr, quietly = TRUE))\nlibrary(pkg, character.only = TRUE)\n"
+    assert r_packages(text) == [("dplyr", 1), ("ggplot2", 2), ("readr", 3), ("tidyr", 6)]
+
+
+def test_notebook_locations_use_joined_code_lines_and_cell_numbers():
+    notebook = (
+        '{"cells": [{"cell_type": "markdown", "source": "# t"},'
+        '{"cell_type": "code", "source": ["a = 1\\n", "import numpy"]},'
+        '{"cell_type": "code", "source": "%%time\\nimport pandas"}], "metadata": {}, "nbformat": 4}'
+    ).encode()
+    scan = scan_file(notebook, "nb/x.ipynb")
+    assert [(s.module, s.location.line, s.location.cell) for s in scan.imports] == [
+        ("numpy", 2, 2), ("pandas", 4, 3)]
+    assert scan.imports[0].location.describe() == "nb/x.ipynb cell 2"
+
+
+@pytest.mark.parametrize("data", [b"", b"null", b"[1, 2]", b"{\"cells\": 5}", b"\xff\xfe\x00garbage",
+                                  b"{\"cells\": [{\"cell_type\": \"code\", \"source\": 7}]}",
+                                  b"{\"cells\": [null, {\"cell_type\": \"code\", \"source\": [1, \"import x\"]}]}"])
+def test_odd_notebooks_never_crash(data):
+    scan_file(data, "odd.ipynb")
+
+
+def test_deeply_nested_code_does_not_crash():
+    scan_file(("(" * 5000 + ")" * 5000 + "\nimport numpy\n").encode(), "deep.py")
+
+
+# ----------------------------------------------------------------------------- mapping
+
+
+def test_resolution_order(full_env):
+    env = deps.query_environment(str(full_env / "bin" / "python"))
+    assert env.error is None and env.version_of("scikit-learn") == "1.5.2"
+    assert deps.resolve_import("sklearn.linear_model", env) == ("scikit-learn", "environment")
+    assert deps.resolve_import("google.cloud.storage", env) == ("google-cloud-storage", "environment")
+    assert deps.resolve_import("google.oauth2", env) == ("google-auth", "environment")
+    assert deps.resolve_import("fitz", env) == ("PyMuPDF", "curated")
+    assert deps.resolve_import("xarray", env) == ("xarray", "popular")
+    assert deps.resolve_import("google.cloud.pubsub", env) == ("google-cloud-pubsub", "popular")
+    assert deps.resolve_import("google", env) == (None, None)
+    assert deps.resolve_import("google.colab", env) == (None, None)
+    assert deps.resolve_import("no_such_thing_here", env) == (None, None)
+
+
+def test_environment_metadata_beats_the_curated_table(tmp_path):
+    # A fork that provides `yaml` is what this environment really uses.
+    env_dir = make_env(tmp_path / "env", {"yaml-fork": ("1.0", ["yaml/__init__.py"])})
+    env = deps.query_environment(str(env_dir / "bin" / "python"))
+    assert deps.resolve_import("yaml", env) == ("yaml-fork", "environment")
+    assert deps.resolve_import("yaml", None) == ("PyYAML", "curated")
+
+
+def test_declared_alternative_wins():
+    assert deps.resolve_import("cv2", None, {"opencv-python-headless"}) == ("opencv-python-headless", "curated")
+    assert deps.resolve_import("cv2", None) == ("opencv-python", "curated")
+
+
+def test_pin_styles():
+    assert deps.format_requirement("numpy", "1.26.4", "exact") == "numpy==1.26.4"
+    assert deps.format_requirement("numpy", "1.26.4", "compatible") == "numpy~=1.26"
+    assert deps.format_requirement("numpy", "1.26.4", "none") == "numpy"
+    assert deps.format_requirement("torch", "2.4.1+cpu", "exact") == "torch==2.4.1"
+    assert deps.format_requirement("tzdata", "2024", "compatible") == "tzdata~=2024.0"
+    assert deps.format_requirement("odd", "not-a-version", "compatible") == "odd"
+    assert deps.format_requirement("numpy", None, "exact") == "numpy"
+
+
+# ----------------------------------------------------------------------------- the environment
+
+
+def test_python_discovery_order(tmp_path):
+    project = tmp_path / "project"
+    venv = make_env(project / ".venv")
+    active = make_env(tmp_path / "active")
+    conda = make_env(tmp_path / "conda")
+    env = {"PATH": "/nonexistent"}
+    assert deps.find_python(project, environ=env) == (str(venv / "bin" / "python"), ".venv in the project")
+    assert deps.find_python(project, environ={**env, "CONDA_PREFIX": str(conda)})[1] == "CONDA_PREFIX"
+    assert deps.find_python(project, environ={**env, "VIRTUAL_ENV": str(active), "CONDA_PREFIX": str(conda)}) == (
+        str(active / "bin" / "python"), "VIRTUAL_ENV")
+    assert deps.find_python(project, str(conda), environ={"VIRTUAL_ENV": str(active)}) == (
+        str(conda / "bin" / "python"), "--python")
+    assert deps.find_python(tmp_path / "elsewhere", environ=env) is None
+    with pytest.raises(deps.PythonNotFound):
+        deps.find_python(project, str(tmp_path / "missing"))
+
+
+def test_an_interpreter_that_fails_gives_an_error_not_a_crash(tmp_path):
+    env = deps.query_environment("/bin/false")
+    assert env.error and env.distributions == {}
+    assert deps.query_environment(str(tmp_path / "nope")).error
+
+
+def test_query_runs_outside_the_project_so_local_files_cannot_shadow_the_stdlib(tmp_path, empty_env):
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "json.py").write_text("raise SystemExit('shadowed')\n")
+    env = deps.project_environment(project, str(empty_env))
+    assert env.error is None
+
+
+# ----------------------------------------------------------------------------- declared file and reconcile
+
+
+def test_declared_file_follows_repo2docker(tmp_path):
+    (tmp_path / "requirements.txt").write_text("numpy\n")
+    assert deps.declared_file(tmp_path).path == tmp_path / "requirements.txt"
+    (tmp_path / "binder").mkdir()
+    target = deps.declared_file(tmp_path)
+    assert target.path == tmp_path / "binder" / "requirements.txt" and not target.exists
+    (tmp_path / "binder" / "environment.yml").write_text("dependencies:\n  - numpy\n  - pip:\n    - torch\n")
+    target = deps.declared_file(tmp_path)
+    assert target.kind == "environment" and target.write_target is None and "environment.yml" in target.note
+    (tmp_path / "binder" / "Dockerfile").write_text("FROM x\n")
+    assert deps.declared_file(tmp_path).kind is None
+
+
+def test_parse_requirements_understands_pip_syntax(tmp_path):
+    (tmp_path / "more.txt").write_text("scipy\n")
+    text = ("# comment\n--index-url https://x\n-r more.txt\nnumpy==1.2 ; sys_platform == 'linux'  # ok\n"
+            "pywin32 ; sys_platform == 'win32'\npandas \\\n  >=2\n-e git+https://x/y.git#egg=mylib\n"
+            "thing @ file:///Users/a/thing\ntorch==2.1.0+cu118\nnot a requirement !!\n")
+    declared = deps.parse_requirements(text, "requirements.txt", tmp_path)
+    assert [(d.name, d.line, d.on_linux) for d in declared] == [
+        ("scipy", 1, True), ("numpy", 4, True), ("pywin32", 5, False), ("pandas", 6, True), ("mylib", 8, True),
+        ("thing", 9, True), ("torch", 10, True)]
+    assert declared[5].local_path and declared[6].local_version == "2.1.0+cu118"
+
+
+def test_reconcile_rows_and_apply(tmp_path, empty_env):
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "a.py").write_text("import numpy\nimport sklearn\nimport mystery_mod\n")
+    original = "# pinned\nnumpy==1.26.4\nflask  # web\npywin32==306\ntorch==2.1.0+cu118\n"
+    (project / "requirements.txt").write_text(original)
+    env = deps.project_environment(project, str(empty_env))
+    result = deps.infer(project, env)
+    rows = {(r.kind, r.name): r for r in deps.reconcile(result)}
+    assert set(rows) == {("undeclared", "scikit-learn"), ("unused", "flask"), ("unused", "torch"),
+                         ("unresolved", "mystery_mod"), ("platform-only", "pywin32"),
+                         ("cannot-install", "torch")}
+    assert rows["undeclared", "scikit-learn"].new_line == "scikit-learn"
+    assert "a.py line 2" in rows["undeclared", "scikit-learn"].message
+    assert not rows["unresolved", "mystery_mod"].can_apply
+    applied = deps.apply_rows(original, [rows["undeclared", "scikit-learn"], rows["platform-only", "pywin32"],
+                                         rows["cannot-install", "torch"]])
+    assert applied == ('# pinned\nnumpy==1.26.4\nflask  # web\npywin32==306 ; sys_platform == "win32"\n'
+                       "torch==2.1.0\nscikit-learn\n")
+    # Removing an unused line happens only when the user picks that row.
+    assert deps.apply_rows(original, [rows["unused", "flask"]]) == (
+        "# pinned\nnumpy==1.26.4\npywin32==306\ntorch==2.1.0+cu118\n")
+
+
+def test_new_requirements_text_only_adds():
+    existing = "numpy  # keep\r\n\r\n--extra-index-url https://x\r\npandas ; sys_platform == 'darwin'"
+    new = deps.new_requirements_text(existing, ["NumPy==2", "pandas", "scipy"])
+    assert new == existing + "\r\npandas\r\nscipy\r\n"
+    assert deps.new_requirements_text("numpy\n", ["numpy==1"]) == "numpy\n"
+    assert deps.new_requirements_text("", ["a"]) == "a\n"
+    assert deps.new_requirements_text("x \\\n", ["a"]) == "x \\\n\na\n"
+
+
+def test_undeclared_diagnostics(tmp_path, monkeypatch):
+    project = tmp_path / "p"
+    (project / "binder").mkdir(parents=True)
+    (project / "binder" / "requirements.txt").write_text("pandas\n")
+    (project / "a.py").write_text("import pandas\nimport os\n\nimport sklearn.cluster\n")
+    (project / "nb.ipynb").write_text('{"cells": [{"cell_type": "code", "source": "import sklearn"}]}')
+    found = deps.undeclared_diagnostics(project, ask_environment=False)
+    assert len(found) == 1
+    diagnostic = found[0]
+    assert (diagnostic.file, diagnostic.line, diagnostic.severity, diagnostic.code) == (
+        "a.py", 4, "warning", "import-not-declared")
+    assert "a.py line 4, nb.ipynb cell 1" in diagnostic.message
+    assert "binder/requirements.txt" in diagnostic.message and "scikit-learn" in diagnostic.fix
+    # No environment file yet: that problem is reported once, elsewhere.
+    (project / "binder" / "requirements.txt").unlink()
+    assert deps.undeclared_diagnostics(project, ask_environment=False) == []
+
+
+def test_environment_yml_declarations_count(tmp_path):
+    (tmp_path / "environment.yml").write_text(
+        "channels: [conda-forge]\ndependencies:\n  - python=3.11\n  - conda-forge::numpy=1.26\n  - pytorch\n"
+        "  - pip\n  - pip:\n    - scikit-learn==1.5\n")
+    (tmp_path / "a.py").write_text("import numpy\nimport torch\nimport sklearn\nimport pandas\n")
+    result = deps.infer(tmp_path)
+    assert {p.name: p.status for p in result.packages} == {
+        "numpy": "declared", "torch": "declared", "scikit-learn": "declared", "pandas": "undeclared"}
+
+
+def test_r_install_suggestion():
+    result = deps.infer(CORPUS / "r_files")
+    assert list(result.r_packages) == ["dplyr", "ggplot2", "readr", "tidyr"]
+    assert deps.r_install_script(result) == 'install.packages(c("dplyr", "ggplot2", "readr", "tidyr"))\n'
+
+
+def test_skipped_lists():
+    result = deps.infer(CORPUS / "local_modules")
+    assert result.skipped_local == ["models", "mypkg", "requests", "utils"]
+    assert deps.infer(CORPUS / "basic_script").skipped_stdlib == ["json", "os", "sys"]
+
+
+def test_sample_project():
+    from wizard.demo import SAMPLE
+
+    result = deps.infer(SAMPLE)
+    assert {p.name: p.status for p in result.packages} == {
+        "matplotlib": "declared", "numpy": "unused", "pandas": "declared", "scipy": "undeclared"}
+    assert [p.name for p in result.platform_only] == ["pywin32"]
