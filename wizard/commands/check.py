@@ -1,12 +1,117 @@
-"""`binder-wizard check` — placeholder until its issue lands."""
+"""`binder-wizard check [PATH] [--format text|json]`: what Binder will build, and every problem found.
 
-import sys
+Exit 0 when there is no error, 1 with at least one error, 2 for usage errors or an unreadable PATH.
+Imports stay inside run() so the command starts fast enough for a pre-commit hook.
+"""
+
+from __future__ import annotations
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-def add_arguments(parser):
-    parser.add_argument("path", nargs="?", default=".", metavar="PATH")
+def add_arguments(parser) -> None:
+    parser.add_argument("path", nargs="?", default=".", metavar="PATH",
+                        help="the project folder (default: the current folder)")
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="a readable report (default) or one JSON object for scripts")
 
 
 def run(args) -> int:
-    print("binder-wizard check: not yet available", file=sys.stderr)
-    return 2
+    import sys
+
+    from wizard.cli import UsageError, project_path
+
+    project = project_path(args.path)
+    from wizard.core.engine import analyse
+
+    try:
+        report = analyse(project)
+    except PermissionError as error:
+        raise UsageError(f"cannot read {error.filename or project}: {error.strerror or error}") from None
+    except OSError as error:
+        raise UsageError(f"cannot read {project}: {error.strerror or error}") from None
+    if args.format == "json":
+        import json
+
+        sys.stdout.write(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        _print_text(report)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+_MARK = {"error": "✗", "warning": "!", "info": "i"}
+
+
+def _print_text(report) -> None:
+    import os
+    import sys
+
+    from rich.console import Console
+    from rich.text import Text
+
+    from wizard.core.detect import REPO2DOCKER_VERSION
+    from wizard.core.safety import safe_text
+
+    # Colour only on a terminal, never with NO_COLOR (Rich checks both; be explicit about NO_COLOR).
+    console = Console(file=sys.stdout, highlight=False, no_color=bool(os.environ.get("NO_COLOR")),
+                      emoji=False)
+    found = report.detection
+
+    def line(*parts: tuple[str, str] | str, indent: int = 0) -> None:
+        text = Text(" " * indent)
+        for part in parts:
+            if isinstance(part, tuple):
+                text.append(safe_text(part[0]), style=part[1])
+            else:
+                text.append(safe_text(part))
+        console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+    line(("binder-wizard check", "bold"), f"  {report.project}  ", (f"(repo2docker {REPO2DOCKER_VERSION} rules)",
+                                                                    "dim"))
+    line(("What Binder will build: ", "bold"), found.summary)
+    line("Config folder: ", (f"{found.binder_dir}/" if found.binder_dir else "the repository root", "bold"))
+    if found.buildpack:
+        line("Build pack: ", (found.buildpack, "bold"))
+    if found.python_version:
+        source = found.python_version_source
+        line("Python: ", (found.python_version, "bold"),
+             "" if not source else " (the default; pin it!)" if source == "default" else f" (from {source})")
+    if found.r_version:
+        line("R: ", (found.r_version, "bold"),
+             f" (packages from the {found.r_snapshot_date} snapshot)" if found.r_snapshot_date else "")
+    if found.julia_version:
+        line("Julia: ", (found.julia_version, "bold"), " (the newest release matching [compat] on the build day)")
+
+    console.print()
+    if found.files_used:
+        line(("Files Binder will use:", "bold"))
+        for rel in found.files_used:
+            line(("✓ ", "green"), rel, indent=2)
+    else:
+        line(("Files Binder will use: none", "bold"))
+    if found.files_ignored:
+        line(("Files Binder will ignore:", "bold"))
+        for rel, reason in found.files_ignored:
+            line(("- ", "dim"), rel, (f" — {reason}", "dim"), indent=2)
+
+    console.print()
+    counts = {severity: sum(1 for d in report.diagnostics if d.severity == severity)
+              for severity in ("error", "warning", "info")}
+    if report.diagnostics:
+        line(("Problems and advice:", "bold"))
+        for finding in report.diagnostics:
+            where = finding.file
+            if finding.line:
+                where += f":{finding.line}" + (f":{finding.column}" if finding.column else "")
+            line((f"{_MARK[finding.severity]} {finding.severity}", _STYLE[finding.severity]), f"  {where}  ",
+                 (f"[{finding.code}]", "dim"), indent=2)
+            line(finding.message, indent=4)
+            if finding.fix:
+                line(("fix: ", "green"), finding.fix, indent=4)
+        console.print()
+    words = ", ".join(f"{n} {name}{'s' if n != 1 else ''}" for name, n in counts.items() if n)
+    if report.ok:
+        line(("OK", "bold green"), f": Binder should build this project{f' ({words})' if words else ''}.")
+    else:
+        line(("NOT READY", "bold red"), f": {words}. Fix the errors above before you push.")

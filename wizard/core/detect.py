@@ -408,11 +408,12 @@ def detect(project: Path, overrides: dict[str, str] | None = None) -> Detection:
             errors.extend(stop.diagnostic for stop in render_errors)
             first = (render_errors[0].stage, render_errors[0].kind, render_errors[0].message)
 
-    if first is None or first[0] != "detect" or pack is not None:
+    if first is None or first[0] != "detect" or pack is not None or first[1] == "NoEnvironment":
         _classify_files(state, pack, versions)
     else:
         _classify_after_detect_error(state)
 
+    _notes_for_ignored(state)
     summary = _summary(state, pack, versions, errors)
     return Detection(
         project=project,
@@ -656,13 +657,17 @@ _RUAMEL_TYPES = ((list, "ruamel.yaml.comments.CommentedSeq"), (str, "str"), (boo
 
 def _dependencies(state_rel: str, env):
     deps = env.get("dependencies", [])
+    if isinstance(deps, list):
+        return deps
     try:
         return list(deps)
     except TypeError:
+        line = getattr(env, "key_marks", {}).get("dependencies", (None, None))[0]
         raise _stop(state_rel, "environment-dependencies-not-list", "TypeError",
                     f"'{type(deps).__name__ if deps is not None else 'NoneType'}' object is not iterable",
-                    "'dependencies:' in environment.yml is empty or is not a list.",
-                    "List the packages under 'dependencies:', one per line starting with '- '.", "render") from None
+                    "'dependencies:' must be a list, one package per line starting with '- ', indented under it.",
+                    "Indent the packages under 'dependencies:' and start each with '- '.", "render", line,
+                    1 if line else None) from None
 
 
 def _env_rel(state: _State) -> str:
@@ -677,13 +682,15 @@ def _conda_python(state: _State, env, versions: dict) -> None:
     if env is None:
         return
     py_version = None
-    for dep in deps:
+    marks = getattr(deps, "marks", [])
+    for index, dep in enumerate(deps):
         if not isinstance(dep, str):
             continue
         match = _PYTHON_REGEX.match(dep)
         if not match:
             continue
         py_version = match.group(1)
+        versions["python_mark"] = marks[index] if index < len(marks) else (None, None)
         break
     if py_version:
         info = py_version.split(".")
@@ -691,7 +698,7 @@ def _conda_python(state: _State, env, versions: dict) -> None:
             if info[0] not in MAJOR_PYTHONS:
                 raise _stop(rel, "python-major-unknown", "KeyError", repr(info[0]),
                             f"python={py_version} is not a Python version Binder knows.",
-                            "Pin Python as python=3.12 (major.minor).")
+                            "Pin Python as python=3.12.", "render", *versions["python_mark"])
             versions["python"] = MAJOR_PYTHONS[info[0]]
         else:
             versions["python"] = ".".join(info[:2])
@@ -723,13 +730,15 @@ def _check_env_pip(state: _State, env) -> None:
         if isinstance(dep, dict) and dep.get("pip"):
             pip_requirements = dep["pip"]
     if isinstance(pip_requirements, list):
-        for line in pip_requirements:
+        marks = getattr(pip_requirements, "marks", [(None, None)] * len(pip_requirements))
+        for index, line in enumerate(pip_requirements):
             if not isinstance(line, str):
+                where = marks[index] if index < len(marks) else (None, None)
                 raise _stop(rel, "environment-pip-not-text", "AttributeError",
                             f"'{type(line).__name__}' object has no attribute 'split'",
-                            f"An entry in the pip: list of environment.yml is not text ({line!r}); repo2docker "
-                            "expects each entry to be a requirement like 'package==1.0'.",
-                            "Put quotes around the entry, or write it as 'name==version'.")
+                            f"The pip entry {line!r} is not text; repo2docker expects each pip entry to be a "
+                            "requirement like 'package==1.0'.", "Put the entry in quotes or write 'name==version'.",
+                            "render", *where)
 
 
 def _pipfile_python(state: _State, versions: dict) -> None:
@@ -906,20 +915,21 @@ def _check_python_supported(state: _State, versions: dict) -> None:
     else:
         rel = state.path(source)
     where = rel.rsplit("/", 1)[-1]
+    at = (1, 1) if rel.endswith("runtime.txt") else versions.get("python_mark", (None, None)) \
+        if pack == "conda" else (None, None)
     if not python or len(python.split(".")) != 2:
         raise _stop(rel, "python-version-form", "ValueError",
                     f"{_PACK_CLASS.get(pack, 'PythonBuildPack')}.python_version must always be "
                     f"specified as 'x.y', e.g. '3.10', got {python}.",
                     f"The Python version in {where} must be major.minor only ({python} has too many parts).",
                     f"Write python-{'.'.join(python.split('.')[:2])} instead." if python else None,
-                    line=1 if rel.endswith("runtime.txt") else None, column=1 if rel.endswith("runtime.txt") else None)
+                    "render", *at)
     major_minor = _version_tuple(python)
     separate = major_minor is not None and major_minor < KERNEL_ENV_CUTOFF
     if python not in LOCKFILE_PYTHONS or major_minor is None:
         raise _stop(rel, "python-unsupported", "ValueError", f"Python version {python} on linux-64 is not supported!",
                     f"Binder cannot install Python {python}. It offers {', '.join(LOCKFILE_PYTHONS)}.",
-                    "Pick one of those versions (3.12 is a good choice today).",
-                    line=1 if rel.endswith("runtime.txt") else None, column=1 if rel.endswith("runtime.txt") else None)
+                    "Pick one of those versions.", "render", *at)
     if separate:
         state.notes.append(_note(
             rel, "python-legacy-kernel",
@@ -1151,8 +1161,11 @@ def _classify_files(state: _State, pack: str | None, versions: dict) -> None:
         for rel in in_config:
             if rel.endswith(("apt.txt", "postBuild", "start")):
                 state.used.remove(rel)
+            name = rel.rsplit("/", 1)[-1]
             if rel == rt_rel:
                 ignore(rel, _runtime_ignored_reason(runtime))
+            elif name in ("install.R", "requirements3.txt", "Manifest.toml"):
+                ignore(rel, _ignored_reason(name, pack, runtime, has, bd))
             else:
                 ignore(rel, reason)
         for name in root_only:
@@ -1365,6 +1378,25 @@ def _lookalikes(state: _State) -> None:
             if os.path.isfile(os.path.join(folder, name)):
                 state.ignored[f"{entry}/{name}"] = ("ignored: Binder only looks in the repository root or in "
                                                    "binder/, not in sub-folders")
+
+
+def _notes_for_ignored(state: _State) -> None:
+    """Every ignored file becomes a finding too: most are a user's mistake, not a choice."""
+    for rel, reason in sorted(state.ignored.items()):
+        if reason.startswith("not read: repo2docker stops") or reason.startswith(("not a package", "not installed")):
+            continue
+        if "sub-folders" in reason:
+            state.notes.append(Diagnostic(rel, None, None, "info", "file-in-subfolder",
+                                          f"{rel} is not used: Binder only looks in the repository root or binder/.",
+                                          f"Move it to the repository root (or binder/) if it is meant for Binder."))
+        elif "named exactly" in reason:
+            target = reason.rsplit("'", 2)[-2]
+            state.notes.append(Diagnostic(rel, None, None, "warning", "misnamed-file",
+                                          f"{rel} is not used: Binder only reads a file named exactly '{target}'.",
+                                          f"Rename it to {target}."))
+        else:
+            state.notes.append(Diagnostic(rel, None, None, "warning", "file-ignored",
+                                          f"{rel} is not used: {reason.removeprefix('ignored: ')}.", None))
 
 
 # --------------------------------------------------------------------------------------------------

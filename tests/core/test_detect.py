@@ -1,0 +1,245 @@
+"""The detector's own contract: fields, reasons, messages, overrides. (Verdicts vs repo2docker: test_differential.)"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from wizard.core import detect as detect_module
+from wizard.core.detect import (
+    REPO2DOCKER_VERSION,
+    Detection,
+    RuntimeTxtError,
+    detect,
+    find_julia_version,
+    parse_runtime,
+)
+
+REQ = "numpy==2.1.0\n"
+
+
+def codes(found: Detection) -> list[str]:
+    return [d.code for d in found.errors]
+
+
+def test_version_constant_is_the_target():
+    assert REPO2DOCKER_VERSION == "2026.4.0"
+
+
+def test_requirements_with_runtime(make_project):
+    found = detect(make_project({"requirements.txt": REQ, "runtime.txt": "python-3.11\n"}))
+    assert (found.buildpack, found.binder_dir, found.python_version, found.python_version_source) == (
+        "python", "", "3.11", "runtime.txt")
+    assert found.files_used == ("requirements.txt", "runtime.txt")
+    assert found.ok and found.summary == "Python 3.11 with pip from requirements.txt"
+
+
+def test_unpinned_python_says_default(make_project):
+    found = detect(make_project({"requirements.txt": REQ}))
+    assert found.python_version == "3.10" and found.python_version_source == "default"
+    assert "Python 3.10 (the default)" in found.summary
+    assert any(n.code == "python-unpinned" for n in found.notes)
+
+
+def test_empty_folder_is_an_error_that_mentions_the_fallback(make_project):
+    found = detect(make_project({}))
+    assert found.buildpack is None and codes(found) == ["no-environment"]
+    message = found.errors[0].message
+    assert "No environment specification found" in message and "3.10" in message
+    assert "fall back" in message
+    assert found.r2d_error[0] == "detect" and found.fallback_python == "3.10"
+
+
+def test_binder_folder_hides_root_files_with_reason(make_project):
+    found = detect(make_project({"binder/requirements.txt": REQ, "environment.yml": "dependencies: [numpy]\n",
+                                 "setup.py": "", "Dockerfile": "FROM python:3.12\n"}))
+    assert found.buildpack == "python" and found.binder_dir == "binder"
+    ignored = dict(found.files_ignored)
+    assert ignored["environment.yml"] == "ignored because a binder/ folder exists"
+    assert ignored["setup.py"].startswith("ignored because a binder/ folder exists")
+    assert "andrewosh" in ignored["Dockerfile"]
+    assert {n.file for n in found.notes if n.code == "file-ignored"} >= {"environment.yml", "setup.py"}
+
+
+def test_empty_binder_folder_hides_everything(make_project):
+    project = make_project({"requirements.txt": REQ})
+    (project / "binder").mkdir()
+    found = detect(project)
+    assert found.binder_dir == "binder" and found.buildpack is None
+    assert dict(found.files_ignored)["requirements.txt"] == "ignored because a binder/ folder exists"
+
+
+def test_both_config_folders_quote_repo2docker(make_project):
+    found = detect(make_project({"binder/requirements.txt": REQ, ".binder/requirements.txt": REQ}))
+    assert codes(found) == ["both-binder-dirs"]
+    assert "The repository contains both a 'binder' and a '.binder' directory. However they are exclusive." in \
+        found.errors[0].message
+    assert found.errors[0].fix
+
+
+def test_dockerfile_overrides_everything(make_project):
+    found = detect(make_project({"Dockerfile": "FROM python:3.12\n", "requirements.txt": REQ, "postBuild": "x"}))
+    assert found.buildpack == "docker" and found.python_version is None
+    assert dict(found.files_ignored) == {"postBuild": "Dockerfile overrides everything else",
+                                         "requirements.txt": "Dockerfile overrides everything else"}
+
+
+def test_environment_wins_over_requirements(make_project):
+    found = detect(make_project({"environment.yml": "dependencies:\n  - python=3.12\n", "requirements.txt": REQ,
+                                 "runtime.txt": "python-3.11\n"}))
+    assert found.buildpack == "conda" and found.python_version == "3.12"
+    assert found.python_version_source == "environment.yml"
+    ignored = dict(found.files_ignored)
+    assert ignored["requirements.txt"].startswith("environment.yml wins over requirements.txt")
+    assert "runtime.txt is ignored" in ignored["runtime.txt"]
+
+
+def test_install_r_without_dated_runtime(make_project):
+    found = detect(make_project({"install.R": "install.packages('x')\n", "runtime.txt": "r-4.3\n"}))
+    assert found.buildpack is None
+    ignored = dict(found.files_ignored)
+    assert ignored["install.R"] == "install.R needs a dated runtime.txt (r-X.Y-YYYY-MM-DD) or a DESCRIPTION file"
+    assert "needs a date" in ignored["runtime.txt"]
+
+
+def test_r_runtime_gives_version_and_snapshot(make_project):
+    found = detect(make_project({"runtime.txt": "r-4.3-2024-06-01\n", "install.R": "x"}))
+    assert (found.buildpack, found.r_version, found.r_snapshot_date, found.python_version) == (
+        "r", "4.3.3", "2024-06-01", "3.10")
+    assert found.files_used == ("runtime.txt", "install.R")
+    assert found.summary.startswith("R 4.3.3 with packages from the 2024-06-01 CRAN snapshot")
+
+
+def test_description_snapshot_is_two_days_ago(make_project):
+    found = detect(make_project({"DESCRIPTION": "Package: x\n"}))
+    assert found.buildpack == "r" and found.r_version == "4.4.2"
+    assert found.r_snapshot_date == (datetime.date.today() - datetime.timedelta(days=2)).isoformat()
+
+
+@pytest.mark.parametrize("content, reason", [
+    ("Python-3.12\n", "capital letter"),
+    ("# my version\npython-3.11\n", "no comment or extra lines"),
+    ("julia-1.6\n", "not a runtime Binder knows"),
+])
+def test_silently_ignored_runtime_forms(make_project, content, reason):
+    found = detect(make_project({"requirements.txt": REQ, "runtime.txt": content}))
+    assert found.buildpack is None and codes(found) == ["no-environment"]
+    assert reason in dict(found.files_ignored)["runtime.txt"]
+    assert "switches the Python setup off" in dict(found.files_ignored)["requirements.txt"]
+
+
+@pytest.mark.parametrize("content, code, quoted", [
+    ("python3.9\n", "runtime-invalid", "Invalid runtime.txt: python3.9"),
+    ("python-3.12.1\n", "python-version-form", "got 3.12.1."),
+    ("python-3.99\n", "python-unsupported", "Python version 3.99 on linux-64 is not supported!"),
+    ("python-4\n", "python-major-unknown", "KeyError: '4'"),
+    ("python-3.11-2020-13-01\n", "runtime-invalid-date", "month must be in 1..12"),
+])
+def test_runtime_errors_quote_repo2docker(make_project, content, code, quoted):
+    found = detect(make_project({"requirements.txt": REQ, "runtime.txt": content}))
+    assert codes(found) == [code]
+    assert quoted in found.errors[0].message and found.errors[0].file == "runtime.txt"
+    assert found.errors[0].line == 1
+
+
+def test_invalid_runtime_aborts_even_an_environment_yml_repo(make_project):
+    found = detect(make_project({"environment.yml": "dependencies: [numpy]\n", "runtime.txt": "python3.9\n"}))
+    assert found.buildpack is None and found.r2d_error[0] == "detect"
+
+
+def test_mran_cutoff(make_project):
+    found = detect(make_project({"runtime.txt": "r-2018-06-01\n"}))
+    assert codes(found) == ["r-snapshot-too-old"]
+    assert "Microsoft killed MRAN" in found.errors[0].message
+
+
+def test_legacy_dockerfile_is_read_at_root_even_with_dotbinder(make_project):
+    found = detect(make_project({"Dockerfile": "FROM andrewosh/binder-base\n", ".binder/Dockerfile": "FROM x:1\n"}))
+    assert codes(found) == ["legacy-dockerfile"] and "The legacy buildpack has been removed." in found.errors[0].message
+
+
+def test_require_fails_only_at_build(make_project):
+    found = detect(make_project({"REQUIRE": "IJulia\n"}))
+    assert found.buildpack == "julia-require" and codes(found) == ["julia-require-removed"]
+    assert found.r2d_error[0] == "build"
+
+
+def test_pyproject_fallback_picks_newest(make_project):
+    found = detect(make_project({"requirements.txt": REQ,
+                                 "pyproject.toml": '[project]\nname="x"\nrequires-python=">=3.11"\n'}))
+    assert found.python_version == "3.14" and found.python_version_source == "pyproject.toml requires-python"
+    assert "pyproject.toml" in found.files_used
+
+
+def test_pyproject_runtime_conflict(make_project):
+    found = detect(make_project({"requirements.txt": REQ, "runtime.txt": "python-3.10\n",
+                                 "pyproject.toml": '[project]\nname="x"\nrequires-python=">=3.12"\n'}))
+    assert codes(found) == ["pyproject-runtime-conflict"]
+    assert "runtime.txt version not supported by pyproject.toml." in found.errors[0].message
+
+
+def test_environment_yaml_errors_have_positions(make_project):
+    found = detect(make_project({"environment.yml": "name: a\nname: b\n"}))
+    assert codes(found) == ["environment-duplicate-key"] and found.errors[0].line == 2
+    found = detect(make_project({"environment.yml": "- numpy\n"}))
+    assert codes(found) == ["environment-not-mapping"]
+    assert "environment.yml should contain a dictionary. Got <class 'ruamel.yaml.comments.CommentedSeq'>" in \
+        found.errors[0].message
+
+
+def test_apt_invalid_name_quotes_repo2docker(make_project):
+    found = detect(make_project({"requirements.txt": REQ, "apt.txt": "# tools\nVim\n"}))
+    assert codes(found) == ["apt-invalid-name"] and found.errors[0].line == 2
+    assert "Found invalid package name Vim in apt.txt" in found.errors[0].message
+
+
+def test_julia_version_and_errors(make_project, monkeypatch):
+    monkeypatch.setattr(detect_module, "JULIA_RELEASES", ("1.6.7", "1.9.4", "1.10.10", "1.11.7"))
+    found = detect(make_project({"Project.toml": '[compat]\njulia = "1.10"\n'}))
+    assert (found.buildpack, found.julia_version, found.python_version) == ("julia", "1.11.7", "3.10")
+    found = detect(make_project({"Project.toml": '[compat]\njulia = "1.6, 1.7"\n'}, name="p2"))
+    assert codes(found) == ["julia-no-matching-version"]
+
+
+@pytest.mark.parametrize("compat, expected", [
+    ("1.6", "1.11.7"), ("^1.9", "1.11.7"), ("~1.10", "1.10.10"), ("~1.10.2", "1.10.10"), ("=1.9.4", "1.9.4"),
+    (">=1.9", "1.11.7"), ("<1.7", "1.6.7"), ("0.7", None), ("2", None),
+])
+def test_julia_semver(compat, expected):
+    assert find_julia_version(compat, ("1.6.7", "1.9.4", "1.10.10", "1.11.7")) == expected
+
+
+def test_parse_runtime_grammar():
+    assert parse_runtime("python-3.12\r\n").version == "3.12"
+    assert parse_runtime("r-4.3-2024-01-02").date == datetime.date(2024, 1, 2)
+    with pytest.raises(RuntimeTxtError, match="Invalid runtime.txt: python-"):
+        parse_runtime("python-")
+
+
+def test_overrides_replace_disk_content(make_project):
+    project = make_project({"requirements.txt": REQ, "runtime.txt": "python-3.11\n"})
+    assert detect(project, {"runtime.txt": "python-3.13\n"}).python_version == "3.13"
+    # An unsaved file counts as present, and an unsaved file in binder/ makes the folder count.
+    found = detect(project, {"binder/environment.yml": "dependencies:\n  - python=3.12\n"})
+    assert found.binder_dir == "binder" and found.buildpack == "conda" and found.python_version == "3.12"
+    assert detect(project).python_version == "3.11"  # disk untouched
+
+
+def test_lookalike_names_and_subfolders(make_project):
+    found = detect(make_project({"requirement.txt": REQ, "Environment.yml": "x: 1\n",
+                                 "notebooks/requirements.txt": REQ}))
+    ignored = dict(found.files_ignored)
+    assert ignored["requirement.txt"] == "ignored: Binder only reads a file named exactly 'requirements.txt'"
+    assert ignored["Environment.yml"] == "ignored: Binder only reads a file named exactly 'environment.yml'"
+    assert "sub-folders" in ignored["notebooks/requirements.txt"]
+    assert {"misnamed-file", "file-in-subfolder"} <= {n.code for n in found.notes}
+
+
+def test_summaries(make_project):
+    assert detect(make_project({"environment.yml": "dependencies:\n  - python=3.12\n", "apt.txt": "vim\n"})) \
+        .summary == "Python 3.12 (from environment.yml) with conda from environment.yml, plus apt.txt"
+    assert detect(make_project({"Pipfile": '[requires]\npython_version = "3.11"\n'}, name="b")).summary == \
+        "Python 3.11 (from Pipfile) with pipenv from Pipfile"
+    assert detect(make_project({"binder/Dockerfile": "FROM x:1\n"}, name="c")).summary.startswith(
+        "Your own Dockerfile (binder/Dockerfile)")

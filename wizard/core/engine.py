@@ -1,0 +1,141 @@
+"""One call for "what will Binder do with this folder, and what is wrong": detection + every validator.
+
+`analyse(project, overrides)` is what `binder-wizard check` and the Environment step use. It runs the
+detector, then the validator of every environment file that is used, and of every file that is present
+but ignored (their findings are downgraded to info: they cannot break the build, but the user probably
+meant them to count). Findings are de-duplicated and sorted in reading order.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from wizard.core.detect import Detection, detect
+from wizard.core.diagnostics import Diagnostic
+from wizard.core.validators import MAX_BYTES, FileContext, decode, fix_for, validate_text
+
+__all__ = ["Report", "analyse", "fix_for"]
+
+_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class Report:
+    project: Path
+    detection: Detection
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.is_error for d in self.diagnostics)
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.is_error)
+
+    def for_file(self, rel: str) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.file == rel)
+
+    def to_json(self) -> dict:
+        """The `binder-wizard check --format json` object (a contract: keep the keys exactly)."""
+        found = self.detection
+        return {
+            "path": str(self.project),
+            "binder_dir": found.binder_dir,
+            "buildpack": found.buildpack,
+            "python_version": found.python_version,
+            "r_version": found.r_version,
+            "files_used": list(found.files_used),
+            "files_ignored": [{"path": path, "reason": reason} for path, reason in found.files_ignored],
+            "diagnostics": [d.to_json() for d in self.diagnostics],
+            "ok": self.ok,
+        }
+
+
+def _validatable(rel: str) -> bool:
+    from wizard.core.validators import MODULE_FOR_NAME
+
+    name = rel.rsplit("/", 1)[-1]
+    return name in MODULE_FOR_NAME
+
+
+def _validate_file(project: Path, rel: str, overrides: dict[str, str], found: Detection) -> list[Diagnostic]:
+    ctx = FileContext(path=rel, name=rel.rsplit("/", 1)[-1], project=project, detection=found)
+    if rel in overrides:
+        text = overrides[rel]
+        if len(text) > MAX_BYTES:
+            return [_too_large(rel, len(text.encode("utf-8", "surrogatepass")))]
+    else:
+        path = project / rel
+        try:
+            size = path.stat().st_size
+            if size > MAX_BYTES:
+                return [_too_large(rel, size)]
+            data = path.read_bytes()
+        except IsADirectoryError:
+            return []  # the detector already explains a folder with a file's name
+        except OSError as error:
+            return [Diagnostic(rel, None, None, "error", "unreadable",
+                               f"{rel} cannot be read: {error.strerror or error}.", "Check the file's permissions.")]
+        text, problems = decode(data, rel)
+        if text is None:
+            return problems
+    try:
+        return validate_text(text, ctx)
+    except Exception as error:  # a validator bug must not hide the rest of the report
+        return [Diagnostic(rel, None, None, "info", "validator-crashed",
+                           f"binder-wizard could not check this file ({type(error).__name__}); please report it.",
+                           None)]
+
+
+def _too_large(rel: str, size: int) -> Diagnostic:
+    return Diagnostic(rel, None, None, "error", "file-too-large",
+                      f"This file is {size / 1e6:.1f} MB; an environment file should be a few KB, so Binder's build "
+                      "would take very long or fail.",
+                      "Check that the right file was saved under this name; list only the packages you need.")
+
+
+def _normalise(overrides: dict[str, str] | None) -> dict[str, str]:
+    out = {}
+    for rel, text in (overrides or {}).items():
+        rel = rel.replace("\\", "/").strip("/")
+        while rel.startswith("./"):
+            rel = rel[2:]
+        out[rel] = text
+    return out
+
+
+def analyse(project: Path, overrides: dict[str, str] | None = None) -> Report:
+    project = Path(project)
+    overrides = _normalise(overrides)
+    found = detect(project, overrides)
+    findings: list[Diagnostic] = [*found.errors, *found.notes]
+    for rel in found.files_used:
+        if _validatable(rel):
+            findings.extend(_validate_file(project, rel, overrides, found))
+    for rel, reason in found.files_ignored:
+        if not _validatable(rel) or "/" in rel.strip("/") and not rel.startswith(("binder/", ".binder/")):
+            continue  # files in other sub-folders are only pointed out, not checked
+        if rel not in overrides and not os.path.isfile(project / rel):
+            continue
+        for finding in _validate_file(project, rel, overrides, found):
+            if finding.severity == "info":
+                continue
+            findings.append(Diagnostic(finding.file, finding.line, finding.column, "info", finding.code,
+                                       f"(This file is ignored: {reason}.) {finding.message}", finding.fix))
+    return Report(project, found, tuple(_dedupe_and_sort(findings)))
+
+
+def _dedupe_and_sort(findings: list[Diagnostic]) -> list[Diagnostic]:
+    seen: dict[tuple, Diagnostic] = {}
+    for finding in findings:  # the detector's come first and win: they quote repo2docker itself
+        key = (finding.file, finding.line, finding.code)
+        if key not in seen:
+            seen[key] = finding
+        elif finding.fix and seen[key].fix != finding.fix:
+            # Keep the detector's message (it quotes repo2docker) with the validator's precise fix.
+            seen[key] = replace(seen[key], fix=finding.fix, column=seen[key].column or finding.column)
+    return sorted(seen.values(), key=lambda d: (d.file, d.line or 0, d.column or 0,
+                                                _SEVERITY_RANK.get(d.severity, 3), d.code))
