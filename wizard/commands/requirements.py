@@ -172,17 +172,17 @@ def _write(inference, args) -> int:
             print(f"Nothing written; {shown} is unchanged.", file=sys.stderr)
             return finish(EXIT_FAILED)
     bom = raw.startswith(b"\xef\xbb\xbf")
-    try:
+    temp = None
+    try:  # write beside it, then rename: the file is never half-written
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             handle.write((b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8"))
-        if path.exists():
-            os.chmod(temp, path.stat().st_mode & 0o7777)
-        else:
-            os.chmod(temp, 0o644)
+        os.chmod(temp, path.stat().st_mode & 0o7777 if path.exists() else 0o644)
         os.replace(temp, path)
     except OSError as error:
+        if temp and os.path.exists(temp):
+            os.unlink(temp)
         _note(f"could not write {shown}: {error.strerror or error}; it is unchanged")
         return finish(EXIT_FAILED)
     print(f"Added {added} line{'s' if added != 1 else ''} to {shown}.", file=out)
