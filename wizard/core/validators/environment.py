@@ -346,7 +346,7 @@ def _move_requirements(text: str, diagnostic) -> str:
     pip_at = next((dep_index + 1 + i for i, line in enumerate(block) if re.match(r"^\s*-\s*pip\s*:", line)), None)
     has_pip = any(re.match(r"^\s*-\s*pip\s*(#.*)?$", line) for line in block)
     if pip_at is not None:
-        inner = item_indent + "    "
+        inner = item_indent + "  "
         insert_at = pip_at + 1
         while insert_at < end and (len(lines[insert_at]) - len(lines[insert_at].lstrip())) > len(item_indent):
             inner = re.match(r"^(\s*)", lines[insert_at]).group(1)
@@ -356,7 +356,7 @@ def _move_requirements(text: str, diagnostic) -> str:
             lines.insert(pip_at, f"{item_indent}- pip")
     else:
         new = ([] if has_pip else [f"{item_indent}- pip"]) + [f"{item_indent}- pip:"] + [
-            f"{item_indent}    - {p}" for p in packages]
+            f"{item_indent}  - {p}" for p in packages]
         lines[end:end] = new
     return "\n".join(lines) + "\n"
 

@@ -96,8 +96,8 @@ def _python(add, content, version, date, ctx, major_pythons, lockfile_pythons) -
     if PYTHON_OK.match(content):
         if version in major_pythons:
             add(1, 1, "info", "runtime-python-major",
-                f"python-{version} means Python {major_pythons[version]} today and will change over time.",
-                f"Write python-{major_pythons[version]} (or your exact major.minor).")
+                f"python-{version} means Python {major_pythons[version]} today and will change over time; pin "
+                "the major.minor version you use.", f"Write python-{major_pythons[version]}.")
         elif re.fullmatch(r"2\.7|3\.[56]", version):
             add(1, 1, "warning", "runtime-python-legacy",
                 f"Python {version} is very old: Binder runs Jupyter on Python 3.10 and your packages in a separate "

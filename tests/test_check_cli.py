@@ -1,0 +1,129 @@
+"""`binder-wizard check`: the JSON contract, exit codes, and a text report that is safe and colour-correct."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from wizard.cli import main
+
+KEYS = {"path", "binder_dir", "buildpack", "python_version", "r_version", "files_used", "files_ignored",
+        "diagnostics", "ok"}
+DIAGNOSTIC_KEYS = {"file", "line", "column", "severity", "code", "message", "fix"}
+
+
+def run_json(capsys, path) -> tuple[int, dict]:
+    code = main(["check", str(path), "--format", "json"])
+    out = capsys.readouterr().out
+    return code, json.loads(out)
+
+
+def test_json_shape_and_exit_0(make_project, capsys):
+    project = make_project({"requirements.txt": "numpy==2.1.0\n", "runtime.txt": "python-3.12\n",
+                            "Requirements.txt": "x\n"})
+    code, report = run_json(capsys, project)
+    assert code == 0
+    assert set(report) == KEYS
+    assert report["path"] == str(project.resolve())
+    assert (report["binder_dir"], report["buildpack"], report["python_version"], report["r_version"]) == (
+        "", "python", "3.12", None)
+    assert report["files_used"] == ["requirements.txt", "runtime.txt"]
+    assert report["files_ignored"] == [{"path": "Requirements.txt",
+                                        "reason": "ignored: Binder only reads a file named exactly 'requirements.txt'"}]
+    assert report["ok"] is True
+    for diagnostic in report["diagnostics"]:
+        assert set(diagnostic) == DIAGNOSTIC_KEYS
+        assert diagnostic["severity"] in ("error", "warning", "info")
+
+
+def test_json_exit_1_with_errors(make_project, capsys):
+    project = make_project({"requirements.txt": "glob\nnumpy\n", "runtime.txt": "python-3.12.1\n"})
+    code, report = run_json(capsys, project)
+    assert code == 1 and report["ok"] is False
+    found = {(d["file"], d["line"], d["code"]) for d in report["diagnostics"] if d["severity"] == "error"}
+    assert ("runtime.txt", 1, "python-version-form") in found
+    assert ("requirements.txt", 1, "req-stdlib") in found
+    # sorted in reading order
+    keys = [(d["file"], d["line"] or 0) for d in report["diagnostics"]]
+    assert keys == sorted(keys)
+
+
+def test_null_buildpack(make_project, capsys):
+    code, report = run_json(capsys, make_project({"requirements.txt": "numpy\n", "runtime.txt": "Python-3.12\n"}))
+    assert code == 1 and report["buildpack"] is None
+    no_env = [d for d in report["diagnostics"] if d["code"] == "no-environment"]
+    assert len(no_env) == 1 and no_env[0]["severity"] == "error"
+    assert "No environment specification found" in no_env[0]["message"]
+    assert "Python 3.10" in no_env[0]["message"] and "fall back" in no_env[0]["message"]
+
+
+def test_usage_errors_exit_2(tmp_path, capsys):
+    assert main(["check", str(tmp_path / "missing")]) == 2
+    assert "no such folder" in capsys.readouterr().err
+    file = tmp_path / "file.txt"
+    file.write_text("x")
+    assert main(["check", str(file)]) == 2
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", "--format", "xml"])
+    assert exit_info.value.code == 2
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can read anything")
+def test_unreadable_path_exits_2(tmp_path, capsys):
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0)
+    try:
+        assert main(["check", str(folder)]) == 2
+    finally:
+        folder.chmod(0o755)
+
+
+def test_text_report_plain_when_not_a_tty(make_project, capsys):
+    project = make_project({"environment.yml": "dependencies:\n  - python=3.12\n", "requirements.txt": "numpy\n"})
+    assert main(["check", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b[" not in out
+    assert "What Binder will build: Python 3.12" in out
+    assert "requirements.txt — environment.yml wins over requirements.txt" in out
+    assert out.rstrip().endswith("before you push.") or "OK: Binder should build this project" in out
+
+
+def test_untrusted_text_is_never_markup(make_project, capsys):
+    project = make_project({"requirements.txt": "[bold red]boom[/bold red]\n\x1b[31mred\n",
+                            "[link=x]notes[/link].txt": ""})
+    code = main(["check", str(project)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "[bold red]boom[/bold red]" in out
+    assert "\x1b" not in out
+
+
+def _run_cli(project, env_extra: dict) -> str:
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "TERM")}
+    env.update(env_extra)
+    result = subprocess.run([sys.executable, "-m", "wizard", "check", str(project)], capture_output=True,
+                            text=True, env=env, timeout=60)
+    return result.stdout
+
+
+def test_colour_on_a_terminal_and_no_color_honoured(make_project):
+    project = make_project({"requirements.txt": "glob\n"})
+    coloured = _run_cli(project, {"FORCE_COLOR": "1", "TERM": "xterm-256color"})  # Rich's stand-in for a TTY
+    assert "\x1b[" in coloured
+    plain = _run_cli(project, {"FORCE_COLOR": "1", "TERM": "xterm-256color", "NO_COLOR": "1"})
+    assert "\x1b[3" not in plain and "\x1b[9" not in plain  # no colour codes (bold is allowed)
+    assert "req-stdlib" in plain
+
+
+def test_check_does_not_import_textual_or_heavy_modules(make_project):
+    project = make_project({"requirements.txt": "numpy==2.1.0\n"})
+    code = ("import sys; from wizard.cli import main; rc = main(['check', %r, '--format', 'json']); "
+            "print(sorted(m for m in ('textual', 'git', 'httpx', 'ruamel', 'repo2docker') if m in sys.modules))"
+            % str(project))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
