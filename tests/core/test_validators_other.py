@@ -505,3 +505,20 @@ def test_findings_the_detector_reports_are_not_repeated(make_project, files):
     report = analyse(make_project(files))
     errors = [d for d in report.diagnostics if d.is_error]
     assert len(errors) == 1, errors
+
+
+def test_apt_unfixable_name_is_commented_out_not_lost():
+    assert apply_fix("apt.txt", "vim\n\u00e9diteur\n", "apt-invalid-name") == "vim\n# not a package name: \u00e9diteur\n"
+
+
+def test_exec_fix_closes_a_here_document_left_open():
+    text = "#!/bin/bash\nset -e\ncat > notes.txt <<EOF\nhello\n"
+    assert apply_fix("start", text, "start-no-exec") == text + 'EOF\nexec "$@"\n'
+
+
+def test_set_e_fix_with_old_mac_line_endings():
+    assert _fix("postBuild", "#!/bin/bash\rcat <<EOF\n", "script-no-set-e").startswith("#!/bin/bash\rset -e\n")
+
+
+def _fix(name, text, code):
+    return fix_for(find(check(name, text), code)).apply(text)

@@ -71,7 +71,8 @@ def validate(text: str, ctx) -> list[Diagnostic]:
             lowered = package.lower()
             hint = (f"Package names are lower case: write `{lowered}`."
                     if R2D_NAME_START.match(lowered) else
-                    "Write one Ubuntu package name per line (lower-case letters, digits, `.`, `+`, `-`).")
+                    "Write one Ubuntu package name per line (lower-case letters, digits, `.`, `+`, `-`), "
+                    "or turn this line into a comment.")
             add(number, column, "error", "apt-invalid-name",
                 f"`{package}` is not a valid package name, so the build stops with: "
                 f"\"Found invalid package name {package} in apt.txt\".", hint)
@@ -173,11 +174,14 @@ def _replace_package(line: str, transform) -> str:
 
 
 def _fix_invalid_name(text: str, diagnostic: Diagnostic) -> str:
+    """Lower-case a name when that makes it valid; otherwise turn the line into a comment (nothing is lost)."""
     def change(line: str) -> str:
         package = line.partition("#")[0].strip()
-        if package and not R2D_NAME_START.match(package) and R2D_NAME_START.match(package.lower()):
+        if not package or R2D_NAME_START.match(package):
+            return line
+        if R2D_NAME_START.match(package.lower()):
             return _replace_package(line, str.lower)
-        return line
+        return "# not a package name: " + line.lstrip()
     return _fix_lines(text, change)
 
 

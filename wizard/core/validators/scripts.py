@@ -68,6 +68,11 @@ def _interpreter(shebang: str) -> tuple[str, str]:
 
 def _code_lines(lines: list[str]) -> list[tuple[int, str]]:
     """(1-based line number, code) for every line that holds a command, skipping heredoc bodies."""
+    return _scan(lines)[0]
+
+
+def _scan(lines: list[str]) -> tuple[list[tuple[int, str]], str | None]:
+    """The code lines, and the terminator of a heredoc still open at the end of the file (or None)."""
     out: list[tuple[int, str]] = []
     heredoc_end: str | None = None
     for number, raw in enumerate(lines, start=1):
@@ -83,7 +88,7 @@ def _code_lines(lines: list[str]) -> list[tuple[int, str]]:
             match = re.search(r"<<-?\s*['\"]?(\w+)['\"]?", code)
             if match and "<<<" not in code:
                 heredoc_end = match.group(1)
-    return out
+    return out, heredoc_end
 
 
 def validate(text: str, ctx) -> list[Diagnostic]:
@@ -337,8 +342,8 @@ def _fix_shebang_not_first(text: str, diagnostic: Diagnostic) -> str:
 def _fix_set_e(text: str, diagnostic: Diagnostic) -> str:
     newline = _newline(text)
     if text.startswith("#!"):
-        first, sep, rest = text.partition("\n")
-        return first + (sep or newline) + "set -e" + newline + rest
+        first = re.match(r"[^\r\n]*(\r\n|\r|\n)?", text)
+        return first.group(0) + ("" if first.group(1) else newline) + "set -e" + newline + text[first.end():]
     return "set -e" + newline + text
 
 
@@ -348,11 +353,18 @@ def _fix_no_exec(text: str, diagnostic: Diagnostic) -> str:
         return "#!/bin/bash" + newline + 'exec "$@"' + newline
     if not text.endswith(("\n", "\r")):
         text += newline
+    open_heredoc = _scan(_lines(text))[1]
+    if open_heredoc:  # the file ends inside a here-document: close it, or exec would be part of its text
+        text += open_heredoc + newline
     return text + 'exec "$@"' + newline
 
 
 def _fix_exec_unquoted(text: str, diagnostic: Diagnostic) -> str:
-    return re.sub(r'(?m)^(\s*exec\s+(?:.*\s)?)\$(@|\{@\})(\s*;?\s*)$', r'\1"$\2"\3', text)
+    parts = re.split(r"(\r\n|\r|\n)", text)
+    for index in range(0, len(parts), 2):
+        if EXEC_UNQUOTED.match(_code(parts[index])):
+            parts[index] = re.sub(r"\$(@|\{@\})", r'"$\1"', parts[index])
+    return "".join(parts)
 
 
 def _fix_exec_not_last(text: str, diagnostic: Diagnostic) -> str:
