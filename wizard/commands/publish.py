@@ -99,15 +99,12 @@ def _publish(path, args) -> int:
     from wizard.core import github, gitops
     from wizard.core.config import Config
     from wizard.core.gitops import Problem, PublishError
-    from wizard.core.remotes import parse_remote
+    from wizard.core.remotes import parse_remote, strip_credentials
 
     config = Config.load()
     state = gitops.repo_state(path)
-    if state.is_repo and state.detached:
-        raise gitops._detached_error()
-    if state.is_repo and state.operation:
-        raise gitops._in_progress_error(state.operation)
-    remote_url = gitops.strip_credentials(args.remote) if args.remote else state.origin_url
+    gitops.ensure_publishable(state)
+    remote_url = strip_credentials(args.remote) if args.remote else state.origin_url
     if remote_url is None:
         raise PublishError(Problem.NO_REMOTE, "This project has no remote (`origin`) to publish to.",
                            "Create an empty public repository on GitHub, then run again with "
@@ -139,33 +136,21 @@ def _publish(path, args) -> int:
     token = github.git_token(parse_remote(remote_url), config.github_api)
     secrets = (token or "",)
 
-    # Reach the remote before committing: wrong credentials, a missing repository or no network
-    # stop here with nothing changed.
-    gitops.remote_branch_sha(path, target, token=token)
-
     changes = state.changes
     kept = gitops.keep_out_reasons(path, changes)
     for rel, reason in kept.items():
         _say(f"Kept out of the commit: {safe_text(rel)} — {safe_text(reason)}")
     files = [c.path for c in changes if c.path not in kept and c.status != "conflicted"]
-    if files:
-        message = args.message or gitops.suggested_message(state, files)
-        try:
-            sha = gitops.commit(path, files, message)
-            _say(f"Committed {len(files)} file{'s' if len(files) != 1 else ''}: {sha[:12]} {safe_text(message)}")
-        except PublishError as error:
-            if error.kind != Problem.NOTHING_TO_COMMIT or state.head_sha is None:
-                raise
-    elif state.head_sha is None:
+    message = args.message or gitops.suggested_message(state, files)
+    if not files and state.head_sha is None:
         raise PublishError(Problem.NOTHING_TO_COMMIT, "There are no files to commit and no commits to push.",
                            "Add your project files to this folder first.")
-    else:
-        _say("Nothing new to commit; pushing the existing commits.")
 
-    _say(f"Pushing to {safe_text(remote_url, secrets)} …")
+    _say(f"Publishing to {safe_text(remote_url, secrets)} …")
     while True:
         try:
-            result = gitops.push(path, branch=target, token=token, progress=_ProgressPrinter())
+            result = gitops.commit_and_push(path, files, message, branch=target, token=token,
+                                            progress=_ProgressPrinter())
             break
         except PublishError as error:
             if error.kind != Problem.REJECTED or args.yes:
@@ -177,10 +162,15 @@ def _publish(path, args) -> int:
                 return 1
             how = "rebase" if answer.startswith("r") else "merge"
             gitops.integrate_remote(path, how, branch=target, token=token)
+            files = []  # committed already; now only the push is left
             _say(f"Done: your commits now include the remote's ({how}). Pushing again …")
 
+    if result.committed:
+        _say(f"Committed {result.committed} file{'s' if result.committed != 1 else ''}: {safe_text(message)}")
     _say(f"Pushed and verified: {result.branch} on {result.remote_url} is {result.sha}")
-    _visibility_note(path, config, remote_url)
+    visibility = github.visibility_after_push(remote_url, config.github_api)
+    if visibility is not None and visibility.public is not True:
+        _say(f"Note: {safe_text(visibility.explanation)}")
     print(result.sha)
     return 0
 
@@ -202,16 +192,3 @@ def _plan_commit(path, state, args) -> None:
         _say("  • nothing new to commit")
     for rel, reason in kept.items():
         _say(f"  • keep out: {safe_text(rel)} — {safe_text(reason)}")
-
-
-def _visibility_note(path, config, remote_url: str) -> None:
-    """Binder needs a public repository: say so when GitHub hides this one."""
-    from wizard.core import github
-    from wizard.core.remotes import parse_remote
-
-    remote = parse_remote(remote_url)
-    if remote is None or not remote.slug or remote.host not in github.token_hosts(config.github_api):
-        return
-    visibility = github.check_visibility(remote.owner, remote.name, config.github_api)
-    if visibility.public is not True:
-        _say(f"Note: {safe_text(visibility.explanation)}")

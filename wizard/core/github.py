@@ -176,3 +176,13 @@ def check_visibility(owner: str, name: str, api_base: str) -> Visibility:
     if response.status_code in {403, 429}:
         return Visibility(None, "GitHub's rate limit stopped the visibility check; try again in a few minutes.")
     return Visibility(None, f"GitHub answered {response.status_code} to the visibility check.")
+
+
+def visibility_after_push(remote_url: str, api_base: str) -> Visibility | None:
+    """Check a pushed repository is public, when it is on GitHub (or the configured GitHub); else None."""
+    from wizard.core.remotes import parse_remote
+
+    remote = parse_remote(remote_url)
+    if remote is None or not remote.slug or remote.host not in token_hosts(api_base):
+        return None
+    return check_visibility(remote.owner, remote.name, api_base)

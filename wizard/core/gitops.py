@@ -332,6 +332,14 @@ def repo_state(path: Path) -> RepoState:
     )
 
 
+def ensure_publishable(state: RepoState) -> None:
+    """Raise the plain explanation when this repository cannot publish right now."""
+    if state.is_repo and state.detached:
+        raise _detached_error()
+    if state.is_repo and state.operation:
+        raise _in_progress_error(state.operation)
+
+
 def init_repo(path: Path, branch: str = DEFAULT_BRANCH) -> RepoState:
     """`git init` with the given first branch (main unless the user asks otherwise)."""
     import git
@@ -655,6 +663,7 @@ class PushResult:
     sha: str
     branch: str  # the branch on the remote
     remote_url: str  # credentials stripped
+    committed: int = 0  # files in the commit made just before the push (0: none was needed)
 
 
 def _progress_class():
@@ -752,6 +761,28 @@ def verify(path: Path, branch: str, sha: str, remote: str = "origin", token: str
             f"not at your commit {sha[:12]}.",
             "Someone may have pushed at the same moment. Refresh and publish again.",
         )
+
+
+def commit_and_push(path: Path, files: Sequence[str], message: str, *, branch: str | None = None,
+                    token: str | None = None,
+                    progress: Callable[[PushProgress], None] | None = None) -> PushResult:
+    """The Publish step in one call: reach the remote first (so wrong credentials, a missing
+    repository or no network stop before anything changes), commit `files` if they changed, push, verify.
+    """
+    repo = _require_repo(path)
+    _ensure_branch(repo)
+    local = repo.active_branch.name
+    remote_branch_sha(path, branch or local, token=token)
+    committed = 0
+    if files:
+        try:
+            commit(path, files, message)
+            committed = len(files)
+        except PublishError as error:
+            if error.kind != Problem.NOTHING_TO_COMMIT or not repo.head.is_valid():
+                raise
+    result = push(path, branch=branch, token=token, progress=progress)
+    return PushResult(result.sha, result.branch, result.remote_url, committed)
 
 
 # --------------------------------------------------------------------------- divergent history

@@ -1,0 +1,208 @@
+"""Step 2 (Publish) in the real app: main path to a verified push, identity prompt, create on GitHub,
+the divergent-history dialog, and tokens never on screen. Pushes go to real local git servers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+
+from tests.servers.git_server import TEST_TOKEN, branch_sha, commit_on_remote, force_updates, git, snapshot
+from wizard.core import gitops
+from wizard.core.config import Config
+from wizard.tui.dialogs.publish_diverged import DivergedDialog
+from wizard.tui.screens.base import StepScreen
+from wizard.tui.screens.publish import PublishScreen
+from wizard.tui.widgets.publish_files import PublishFileList
+
+SIZE = (110, 36)
+FILES = {"analysis.ipynb": '{"cells": []}\n', "requirements.txt": "numpy\n", ".env": "API_KEY=abc123\n"}
+
+
+async def settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def until(pilot, condition, what: str) -> None:
+    """Wait on state (workers and messages), never on the clock."""
+    for _ in range(200):
+        if condition():
+            return
+        await settle(pilot)
+    raise AssertionError(f"never happened: {what}")
+
+
+async def open_publish(pilot) -> PublishScreen:
+    # Straight from the overview to step 2 through the app's own navigation (step 1's analysis is not needed).
+    pilot.app.screen.post_message(StepScreen.Navigate(2))
+    await until(pilot, lambda: isinstance(pilot.app.screen, PublishScreen), "step 2 is shown")
+    screen = pilot.app.screen
+    assert isinstance(screen, PublishScreen)
+    await until(pilot, lambda: screen.view is not None, "the repository was read")
+    return screen
+
+
+def text_of(screen, selector: str) -> str:
+    return str(screen.query_one(selector).render())
+
+
+def ready_project(make_project, identity: bool = True) -> Path:
+    project = make_project(FILES)
+    gitops.init_repo(project)
+    if identity:
+        gitops.set_identity(project, "Ada Lovelace", "ada@example.org")
+    return project
+
+
+async def test_main_path_commits_and_pushes(make_app, make_project, bare_remote):
+    project = ready_project(make_project)
+    bare = bare_remote()
+    app = make_app(project)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_publish(pilot)
+        files = screen.query_one(PublishFileList)
+        values = [files.get_option_at_index(i).value for i in range(files.option_count)]
+        assert values[0] == "requirements.txt"  # environment files first
+        assert files.chosen == ["analysis.ipynb", "requirements.txt"]  # .env flagged, unchecked
+        assert ".env" in text_of(screen, "#publish-reason") and "public" in text_of(screen, "#publish-reason")
+        assert screen.query_one("#message", Input).value == "Add the project, ready for Binder"
+        assert not screen.query_one("#publish-identity").display
+        screen.query_one("#remote-url", Input).value = bare.as_uri()
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: app.state.pushed_sha is not None, "the push finished")
+        assert app.state.pushed_sha == branch_sha(bare) == git(project, "rev-parse", "HEAD")
+        assert app.state.pushed_branch == "main" and app.state.remote_url == bare.as_uri()
+        assert ".env" not in git(project, "ls-tree", "-r", "--name-only", "HEAD")
+        assert "Published." in text_of(screen, "#publish-result")
+        await until(pilot, lambda: screen.view.state.head_sha == app.state.pushed_sha, "the state refreshed")
+        assert screen.view.state.changes[0].path == ".env"  # still there, uncommitted
+
+
+async def test_asks_for_identity_instead_of_failing(make_app, make_project, bare_remote):
+    project = ready_project(make_project, identity=False)
+    bare = bare_remote()
+    app = make_app(project)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_publish(pilot)
+        assert screen.query_one("#publish-identity").display
+        screen.query_one("#remote-url", Input).value = bare.as_uri()
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert "name and email" in text_of(screen, "#publish-result") and app.state.pushed_sha is None
+        screen.query_one("#user-name", Input).value = "Grace Hopper"
+        screen.query_one("#user-email", Input).value = "grace@example.org"
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: app.state.pushed_sha is not None, "the push finished")
+        assert git(project, "log", "-1", "--format=%an <%ae>") == "Grace Hopper <grace@example.org>"
+        assert "grace@example.org" in (project / ".git" / "config").read_text()
+
+
+async def test_divergent_history_dialog_rebases(make_app, make_project, bare_remote):
+    project = ready_project(make_project)
+    bare = bare_remote()
+    gitops.set_origin(project, bare.as_uri())
+    gitops.commit(project, ["analysis.ipynb", "requirements.txt"], "Initial")
+    gitops.push(project)
+    theirs = commit_on_remote(bare, {"README.md": "# Made on GitHub\n"})
+    (project / "requirements.txt").write_text("numpy\npandas\n")
+    app = make_app(project)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_publish(pilot)
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, DivergedDialog), "the divergent-history dialog")
+        assert "never force-push" in text_of(screen, "#publish-result")
+        assert branch_sha(bare) == theirs
+        await pilot.click("#rebase")
+        await until(pilot, lambda: app.state.pushed_sha is not None, "the rebase and push")
+        assert app.state.pushed_sha == branch_sha(bare)
+        assert git(project, "merge-base", "--is-ancestor", theirs, "HEAD") == ""
+        assert (project / "README.md").read_text() == "# Made on GitHub\n"
+        assert force_updates(bare) == []
+
+
+async def test_divergent_history_conflict_stops_and_restores(make_app, make_project, bare_remote):
+    project = ready_project(make_project)
+    bare = bare_remote()
+    gitops.set_origin(project, bare.as_uri())
+    gitops.commit(project, ["analysis.ipynb", "requirements.txt"], "Initial")
+    gitops.push(project)
+    theirs = commit_on_remote(bare, {"requirements.txt": "scipy\n"})
+    (project / "requirements.txt").write_text("pandas\n")
+    app = make_app(project)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_publish(pilot)
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, DivergedDialog), "the divergent-history dialog")
+        before = snapshot(project)
+        await pilot.click("#merge")
+        await until(pilot, lambda: "same lines" in text_of(screen, "#publish-result"), "the conflict report")
+        assert "requirements.txt" in text_of(screen, "#publish-result")
+        assert snapshot(project) == before and app.state.pushed_sha is None
+        assert branch_sha(bare) == theirs and force_updates(bare) == []
+        await pilot.press("ctrl+p")  # and cancelling the dialog changes nothing either
+        await until(pilot, lambda: isinstance(app.screen, DivergedDialog), "the dialog again")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Cancelled" in text_of(screen, "#publish-result") and snapshot(project) == before
+
+
+async def test_create_on_github_then_push_token_never_shown(make_app, make_project, github_api_with_git,
+                                                            monkeypatch):
+    monkeypatch.setenv("GH_TOKEN", TEST_TOKEN)
+    project = ready_project(make_project)
+    app = make_app(project, config=Config(github_api=github_api_with_git.url))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_publish(pilot)
+        screen.query_one("#repo-name", Input).value = "my-analysis"
+        await pilot.click("#create")
+        await until(pilot, lambda: "Created the public repository" in text_of(screen, "#publish-result"),
+                    "the repository was created")
+        clone_url = screen.query_one("#remote-url", Input).value
+        assert clone_url == github_api_with_git.git_server.url("octo-user/my-analysis")
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: app.state.pushed_sha is not None, "the push finished")
+        bare = github_api_with_git.git_server.root / "octo-user" / "my-analysis.git"
+        assert app.state.pushed_sha == branch_sha(bare)
+        assert "Not public" not in text_of(screen, "#publish-result")
+        assert TEST_TOKEN not in app.export_screenshot()
+        assert TEST_TOKEN not in (project / ".git" / "config").read_text()
+
+
+async def test_wrong_token_explained_without_showing_it(make_app, make_project, git_http_auth_server,
+                                                        monkeypatch):
+    wrong = "ghp_" + "WrongWrongWrong" * 2 + "0000"
+    monkeypatch.setenv("GH_TOKEN", wrong)
+    project = ready_project(make_project)
+    git_http_auth_server.create("analysis")
+    gitops.set_origin(project, git_http_auth_server.url("analysis").replace("http://", f"http://me:{wrong}@"))
+    before = snapshot(project)
+    app = make_app(project, config=Config(github_api="http://127.0.0.1:1"))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_publish(pilot)
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: "credentials" in text_of(screen, "#publish-result"), "the auth failure")
+        assert wrong not in app.export_screenshot()
+        assert snapshot(project) == before and app.state.pushed_sha is None
+
+
+async def test_offers_git_init(make_app, make_project):
+    project = make_project(FILES)
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_publish(pilot)
+        assert screen.query_one("#publish-init").display and not screen.query_one("#publish-main").display
+        await pilot.click("#init")
+        await until(pilot, lambda: screen.view.state.is_repo, "the repository was created")
+        assert git(project, "branch", "--show-current") == "main"
+        assert screen.query_one("#publish-main").display
+
+
+def test_snapshot_with_flagged_file(snap_compare, make_app, make_project):
+    project = ready_project(make_project)
+    app = make_app(project)
+
+    async def run_before(pilot) -> None:
+        await open_publish(pilot)
+
+    assert snap_compare(app, run_before=run_before, terminal_size=(100, 32))
