@@ -74,7 +74,8 @@ def _note(message: str) -> None:
     print(f"binder-wizard: {safe_text(message)}", file=sys.stderr)
 
 
-def _environment(project, override):
+def _start_environment_query(project, override):
+    """The project's Python, asked in the background while the files are scanned (None: no Python)."""
     from wizard.cli import UsageError
     from wizard.core import deps
 
@@ -85,7 +86,13 @@ def _environment(project, override):
     if found is None:
         _note("no Python found for this project; package names come from binder-wizard's tables, without versions")
         return None
-    environment = deps.query_environment(*found)
+    return deps.PendingQuery(*found)
+
+
+def _environment(pending):
+    if pending is None:
+        return None
+    environment = pending.result()
     if environment.error:
         _note(f"{environment.error}; package names come from binder-wizard's tables, without versions")
     return environment
@@ -98,14 +105,16 @@ def run(args: argparse.Namespace) -> int:
     from wizard.core import deps
 
     project = project_path(args.path)
-    environment = _environment(project, args.python)
+    pending = _start_environment_query(project, args.python)
+    scan = deps.scan_project(project)
+    environment = _environment(pending)
     target = None
     if args.write:
         write_path = Path(args.write).expanduser().resolve()
         if write_path.is_dir():
             raise UsageError(f"--write needs a file, and {args.write} is a folder")
         target = deps.DeclaredFile("", write_path, "requirements", write_path)
-    inference = deps.infer(project, environment, target=target)
+    inference = deps.infer(project, environment, scan=scan, target=target)
     if inference.scan.tolerant_files:
         shown = ", ".join(inference.scan.tolerant_files[:3])
         more = len(inference.scan.tolerant_files) - 3

@@ -27,8 +27,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from wizard.core.deps.declared import Declared, DeclaredFile, declared_file, parse_requirements
-from wizard.core.deps.environment import (PythonEnvironment, PythonNotFound, find_python, project_environment,
-                                          query_environment)
+from wizard.core.deps.environment import (PendingQuery, PythonEnvironment, PythonNotFound, find_python,
+                                          project_environment, query_environment)
 from wizard.core.deps.infer import (PIN_STYLES, Inference, Package, PlatformOnly, format_requirement, infer,
                                     r_install_script, resolve_import)
 from wizard.core.deps.reconcile import ReconcileRow, apply_rows, new_requirements_text, reconcile
@@ -37,7 +37,8 @@ from wizard.core.deps.sources import Location
 from wizard.core.diagnostics import Diagnostic
 
 __all__ = [
-    "Declared", "DeclaredFile", "Diagnostic", "Inference", "Location", "PIN_STYLES", "Package", "PlatformOnly",
+    "Declared", "DeclaredFile", "Diagnostic", "Inference", "Location", "PIN_STYLES", "Package", "PendingQuery",
+    "PlatformOnly",
     "ProjectScan", "PythonEnvironment", "PythonNotFound", "ReconcileRow", "apply_rows", "declared_file",
     "find_python", "format_requirement", "infer", "new_requirements_text", "parse_requirements",
     "project_environment", "query_environment", "r_install_script", "reconcile", "resolve_import",

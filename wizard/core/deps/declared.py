@@ -13,9 +13,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from packaging.markers import InvalidMarker, Marker
-from packaging.requirements import InvalidRequirement, Requirement
-
 from wizard.core.deps.names import normalise
 
 LINUX = {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix", "platform_machine": "x86_64"}
@@ -94,7 +91,7 @@ def logical_lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def _on_linux(marker: Marker | None) -> bool:
+def _on_linux(marker) -> bool:
     if marker is None:
         return True
     try:
@@ -106,6 +103,8 @@ def _on_linux(marker: Marker | None) -> bool:
 def parse_requirements(text: str, file: str = "requirements.txt", base: Path | None = None,
                        _seen: frozenset[Path] = frozenset()) -> list[Declared]:
     """Every requirement a pip requirements file declares, following `-r` includes under `base`."""
+    from packaging.requirements import InvalidRequirement, Requirement  # ~40 ms: only when a file exists
+
     found: list[Declared] = []
     for number, line in logical_lines(text):
         if not line:

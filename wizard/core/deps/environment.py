@@ -146,22 +146,46 @@ def find_python(project: Path, override: str | None = None,
     return (located, "python3 on PATH") if located else None
 
 
-def query_environment(python: str, found_by: str = "--python") -> PythonEnvironment:
-    """Ask `python` (in a subprocess, from an empty folder so no project file shadows the stdlib)."""
-    with tempfile.TemporaryDirectory(prefix="binder-wizard-") as empty:
-        try:
-            done = subprocess.run([python, "-c", _QUERY], capture_output=True, text=True, cwd=empty,
-                                  timeout=QUERY_TIMEOUT, stdin=subprocess.DEVNULL)
+class PendingQuery:
+    """A query started in the background (scan the project meanwhile), finished by `result()`."""
+
+    def __init__(self, python: str, found_by: str = "--python") -> None:
+        self.python, self.found_by = python, found_by
+        self._folder = tempfile.TemporaryDirectory(prefix="binder-wizard-")
+        try:  # from an empty folder, so no project file shadows the stdlib
+            self._process: subprocess.Popen | None = subprocess.Popen(
+                [python, "-c", _QUERY], stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                text=True, cwd=self._folder.name)
+            self._error = None
         except (OSError, subprocess.SubprocessError) as error:
-            return PythonEnvironment(python, found_by, error=f"could not run {python}: {error}")
-    try:
-        data = json.loads(done.stdout.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        return PythonEnvironment(python, found_by, error=f"{python} could not list its packages: {last[:200]}")
-    dists = {normalise(name): (name, str(version)) for name, version in data.get("distributions", {}).items()}
-    return PythonEnvironment(python, found_by, data.get("python"), dists, data.get("top_level", {}),
-                             data.get("owners", {}), data.get("dotted", {}))
+            self._process, self._error = None, f"could not run {python}: {error}"
+
+    def result(self) -> PythonEnvironment:
+        python, found_by = self.python, self.found_by
+        try:
+            if self._process is None:
+                return PythonEnvironment(python, found_by, error=self._error)
+            try:
+                stdout, stderr = self._process.communicate(timeout=QUERY_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.communicate()
+                return PythonEnvironment(python, found_by, error=f"{python} did not answer in {QUERY_TIMEOUT} s")
+        finally:
+            self._folder.cleanup()
+        try:
+            data = json.loads(stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            last = (stderr.strip().splitlines() or ["no output"])[-1]
+            return PythonEnvironment(python, found_by, error=f"{python} could not list its packages: {last[:200]}")
+        dists = {normalise(name): (name, str(version)) for name, version in data.get("distributions", {}).items()}
+        return PythonEnvironment(python, found_by, data.get("python"), dists, data.get("top_level", {}),
+                                 data.get("owners", {}), data.get("dotted", {}))
+
+
+def query_environment(python: str, found_by: str = "--python") -> PythonEnvironment:
+    """Ask `python` what it has installed (in a subprocess)."""
+    return PendingQuery(python, found_by).result()
 
 
 def project_environment(project: Path, override: str | None = None) -> PythonEnvironment | None:

@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from packaging.version import InvalidVersion, Version
-
 from wizard.core.deps.declared import Declared, DeclaredFile, declared_file, read_declared
 from wizard.core.deps.environment import PythonEnvironment
 from wizard.core.deps.names import (ALTERNATIVES, NAMESPACE_ROOTS, PLATFORM_IMPORTS, curated, is_stdlib, normalise,
@@ -95,6 +93,8 @@ def format_requirement(name: str, version: str | None, pin: Pin) -> str:
     public = version.split("+", 1)[0]  # a local label (+cu118) is not on PyPI
     if pin == "exact":
         return f"{name}=={public}"
+    from packaging.version import InvalidVersion, Version
+
     try:
         release = Version(public).release
     except InvalidVersion:
@@ -128,6 +128,12 @@ def resolve_import(dotted: str, environment: PythonEnvironment | None,
             return default[1]
         return sorted(candidates, key=_sort_key)[0]
 
+    match = curated(dotted)
+    # An alternative the project itself declares or %pip-installs (opencv-python-headless for cv2)
+    # is its choice for Binder, even if the local environment happens to have another one.
+    for alternative in ALTERNATIVES.get(match[0] if match else top, ()):
+        if normalise(alternative) in preferred:
+            return alternative, "curated"
     if environment is not None and not environment.error:
         owners = environment.owners.get(top)
         providers = environment.top_level.get(top, [])
@@ -141,18 +147,11 @@ def resolve_import(dotted: str, environment: PythonEnvironment | None,
                 hit = environment.dotted.get(".".join(parts[:end]))
                 if hit and len(hit) == 1:
                     return hit[0], "environment"
-    match = curated(dotted)
     if match is not None:
         _, name = match
         if name is None:
             return None, None
-        for alternative in ALTERNATIVES.get(match[0], ()):
-            if normalise(alternative) in preferred:
-                return alternative, "curated"
         return name, "curated"
-    for alternative in ALTERNATIVES.get(top, ()):
-        if normalise(alternative) in preferred:
-            return alternative, "curated"
     name = popular(dotted)
     if name:
         written = dotted if top in NAMESPACE_ROOTS else top

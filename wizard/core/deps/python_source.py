@@ -13,6 +13,7 @@ with a requirements file.
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -131,8 +132,16 @@ def _handler_imports(handlers: list[ast.ExceptHandler]) -> list[str]:
 
 
 class _Collector:
-    def __init__(self) -> None:
+    def __init__(self, import_lines: list[int] | None = None) -> None:
         self.found: list[FoundImport] = []
+        self.import_lines = import_lines  # sorted numbers of lines that mention "import"; None: unknown
+
+    def mentions_import(self, node: ast.stmt) -> bool:
+        """Whether any line of `node` contains "import": bodies without one need no visit."""
+        if self.import_lines is None:
+            return True
+        index = bisect.bisect_left(self.import_lines, node.lineno)
+        return index < len(self.import_lines) and self.import_lines[index] <= (node.end_lineno or node.lineno)
 
     def add(self, module: str, line: int, context: str) -> None:
         if _IDENT.fullmatch(module):
@@ -140,7 +149,8 @@ class _Collector:
 
     def statements(self, body: list[ast.stmt], context: str) -> None:
         for node in body:
-            self.statement(node, context)
+            if self.mentions_import(node):
+                self.statement(node, context)
 
     def statement(self, node: ast.stmt, context: str) -> None:
         if isinstance(node, ast.Import):
@@ -199,8 +209,8 @@ class _Collector:
                 self.add(first.value, call.lineno, context)
 
 
-def imports_from_tree(tree: ast.Module) -> list[FoundImport]:
-    collector = _Collector()
+def imports_from_tree(tree: ast.Module, import_lines: list[int] | None = None) -> list[FoundImport]:
+    collector = _Collector(import_lines)
     collector.statements(tree.body, REQUIRED)
     return collector.found
 
@@ -226,12 +236,35 @@ def imports_by_lines(text: str) -> list[FoundImport]:
     return found
 
 
+_CONTINUES = ("except", "else", "elif", "finally", ")", "]", "}", "#", "@")
+
+
+def _prefix_with_all_imports(lines: list[str], last: int) -> str:
+    """The text up to the end of the top-level statement holding line `last` (0-based).
+
+    Most files import at the top: parsing only that part is much faster than the whole file. The
+    statement is followed to its end so that an `except:` handler after the import is seen too.
+    """
+    end = last + 1
+    while end < len(lines):
+        line = lines[end]
+        if line.strip() and not line[:1].isspace() and not line.startswith(_CONTINUES):
+            break
+        end += 1
+    return "\n".join(lines[:end])
+
+
 def python_imports(text: str) -> tuple[list[FoundImport], bool]:
     """All imports in `text`, and whether the AST parse worked (False: the line scanner was used)."""
     if "import" not in text:
         return [], True
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return imports_by_lines(text), False
-    return imports_from_tree(tree), True
+    lines = text.split("\n")
+    import_lines = [number for number, line in enumerate(lines, 1) if "import" in line]
+    prefix = _prefix_with_all_imports(lines, import_lines[-1] - 1)
+    for candidate in ((prefix, text) if len(prefix) < len(text) else (text,)):
+        try:
+            tree = ast.parse(candidate)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue  # a cut inside a string or bracket: parse the whole text instead
+        return imports_from_tree(tree, import_lines), True
+    return imports_by_lines(text), False

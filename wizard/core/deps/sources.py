@@ -18,8 +18,6 @@ import tokenize
 from dataclasses import dataclass, field
 from io import BytesIO
 
-from packaging.requirements import InvalidRequirement, Requirement
-
 from wizard.core.deps.python_source import FoundImport, imports_by_lines, python_imports
 
 
@@ -106,6 +104,8 @@ _NOT_PACKAGES = {"pip", "python", "conda", "mamba", "setuptools", "wheel"}
 
 def install_requests(command: str, conda: bool = False) -> list[tuple[str, str | None]]:
     """Distribution names (and == versions) named by a `pip install ...` or `conda install ...` command."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
     try:
         words = shlex.split(command, comments=True)
     except ValueError:
