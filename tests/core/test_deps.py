@@ -136,6 +136,19 @@ def test_try_except_contexts():
                    "tqdm": REQUIRED}
 
 
+def test_a_handler_that_exits_after_an_import_keeps_the_import_required():
+    got = contexts("try:\n    import numpy\nexcept ImportError:\n    import sys\n    sys.exit('need numpy')\n\n"
+                   "def f():\n    return 1\n")
+    assert got["numpy"] == REQUIRED
+
+
+def test_imports_after_a_long_body_and_in_strings():
+    body = "".join(f"def f{i}():\n    return {i}\n" for i in range(50))
+    text = '"""Docs\nimport nothing\n"""\n' + body + "class C:\n    def m(self):\n        import late_one\n"
+    assert contexts(text) == {"late_one": REQUIRED}
+    assert contexts("import a\nx = '''\nimport b\n'''\n") == {"a": REQUIRED}
+
+
 def test_type_checking_and_platform_contexts():
     got = contexts(
         "if TYPE_CHECKING:\n    import a\nelse:\n    import b\n"
