@@ -141,24 +141,51 @@ class _Unreadable(Exception):
 
 
 class _Files:
+    """File lookups relative to the project, answered from one directory listing per folder."""
+
     def __init__(self, root: Path, overrides: dict[str, str] | None) -> None:
-        self.root = root
+        self.root = str(root)
         self.overrides = {_norm(k): v for k, v in (overrides or {}).items()}
         self._texts: dict[str, str] = {}
+        self._listings: dict[str, dict[str, tuple[bool, bool, bool]] | None] = {}
 
     def _path(self, rel: str) -> str:
         return os.path.join(self.root, rel)
 
+    def listing(self, folder: str) -> dict[str, tuple[bool, bool, bool]] | None:
+        """name -> (exists, is_file, is_dir), following symlinks like os.path; None when unreadable."""
+        if folder not in self._listings:
+            entries: dict[str, tuple[bool, bool, bool]] | None = {}
+            try:
+                with os.scandir(self._path(folder) if folder else self.root) as scan:
+                    for entry in scan:
+                        is_file, is_dir = entry.is_file(), entry.is_dir()
+                        exists = is_file or is_dir or os.path.exists(entry.path)
+                        entries[entry.name] = (exists, is_file, is_dir)
+            except OSError:
+                entries = None
+            self._listings[folder] = entries
+        return self._listings[folder]
+
+    def _lookup(self, rel: str) -> tuple[bool, bool, bool]:
+        folder, _, name = rel.rpartition("/")
+        if folder.count("/") == 0:
+            listing = self.listing(folder)
+            if listing is not None:
+                return listing.get(name, (False, False, False))
+        path = self._path(rel)
+        return os.path.exists(path), os.path.isfile(path), os.path.isdir(path)
+
     def exists(self, rel: str) -> bool:  # os.path.exists: a folder with the name counts too
-        return rel in self.overrides or os.path.exists(self._path(rel))
+        return rel in self.overrides or self._lookup(rel)[0]
 
     def isdir(self, rel: str) -> bool:
         if any(key.startswith(rel + "/") for key in self.overrides):
             return True  # saving the edited file will create the folder
-        return os.path.isdir(self._path(rel))
+        return self._lookup(rel)[2]
 
     def isfile(self, rel: str) -> bool:
-        return rel in self.overrides or os.path.isfile(self._path(rel))
+        return rel in self.overrides or self._lookup(rel)[1]
 
     def raw(self, rel: str) -> bytes:
         if rel in self.overrides:
@@ -832,9 +859,6 @@ def load_toml05(text: str):
 
 def _python_pack_python(state: _State, versions: dict) -> None:
     """PythonBuildPack.python_version (also used by the R and Julia packs)."""
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-    from packaging.version import InvalidVersion, Version
-
     runtime = state.runtime("render")
     rel = state.runtime_path
     name, version = runtime.name, runtime.version
@@ -846,8 +870,8 @@ def _python_pack_python(state: _State, versions: dict) -> None:
         python = DEFAULT_PYTHON
     else:
         try:
-            release = Version(version).release
-        except InvalidVersion as error:
+            release = _release(version)
+        except ValueError as error:
             raise _stop(rel, "runtime-python-invalid", "InvalidVersion", str(error),
                         f"'{version}' in runtime.txt is not a version number.",
                         "Write the Python version as python-X.Y, e.g. python-3.12.", "render", 1, 1) from None
@@ -862,6 +886,9 @@ def _python_pack_python(state: _State, versions: dict) -> None:
             python, source = version, "runtime.txt"
     pyproject = state.pyproject("render")
     if pyproject is not None:
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+        from packaging.version import InvalidVersion, Version
+
         try:
             has_requires = "project" in pyproject and "requires-python" in pyproject["project"]
             spec_text = pyproject["project"]["requires-python"] if has_requires else None
@@ -898,6 +925,18 @@ def _python_pack_python(state: _State, versions: dict) -> None:
                 python, source = possible[-1], "pyproject.toml requires-python"
     versions["python"] = python
     versions["python_source"] = "runtime.txt" if source == "runtime-major" else source
+
+
+def _release(version: str) -> tuple[int, ...]:
+    """packaging's Version(version).release, without importing packaging for plain numbers."""
+    if re.fullmatch(r"[0-9]+(?:\.[0-9]+)*", version):
+        return tuple(int(part) for part in version.split("."))
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(version).release
+    except InvalidVersion as error:
+        raise ValueError(str(error)) from None
 
 
 def _check_python_supported(state: _State, versions: dict) -> None:
@@ -1344,15 +1383,11 @@ def _ignored_reason(name: str, pack: str | None, runtime: Runtime, has, bd: str)
 def _lookalikes(state: _State) -> None:
     """Files named almost like a config file, and config files one folder too deep."""
     files = state.files
+    root_listing = files.listing("") or {}
     folders = [""] + ([state.binder_dir] if state.binder_dir else [])
     for folder in folders:
-        try:
-            names = os.listdir(os.path.join(files.root, folder)) if os.path.isdir(
-                os.path.join(files.root, folder)) else []
-        except OSError:
-            names = []
-        names = set(names) | {k.rsplit("/", 1)[-1] for k in files.overrides
-                              if (k.rsplit("/", 1)[0] if "/" in k else "") == folder}
+        names = set(files.listing(folder) or {}) | {k.rsplit("/", 1)[-1] for k in files.overrides
+                                                    if (k.rsplit("/", 1)[0] if "/" in k else "") == folder}
         for name in sorted(names):
             rel = f"{folder}/{name}" if folder else name
             if rel in state.ignored or rel in state.used:
@@ -1361,23 +1396,17 @@ def _lookalikes(state: _State) -> None:
             if target and target != name and not files.isdir(rel):
                 state.ignored[rel] = f"ignored: Binder only reads a file named exactly '{target}'"
     # One level down: e.g. notebooks/requirements.txt
-    try:
-        entries = sorted(e for e in os.listdir(files.root) if not e.startswith(".") and e not in (
-            "binder", "node_modules", "venv", "env", "__pycache__"))
-    except OSError:
-        entries = []
-    checked = 0
-    for entry in entries:
-        folder = os.path.join(files.root, entry)
-        if not os.path.isdir(folder):
-            continue
-        checked += 1
-        if checked > _MAX_SUBFOLDERS:
-            break
+    subfolders = sorted(name for name, (_, _, is_dir) in root_listing.items()
+                        if is_dir and not name.startswith(".") and name not in _SKIP_SUBFOLDERS)
+    for entry in subfolders[:_MAX_SUBFOLDERS]:
+        listing = files.listing(entry) or {}
         for name in _SUBFOLDER_HINT_FILES:
-            if os.path.isfile(os.path.join(folder, name)):
+            if listing.get(name, (False, False, False))[1]:
                 state.ignored[f"{entry}/{name}"] = ("ignored: Binder only looks in the repository root or in "
                                                    "binder/, not in sub-folders")
+
+
+_SKIP_SUBFOLDERS = {"binder", "node_modules", "venv", "env", "__pycache__"}
 
 
 def _notes_for_ignored(state: _State) -> None:
@@ -1388,7 +1417,7 @@ def _notes_for_ignored(state: _State) -> None:
         if "sub-folders" in reason:
             state.notes.append(Diagnostic(rel, None, None, "info", "file-in-subfolder",
                                           f"{rel} is not used: Binder only looks in the repository root or binder/.",
-                                          f"Move it to the repository root (or binder/) if it is meant for Binder."))
+                                          "Move it to the repository root (or binder/) if it is meant for Binder."))
         elif "named exactly" in reason:
             target = reason.rsplit("'", 2)[-2]
             state.notes.append(Diagnostic(rel, None, None, "warning", "misnamed-file",

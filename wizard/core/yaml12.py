@@ -71,12 +71,17 @@ def _mark(node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+_NOT_PLAIN_STRING_START = set("tTfFnN~.+-0123456789")
+
+
 def _scalar(node):
     value = node.value
     if node.style:  # quoted or block scalar: always a string (plain is None, or "" from libyaml)
         return value if node.tag in _IMPLICIT_TAGS else Other(node.tag, value)
     if node.tag not in _IMPLICIT_TAGS:
         return Other(node.tag, value)
+    if value and value[0] not in _NOT_PLAIN_STRING_START:
+        return value  # cannot be null, bool, int or float in YAML 1.2
     if _NULL.match(value):
         return None
     if _BOOL.match(value):
@@ -164,7 +169,8 @@ def load(text: str) -> Loaded:
         if error is not None:
             return Loaded(None, error)
     try:
-        root = yaml.compose(text, Loader=yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader)
+        # The base loader resolves no implicit types (this module applies YAML 1.2's own rules).
+        root = yaml.compose(text, Loader=yaml.CBaseLoader if yaml.__with_libyaml__ else yaml.BaseLoader)
     except yaml.YAMLError:
         error = _ruamel_error(text)
         if error is None:  # libyaml is stricter here than ruamel: ruamel's answer is the build's

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from wizard.core.detect import LOCKFILE_PYTHONS, MAJOR_PYTHONS, load_environment
 from wizard.core.diagnostics import Diagnostic
 from wizard.core.validators import FileContext
 
@@ -37,8 +38,6 @@ class _Out:
 
 
 def validate(text: str, ctx: FileContext) -> list[Diagnostic]:
-    from wizard.core.detect import load_environment
-
     out = _Out(ctx.path)
     if "\r\n" in text:
         out.add(None, None, "info", "crlf", "This file has Windows (CRLF) line endings; conda copes, but LF is "
@@ -99,8 +98,11 @@ def _check_channels(env, out: _Out) -> None:
                 "Use conda-forge instead of defaults.")
 
 
+_PIP = re.compile(r"^\s*(?:[\w.-]+::)?pip(\s|=|<|>|$)")
+
+
 def _pip_names(deps) -> tuple[bool, list]:
-    has_pip = any(isinstance(d, str) and re.match(r"^\s*(?:[\w.-]+::)?pip(\s|=|<|>|$)", d) for d in deps)
+    has_pip = any(isinstance(d, str) and "pip" in d and _PIP.match(d) for d in deps)
     blocks = [d for d in deps if isinstance(d, dict) and "pip" in d]
     return has_pip, blocks
 
@@ -169,7 +171,7 @@ def _check_dependencies(deps, dep_line, ctx: FileContext, out: _Out) -> None:
         out.add(None, None, "warning", "environment-several-pip-sections",
                 "There are several '- pip:' sections; merge them (repo2docker only looks at the last one to decide "
                 "when to install).", "Merge the pip lists into one '- pip:' section.")
-    python_listed = any(isinstance(d, str) and _SPEC.match(d.strip()) and
+    python_listed = any(isinstance(d, str) and "python" in d.lower() and _SPEC.match(d.strip()) and
                         _SPEC.match(d.strip()).group("name").lower() == "python" for d in deps)
     if not python_listed and _used_by_conda(ctx):
         out.add(dep_line, 1, "info", "environment-python-unpinned",
@@ -185,8 +187,6 @@ def _used_by_conda(ctx: FileContext) -> bool:
 
 def _check_conda_spec(dep: str, line, column, out: _Out, seen: dict, python_seen: bool) -> bool:
     """One string dependency; returns True when it pins Python in a form repo2docker sees."""
-    from wizard.core.detect import LOCKFILE_PYTHONS, MAJOR_PYTHONS
-
     text = dep.strip()
     match = _SPEC.match(text)
     if not match or not text:
@@ -194,12 +194,12 @@ def _check_conda_spec(dep: str, line, column, out: _Out, seen: dict, python_seen
                 "Write it as 'name' or 'name=version'.")
         return False
     name, rest, channel = match.group("name").lower(), match.group("rest").strip(), match.group("channel")
-    if "://" in text or text.startswith(("git+", "-e", ".", "/")):
+    if text.startswith(("git+", "-e", ".", "/")) or "://" in text:
         out.add(line, column, "error", "environment-pip-style-entry",
                 f"'{dep}' is a pip-style requirement; conda cannot install it.",
                 "Move it under '- pip:'.")
         return False
-    build = _BUILD.match(text.replace(" ", "")) if "==" not in text else None
+    build = _BUILD.match(text.replace(" ", "")) if text.count("=") >= 2 and "==" not in text else None
     if build:
         out.add(line, column, "warning", "environment-build-string",
                 f"'{dep}' includes a build string ('{build.group('build')}') from `conda env export`; build strings "
@@ -240,7 +240,7 @@ def _check_conda_spec(dep: str, line, column, out: _Out, seen: dict, python_seen
                     f"'python={info[0]}' means Python {version} today and will change over time.",
                     f"Pin the minor version too, e.g. python={version}.")
         return True
-    if name == "r-base" and rest and not re.match(r"^=+", rest):
+    if name == "r-base" and rest and not rest.startswith("="):
         out.add(line, column, "info", "environment-r-pin-form",
                 f"repo2docker does not see '{dep}' as an R version pin (only 'r-base=X.Y'), so RStudio is set up "
                 "for whatever R conda picks.", "Write '- r-base=4.4' (your version).")

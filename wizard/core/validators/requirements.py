@@ -21,9 +21,23 @@ _NORMALISE = re.compile(r"[-_.]+")
 _VERSION = r"(?:v?(?:\d+!)?\d+(?:\.\d+)*(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)[-_.]?\d*)?" \
            r"(?:-\d+|[-_.]?(?:post|rev|r)[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?)"
 _SPEC = rf"(?:(?:===|==|!=)\s*{_VERSION}(?:\.\*)?|(?:~=|>=|<=|>|<)\s*{_VERSION})"
+# PEP 508 environment markers without parentheses: `var op 'value'` joined by and/or.
+_MARKER_VAR = (r"(?:python_version|python_full_version|os_name|sys_platform|platform_release|platform_system"
+               r"|platform_version|platform_machine|platform_python_implementation|implementation_name"
+               r"|implementation_version|extra)")
+_MARKER_OP = r"(?:===|==|!=|<=|>=|~=|<|>|not\s+in|in)"
+_MARKER_VALUE = r"(?:'[^']*'|\"[^\"]*\")"
+_MARKER_ITEM = rf"(?:{_MARKER_VAR}\s*{_MARKER_OP}\s*{_MARKER_VALUE}|{_MARKER_VALUE}\s*{_MARKER_OP}\s*{_MARKER_VAR})"
+_LOOSE_SPEC = r"(?:===|==|!=|~=|>=|<=|>|<)\s*[A-Za-z0-9.*+!_-]+"
+_SPEC_PARTS = re.compile(r"(===|==|!=|~=|>=|<=|>|<)\s*([A-Za-z0-9.*+!_-]+)")
+_PLAIN_VERSION = re.compile(r"\d+(?:\.\d+)*")
+_PLAIN_SPEC = re.compile(r"(?:==|!=|~=|>=|<=|>|<)\s*\d+(?:\.\d+)*(?:\s*,\s*(?:==|!=|~=|>=|<=|>|<)\s*\d+(?:\.\d+)*)*")
+_FULL_SPEC = re.compile(_SPEC, re.IGNORECASE)
+_ABSOLUTE = re.compile(r"^([A-Za-z]:[\\/]|/|~)")
 _SIMPLE = re.compile(
     rf"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?P<extras>\[\s*[A-Za-z0-9._-]+(?:\s*,\s*[A-Za-z0-9._-]+)*\s*\])?"
-    rf"\s*(?P<spec>{_SPEC}(?:\s*,\s*{_SPEC})*)?\s*$",
+    rf"\s*(?P<spec>{_LOOSE_SPEC}(?:\s*,\s*{_LOOSE_SPEC})*)?"
+    rf"\s*(?:;\s*(?P<marker>{_MARKER_ITEM}(?:\s+(?:and|or)\s+{_MARKER_ITEM})*))?\s*$",
     re.IGNORECASE,
 )
 _NAME_START = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -58,17 +72,22 @@ PIP_OPTIONS = {
 
 
 def normalise(name: str) -> str:
+    if "_" not in name and "." not in name and "--" not in name:
+        return name.lower()
     return _NORMALISE.sub("-", name).lower()
 
 
 _STDLIB = frozenset(name.lower() for name in sys.stdlib_module_names if not name.startswith("_"))
 
 
+_COMMENT = re.compile(r"(?:^|\s)#")
+
+
 def _strip_comment(line: str) -> str:
     """pip: a comment starts at a '#' at the start of the line or after whitespace."""
-    if line.lstrip().startswith("#"):
-        return ""
-    match = re.search(r"\s#", line)
+    if "#" not in line:
+        return line
+    match = _COMMENT.search(line)
     return line[: match.start()] if match else line
 
 
@@ -116,7 +135,7 @@ def check_line(raw: str, number: int | None, column0: int, out: _Out, ctx_projec
             out.add(number, col, "warning", "req-url-scheme", f"'{line}' uses an unusual URL scheme.",
                     "Use an https:// URL or a package name.")
         return None
-    if re.match(r"^([A-Za-z]:[\\/]|/|~)", line):
+    if _ABSOLUTE.match(line):
         out.add(number, col, "error", "req-absolute-path",
                 f"'{line}' is a path on your computer; it does not exist inside Binder.",
                 "Use the package name (and version) instead, or a path inside the repository starting with './'.")
@@ -124,10 +143,12 @@ def check_line(raw: str, number: int | None, column0: int, out: _Out, ctx_projec
     if line.startswith("."):
         return None  # a local path pip resolves from the repository root: fine
     match = _SIMPLE.match(line)
+    if match and match.group("spec") and not _versions_ok(match.group("spec")):
+        match = None  # let packaging explain the bad version
     if match:
         name = match.group("name")
         spec = match.group("spec") or ""
-        marker = ""
+        marker = match.group("marker") or ""
     else:
         parsed = _parse_pep508(line, number, col, out, in_conda)
         if parsed is None:
@@ -159,6 +180,18 @@ def check_line(raw: str, number: int | None, column0: int, out: _Out, ctx_projec
                 "server or conflict with the base environment.",
                 f"Remove the version (or the line) unless you really need this {name} version.")
     return key
+
+
+def _versions_ok(spec: str) -> bool:
+    """Every `op version` in a spec that matched loosely is a valid PEP 440 clause."""
+    if _PLAIN_SPEC.fullmatch(spec):
+        return True
+    for op, version in _SPEC_PARTS.findall(spec):
+        if _PLAIN_VERSION.fullmatch(version) and op != "===":
+            continue
+        if not _FULL_SPEC.fullmatch(f"{op}{version}"):
+            return False
+    return True
 
 
 def normalise_spec(spec: str) -> str:
