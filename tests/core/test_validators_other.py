@@ -328,6 +328,14 @@ def test_good_description_and_install_r_are_clean():
     assert check("install.R", 'install.packages(c("dplyr", "ggplot2"))\nremotes::install_github("r-lib/cli@v3.6.3")\n') == []
 
 
+def test_repo2dockers_own_description_test_file_is_clean():
+    text = ("Package: binderdescription\nVersion: 0.1\nDate: 2022-06-23\nTitle: Binder R DESCRIPTION support\n"
+            "Description: Test that automatically building R packages works\n"
+            "Author: Bastian Greshake Tzovaras <bgreshake@googlemail.com>\n"
+            "Maintainer: Bastian Greshake Tzovaras <bgreshake@googlemail.com>\n")
+    assert [d for d in check("DESCRIPTION", text) if d.severity != "info"] == []
+
+
 def test_description_dcf_errors_quote_r():
     text = "Package: x1\nVersion: 0.1\n# a comment\n"
     assert "is malformed!" in find(check("DESCRIPTION", text), "description-syntax").message
@@ -347,7 +355,8 @@ def test_description_blank_line_splits_the_record_and_is_fixed():
     (("Package: myanalysis", "Package: my analysis"), "description-bad-package"),
     (("Version: 0.1.0", "Version: one"), "description-bad-version"),
     (("Version: 0.1.0\n", ""), "description-missing-field"),
-    (("License: MIT\n", ""), "description-missing-field"),
+    (("License: MIT\n", ""), "description-no-license"),
+    (("Title: My Analysis\n", ""), "description-missing-field"),
     (("ggplot2 (>= 3.4.0)", "ggplot2 >= 3.4.0"), "description-bad-dependency"),
     (("Encoding: UTF-8\n", "Author: Zoë\n"), "description-encoding"),
 ])

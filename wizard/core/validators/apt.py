@@ -16,7 +16,8 @@ from wizard.core.diagnostics import Diagnostic
 R2D_NAME_START = re.compile(r"^[a-z0-9.+-]+")
 # What apt-get really accepts as one argument: name[:arch][=version | /release].
 APT_ARG = re.compile(r"^[a-z0-9][a-z0-9.+-]+(:[a-z0-9-]+)?(=[A-Za-z0-9.+:~_-]+|/[a-z0-9.-]+)?$")
-SHELL_CHARS = set(";&|$`<>(){}[]*?!'\"\\^")
+SHELL_CHAR = re.compile(r"""[;&|$`<>(){}\[\]*?!'"\\^]""")
+QUALIFIER = re.compile(r"[=/:]")
 LINE_BREAK = re.compile(r"\r\n|\r|\n")  # how Python's text-mode open() splits lines
 
 # Names that Ubuntu 24.04 "noble" (repo2docker's base image) no longer has -> their replacement.
@@ -38,7 +39,8 @@ PIP_NOT_APT = {
     "netcdf4", "pip", "conda", "mamba",
 }
 COMMAND_WORDS = {"sudo", "apt", "apt-get", "install", "-y", "--yes", "--no-install-recommends", "-qq", "-q"}
-SYSTEM_PYTHON_OK = {"python3-dev", "python3-pip", "python3-venv", "python3-tk", "python3-setuptools"}
+SYSTEM_PYTHON_OK = {"python3-dev", "python3-pip", "python3-venv", "python3-tk", "python3-setuptools",
+                    "python-is-python3", "python3-minimal", "python3"}
 
 
 def _lines(text: str) -> list[str]:
@@ -61,7 +63,6 @@ def validate(text: str, ctx) -> list[Diagnostic]:
         out.append(Diagnostic(path, line, column, severity, code, message, fix))
 
     packages = 0
-    seen: dict[str, int] = {}
     for number, raw in enumerate(_lines(text), start=1):
         package, column = _package_part(raw)
         if not package:
@@ -85,8 +86,9 @@ def validate(text: str, ctx) -> list[Diagnostic]:
                 "(as root, with --yes).",
                 f"Keep just the package name{'s' if len(rest) != 1 else ''}: {' '.join(rest) or '(none)'}.")
             continue
-        bad_char = next((i for i, ch in enumerate(package) if ch in SHELL_CHARS), None)
-        if bad_char is not None:
+        shell_char = SHELL_CHAR.search(package)
+        if shell_char is not None:
+            bad_char = shell_char.start()
             add(number, column + bad_char, "error", "apt-shell-chars",
                 f"`{package}` contains the shell character `{package[bad_char]}`. repo2docker checks only the "
                 "start of each line and pastes the rest into a command that runs as root, so this runs as a "
@@ -95,7 +97,6 @@ def validate(text: str, ctx) -> list[Diagnostic]:
             continue
         for offset, word in _words_with_offsets(package):
             _check_word(word, number, column + offset, add)
-            seen.setdefault(word.split("=")[0].split("/")[0], number)
         if len(words) > 1:
             add(number, column, "info", "apt-several-per-line",
                 "Several packages on one line work, but one per line is easier to read and to review.",
@@ -108,6 +109,9 @@ def validate(text: str, ctx) -> list[Diagnostic]:
 
 
 def _words_with_offsets(package: str):
+    if " " not in package and "\t" not in package:
+        yield 0, package
+        return
     for match in re.finditer(r"\S+", package):
         yield match.start(), match.group()
 
@@ -125,7 +129,7 @@ def _check_word(word: str, line: int, column: int, add) -> None:
             f"\"E: Unable to locate package {word}\".",
             "Look the name up at https://packages.ubuntu.com/noble/ (Binder builds on Ubuntu 24.04).")
         return
-    name = re.split(r"[=/:]", word, maxsplit=1)[0]
+    name = QUALIFIER.split(word, maxsplit=1)[0]
     if name in GONE_IN_NOBLE:
         add(line, column, "error", "apt-not-in-noble",
             f"Ubuntu 24.04, which Binder builds on, no longer has `{name}`, so apt-get stops with "
@@ -138,8 +142,8 @@ def _check_word(word: str, line: int, column: int, add) -> None:
             f"\"E: Unable to locate package {name}\".",
             "List it in requirements.txt (or environment.yml) instead, with a version.")
         return
-    if re.match(r"^python3?-", name) and name not in SYSTEM_PYTHON_OK:
-        pip_name = re.sub(r"^python3?-", "", name)
+    if name.startswith(("python-", "python3-")) and name not in SYSTEM_PYTHON_OK:
+        pip_name = name.partition("-")[2]
         add(line, column, "warning", "apt-system-python-package",
             f"`{name}` installs into Ubuntu's own Python, not the Python your notebooks use "
             "(Binder's lives in /srv/conda), so `import` will not find it.",

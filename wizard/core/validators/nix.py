@@ -13,76 +13,56 @@ from wizard.core.diagnostics import Diagnostic
 JUPYTER = re.compile(r"\b(jupyter|jupyterlab|notebook|jupyter_server|jupyter-server)\b")
 
 
+# What matters in each scanning mode; everything between matches is skipped in one step.
+CODE_TOKEN = re.compile(r"#[^\n]*|/\*|\"|''|[()\[\]{}]")
+STRING_TOKEN = re.compile(r"\\.|\"|\$\{", re.DOTALL)
+INDENTED_TOKEN = re.compile(r"'''|''\$|''\\.|''|\$\{", re.DOTALL)
+OPENER = {")": "(", "]": "[", "}": "{"}
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
 def _structure_problem(text: str) -> tuple[int, int, str] | None:
     """The first unbalanced bracket or unclosed string/comment, skipping strings and comments."""
-    stack: list[tuple[str, int, int, bool]] = []  # (bracket, line, column, opened an antiquote)
-    pairs = {")": "(", "]": "[", "}": "{"}
-    line, column, index = 1, 1, 0
-
-    def advance(count: int = 1) -> None:
-        nonlocal index, line, column
-        for _ in range(count):
-            if index < len(text) and text[index] == "\n":
-                line, column = line + 1, 1
-            else:
-                column += 1
-            index += 1
-
-    # modes: code; "string" ("..."); "indented" (''...''); antiquotes ${...} push "code-in-string"
-    modes: list[tuple[str, int, int]] = []
-    while index < len(text):
-        char, ahead = text[index], text[index:index + 2]
-        mode = modes[-1][0] if modes else "code"
-        if mode in ("string", "indented"):
-            if mode == "string" and char == "\\":
-                advance(2)
-            elif mode == "string" and char == '"':
-                modes.pop()
-                advance()
-            elif mode == "indented" and text[index:index + 3] in ("'''", "''$", "''\\"):
-                advance(3)
-            elif mode == "indented" and ahead == "''":
-                modes.pop()
-                advance(2)
-            elif ahead == "${":
-                modes.append(("antiquote", line, column))
-                stack.append(("{", line, column, True))
-                advance(2)
-            else:
-                advance()
+    # One stack of open things: brackets, '"' and "''" strings, and "${" antiquotes (code inside a string).
+    stack: list[tuple[str, int]] = []
+    index = 0
+    while True:
+        top = stack[-1][0] if stack else ""
+        pattern = STRING_TOKEN if top == '"' else INDENTED_TOKEN if top == "''" else CODE_TOKEN
+        match = pattern.search(text, index)
+        if match is None:
+            break
+        token, index = match.group(), match.end()
+        if top in ('"', "''"):
+            if token == "${":
+                stack.append(("${", match.start()))
+            elif token == top:
+                stack.pop()
             continue
-        if char == "#":
-            while index < len(text) and text[index] != "\n":
-                advance()
-        elif ahead == "/*":
-            start = (line, column)
-            end = text.find("*/", index + 2)
+        if token.startswith("#"):
+            continue
+        if token == "/*":
+            end = text.find("*/", index)
             if end < 0:
-                return start[0], start[1], "the comment started with `/*` is never closed"
-            advance(end + 2 - index)
-        elif char == '"':
-            modes.append(("string", line, column))
-            advance()
-        elif ahead == "''":
-            modes.append(("indented", line, column))
-            advance(2)
-        elif char in "([{":
-            stack.append((char, line, column, False))
-            advance()
-        elif char in ")]}":
-            if not stack:
-                return line, column, f"`{char}` closes nothing that is open"
-            if stack[-1][0] != pairs[char]:
-                return line, column, f"`{char}` does not match the `{stack[-1][0]}` opened on line {stack[-1][1]}"
-            if stack.pop()[3]:
-                modes.pop()
-            advance()
+                return (*_position(text, match.start()), "the comment started with `/*` is never closed")
+            index = end + 2
+        elif token in ('"', "''", "(", "[", "{"):
+            stack.append((token, match.start()))
+        elif top == OPENER[token] or (token == "}" and top == "${"):
+            stack.pop()
+        elif not stack:
+            return (*_position(text, match.start()), f"`{token}` closes nothing that is open")
         else:
-            advance()
-    if modes and modes[-1][0] != "antiquote":
-        return modes[-1][1], modes[-1][2], "a string is never closed"
+            opened = "{" if top == "${" else top
+            return (*_position(text, match.start()),
+                    f"`{token}` does not match the `{opened}` opened on line {_position(text, stack[-1][1])[0]}")
     if stack:
-        return stack[-1][1], stack[-1][2], f"`{stack[-1][0]}` is never closed"
+        kind, offset = stack[-1]
+        what = "a string is never closed" if kind in ('"', "''") else f"`{kind[-1]}` is never closed"
+        return (*_position(text, offset), what)
     return None
 
 

@@ -74,42 +74,54 @@ def _why_r_is_not_used(ctx) -> str | None:
 
 # ---- install.R ----
 
+# One token at a time: a string (possibly unclosed), a comment, or a bracket; everything else is skipped.
+R_TOKEN = re.compile(r"""\"(?:[^"\\]|\\.)*\"?|'(?:[^'\\]|\\.)*'?|`[^`]*`?|#[^\n]*|[()\[\]{}]""", re.DOTALL)
+PAIRS = {")": "(", "]": "[", "}": "{"}
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
 def _r_code_problems(text: str):
     """(line, column, message) for unbalanced brackets or an unclosed string, skipping comments and strings."""
-    stack: list[tuple[str, int, int]] = []
-    pairs = {")": "(", "]": "[", "}": "{"}
-    line, column = 1, 0
-    index = 0
-    quote: tuple[str, int, int] | None = None
-    while index < len(text):
-        char = text[index]
-        column += 1
-        if char == "\n":
-            line, column = line + 1, 0
-        elif quote:
-            if char == "\\":
-                index += 1
-                column += 1
-            elif char == quote[0]:
-                quote = None
-        elif char in "\"'`":
-            quote = (char, line, column)
-        elif char == "#":
-            while index + 1 < len(text) and text[index + 1] != "\n":
-                index += 1
-        elif char in "([{":
-            stack.append((char, line, column))
-        elif char in ")]}":
-            if not stack or stack[-1][0] != pairs[char]:
-                yield line, column, (f"`{char}` does not match the `{stack[-1][0]}` opened on line {stack[-1][1]}"
-                                     if stack else f"`{char}` closes nothing that is open")
+    stack: list[tuple[str, int]] = []
+    for match in R_TOKEN.finditer(text):
+        token = match.group()
+        first = token[0]
+        if first in "\"'`":
+            if len(token) == 1 or token[-1] != first or (first != "`" and _escaped_end(token)):
+                yield (*_position(text, match.start()), f"the text started with {first} is never closed")
+                return
+        elif first in "([{":
+            stack.append((first, match.start()))
+        elif first in ")]}":
+            if not stack or stack[-1][0] != PAIRS[first]:
+                line, column = _position(text, match.start())
+                yield line, column, (
+                    f"`{first}` does not match the `{stack[-1][0]}` opened on line {_position(text, stack[-1][1])[0]}"
+                    if stack else f"`{first}` closes nothing that is open")
                 return
             stack.pop()
-        index += 1
-    if quote:
-        yield quote[1], quote[2], f"the text started with {quote[0]} is never closed"
-    elif stack:
-        yield stack[-1][1], stack[-1][2], f"`{stack[-1][0]}` is never closed"
+    if stack:
+        yield (*_position(text, stack[-1][1]), f"`{stack[-1][0]}` is never closed")
+
+
+def _escaped_end(token: str) -> bool:
+    """Whether a string token's last quote is escaped (so the string is really unclosed)."""
+    backslashes = len(token[1:-1]) - len(token[1:-1].rstrip("\\"))
+    return backslashes % 2 == 1
+
+
+MRAN = re.compile(r"mran\.(microsoft|revolutionanalytics)\.com|\bcheckpoint\s*\(", re.IGNORECASE)
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+SNAPSHOT_HOST = re.compile(r"packagemanager|rstudio|posit|snapshot", re.IGNORECASE)
+REPOS = re.compile(r"\brepos\s*=")
+OTHER_REPOS = re.compile(r"mran|bioconductor|r-universe|getOption\(", re.IGNORECASE)
+INSTALL_GITHUB = re.compile(r"\binstall_github\s*\(\s*(['\"])([^'\"]+)\1")
+REF = re.compile(r"\bref\s*=")
+SYSTEM_APT = re.compile(r"\bsystem2?\s*\(\s*['\"]\s*(sudo|apt-get|apt)\b")
 
 
 def _validate_install_r(text: str, ctx, add) -> None:
@@ -117,40 +129,37 @@ def _validate_install_r(text: str, ctx, add) -> None:
         add(line, column, "error", "r-syntax",
             f"install.R has a syntax error: {what}. R stops there, and the build fails.",
             "Fix the brackets or quotes, then run `Rscript install.R` locally to check.")
-    lines = LINE_BREAK.split(text)
-    for number, raw in enumerate(lines, start=1):
+    for number, raw in enumerate(LINE_BREAK.split(text), start=1):
         code = raw.split("#", 1)[0] if '"' not in raw and "'" not in raw else raw
-        if re.search(r"mran\.(microsoft|revolutionanalytics)\.com", code, re.IGNORECASE) \
-                or re.search(r"\bcheckpoint\s*\(", code):
-            column = re.search(r"mran|checkpoint", code, re.IGNORECASE).start() + 1
-            add(number, column, "error", "r-mran",
+        lower = code.lower()
+        if ("mran" in lower or "checkpoint" in lower) and (match := MRAN.search(code)):
+            add(number, match.start() + 1, "error", "r-mran",
                 "MRAN (Microsoft's CRAN snapshots, also used by the `checkpoint` package) shut down in 2023, "
                 "so this line fails.",
                 "Remove it: Binder already installs from a dated CRAN snapshot. Set the date in runtime.txt, "
                 "e.g. `r-4.4-2025-06-01`.")
-        for match in re.finditer(r"(\d{4}-\d{2}-\d{2})", code):
-            if re.search(r"(packagemanager|rstudio|posit|snapshot)", code, re.IGNORECASE):
+        if "-" in code and SNAPSHOT_HOST.search(code):
+            for match in DATE.finditer(code):
                 try:
-                    day = datetime.date.fromisoformat(match.group(1))
+                    day = datetime.date.fromisoformat(match.group())
                 except ValueError:
                     continue
                 if day < SNAPSHOT_CUTOFF:
                     add(number, match.start() + 1, "error", "r-snapshot-too-old",
                         f"Package snapshots before {SNAPSHOT_CUTOFF.isoformat()} no longer exist, so this date "
                         "cannot work.", "Use a date on or after 2018-12-07.")
-        if (match := re.search(r"\brepos\s*=", code)) and not re.search(r"mran", code, re.IGNORECASE) \
-                and not re.search(r"bioconductor|r-universe|getOption\(", code, re.IGNORECASE):
+        if "repos" in code and (match := REPOS.search(code)) and not OTHER_REPOS.search(code):
             add(number, match.start() + 1, "info", "r-repos-override",
                 "Setting `repos` replaces the dated CRAN snapshot Binder configures, so package versions can "
                 "change from one build to the next.",
                 "Leave out `repos =` and pin the date in runtime.txt instead.")
-        if match := re.search(r"\binstall_github\s*\(\s*(['\"])([^'\"]+)\1", code):
-            if "@" not in match.group(2) and not re.search(r"\bref\s*=", code):
+        if "install_github" in code and (match := INSTALL_GITHUB.search(code)):
+            if "@" not in match.group(2) and not REF.search(code):
                 add(number, match.start() + 1, "warning", "r-github-unpinned",
                     f"`{match.group(2)}` installs whatever is on GitHub's default branch on the day of the "
                     "build, so the next build may differ or break.",
                     f"Pin a tag or commit: `\"{match.group(2)}@v1.0.0\"` (or `ref = \"<commit>\"`).")
-        if match := re.search(r"\bsystem2?\s*\(\s*['\"]\s*(sudo|apt-get|apt)\b", code):
+        if "system" in code and (match := SYSTEM_APT.search(code)):
             add(number, match.start() + 1, "error", "r-system-apt",
                 "install.R runs as the normal user, so apt-get fails here.",
                 "List Ubuntu packages in apt.txt instead.")
@@ -227,11 +236,15 @@ def _validate_description(text: str, ctx, add) -> None:
         add(version[0], None, "error", "description-bad-version",
             f"`{version[1]}` is not a valid R package version (\"Malformed package version\").",
             "Use numbers separated by dots, like `0.1.0`.")
-    for recommended in ("Title", "Description", "License"):
+    for recommended in ("Title", "Description"):
         if recommended not in fields:
             add(None, None, "warning", "description-missing-field",
                 f"DESCRIPTION has no `{recommended}:` field; R may refuse to install it "
                 "(\"Required fields missing or empty\").", f"Add a `{recommended}:` line.")
+    if "License" not in fields:  # repo2docker's own DESCRIPTION test has none and builds
+        add(None, None, "info", "description-no-license",
+            "DESCRIPTION has no `License:` field. Binder does not need one, but others cannot tell whether "
+            "they may reuse your code.", "Add a line such as `License: MIT`.")
     if "Authors@R" not in fields and not ("Author" in fields and "Maintainer" in fields):
         add(None, None, "warning", "description-missing-field",
             "DESCRIPTION needs `Authors@R:` (or both `Author:` and `Maintainer:`); R may refuse to install it.",

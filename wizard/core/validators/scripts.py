@@ -29,6 +29,7 @@ LABEXTENSION = re.compile(BOL + r"(jupyter\s+labextension\s+install)\b")
 LAB_BUILD = re.compile(BOL + r"(jupyter\s+lab\s+build)\b")
 NBEXTENSION = re.compile(BOL + r"(jupyter\s+nbextension\s+(?:install|enable))\b")
 DOWNLOAD = re.compile(BOL + r"(wget|curl|git\s+clone|gdown|aws\s+s3\s+cp)\b")
+DOWNLOAD_WORDS = ("wget", "curl", "git", "gdown", "aws")
 FTP = re.compile(r"\bftp://", re.IGNORECASE)
 SET_E = re.compile(r"^set\s+(?:-[a-zA-Z]*e[a-zA-Z]*|[^#]*-o\s+errexit)\b")
 EXEC_ARGS = re.compile(r"^exec\s+(?:.*\s)?\"\$(?:@|\{@\})\"\s*;?$")
@@ -110,7 +111,7 @@ def validate(text: str, ctx) -> list[Diagnostic]:
     has_shebang = first.startswith("#!")
     if "\r" in text:
         line = next(i for i, raw in enumerate(text.split("\n"), start=1) if "\r" in raw)
-        symptom = ("/bin/sh: 1: ./postBuild: not found" if not is_start else "exec ... no such file or directory") \
+        symptom = ("/bin/sh: 1: ./postBuild: not found" if not is_start else "[Errno 2] No such file or directory") \
             if has_shebang else "$'\\r': command not found"
         add(line, None, "error", "script-crlf",
             f"The file has Windows line endings (CRLF). Linux then fails with messages like \"{symptom}\".",
@@ -184,20 +185,20 @@ def _shell_checks(code_lines, lines, has_shebang, interpreter, is_start, add) ->
             once("script-bashism", number, match.start() + 1, "warning",
                  "This line uses bash-only syntax, but the script runs with /bin/sh (dash), where it fails.",
                  "Make the first line `#!/bin/bash`.")
-        if match := SUDO.search(code):
+        if "sudo" in code and (match := SUDO.search(code)):
             add(number, match.start(1) + 1, "error", "script-sudo",
                 f"There is no sudo on Binder: {name} runs as the normal user (jovyan), so this line fails.",
                 "Put Ubuntu packages in apt.txt; Binder installs those as root for you.")
-        elif match := APT.search(code):
+        elif ("apt" in code or "dpkg" in code) and (match := APT.search(code)):
             add(number, match.start(1) + 1, "error", "script-apt-get",
                 f"{name} runs as the normal user, not root, so apt-get fails with "
                 "\"E: Could not open lock file ... (13: Permission denied)\".",
                 "List the packages in apt.txt instead, one per line.")
-        if match := FTP.search(code):
+        if "ftp:" in code.lower() and (match := FTP.search(code)):
             add(number, match.start() + 1, "error", "script-ftp",
                 "mybinder.org blocks FTP (only HTTP(S), git and a few other ports are open), so this download "
                 "hangs and fails.", "Download the file over https:// instead.")
-        if match := PIP_INSTALL.search(code):
+        if "pip" in code and (match := PIP_INSTALL.search(code)):
             unpinned = _unpinned_pip_packages(match.group(2))
             if unpinned:
                 add(number, match.start(1) + 1, "warning", "script-pip-unpinned",
@@ -205,11 +206,13 @@ def _shell_checks(code_lines, lines, has_shebang, interpreter, is_start, add) ->
                     "get a different version" + (" — and start runs at every launch, slowing it down." if is_start
                                                  else "."),
                     "List Python packages in requirements.txt (or environment.yml) with `==` versions.")
-        if match := CONDA_INSTALL.search(code):
+        if "install" in code and (match := CONDA_INSTALL.search(code)):
             once("script-conda-install", number, match.start(1) + 1, "info",
                  "Installing conda packages here works, but they belong in environment.yml, where Binder "
                  "solves them together and caches the result.", "Move the packages into environment.yml.")
-        if match := LABEXTENSION.search(code):
+        if "jupyter" not in code:
+            pass
+        elif match := LABEXTENSION.search(code):
             add(number, match.start(1) + 1, "warning", "script-labextension-install",
                 "`jupyter labextension install` is deprecated: JupyterLab 4 no longer builds extensions this "
                 "way, and the build it triggers often runs out of memory (\"Killed\", exit code 137).",
@@ -218,11 +221,11 @@ def _shell_checks(code_lines, lines, has_shebang, interpreter, is_start, add) ->
             add(number, match.start(1) + 1, "warning", "script-lab-build",
                 "`jupyter lab build` needs a lot of memory and often kills the build (exit code 137) on Binder.",
                 "Use prebuilt extensions from pip or conda; if you must build, add `--minimize=False`.")
-        if match := NBEXTENSION.search(code):
+        if "nbextension" in code and (match := NBEXTENSION.search(code)):
             add(number, match.start(1) + 1, "warning", "script-nbextension",
                 "Classic notebook extensions (`jupyter nbextension`) do not work in Notebook 7 or JupyterLab, "
                 "which Binder opens.", "Look for the JupyterLab version of the extension and install it with pip.")
-        if match := DOWNLOAD.search(code):
+        if any(word in code for word in DOWNLOAD_WORDS) and (match := DOWNLOAD.search(code)):
             if is_start:
                 add(number, match.start(1) + 1, "warning", "start-download",
                     "start runs at every launch, so downloading here makes every launch slow.",
