@@ -531,3 +531,21 @@ def test_set_e_fix_with_old_mac_line_endings():
 
 def _fix(name, text, code):
     return fix_for(find(check(name, text), code)).apply(text)
+
+
+def test_mybinder_tutorial_dockerfile_is_clean():
+    """The Dockerfile of Binder's own tutorial (ARGs without defaults, old ENV syntax) passes."""
+    text = ("FROM python:3.12-slim\n"
+            "RUN pip install --no-cache-dir notebook jupyterlab\n"
+            "ARG NB_USER\nARG NB_UID\nENV USER ${NB_USER}\nENV HOME /home/${NB_USER}\n"
+            "RUN adduser --disabled-password \\\n    --gecos \"Default user\" \\\n    --uid ${NB_UID} \\\n    ${NB_USER}\n"
+            "WORKDIR ${HOME}\nUSER ${USER}\nCOPY --chown=${NB_UID} . ${HOME}\n")
+    assert check("Dockerfile", text) == []
+
+
+def test_dockerfile_variables_that_are_never_set():
+    text = ("FROM python:3.12-slim\nRUN pip install --no-cache-dir notebook==7.5.8\nRUN adduser --uid 1000 jovyan\n"
+            "COPY --chown=1000 . ${HOME}\nUSER ${NB_USER}\n")
+    found = [d for d in check("Dockerfile", text) if d.code == "docker-undeclared-variable"]
+    assert [(d.line, d.severity) for d in found] == [(4, "error"), (5, "error")]
+    assert "${HOME}" in found[0].message

@@ -130,6 +130,8 @@ def validate(text: str, ctx) -> list[Diagnostic]:
             "Add `RUN python3 -m pip install --no-cache-dir notebook jupyterlab` (with versions), or start FROM "
             "a Jupyter image such as `quay.io/jupyter/minimal-notebook:<tag>`.")
     _user_checks(instructions, final, jupyter_base, add)
+    if not jupyter_base:
+        _undeclared_checks(instructions, final, add)
     _copy_checks(final, add)
     for ins in instructions:
         if ins.keyword == "ENTRYPOINT" and not ins.args.startswith("["):
@@ -216,6 +218,25 @@ def _user_checks(instructions, final, jupyter_base: bool, add) -> None:
     elif user.split(":")[0].isdigit() and user.split(":")[0] != "1000":
         add(last.line, 1, "error", "docker-uid",
             f"The image ends as UID {user}, but Binder runs sessions as UID 1000.", "Use `USER 1000` (or ${NB_USER}).")
+
+
+def _undeclared_checks(instructions, final, add) -> None:
+    """${NB_USER}, ${NB_UID}, ${HOME}, ${USER} used but never set: Docker expands them to nothing."""
+    reported: set[str] = set()
+    for ins in final:
+        if ins.keyword not in ("USER", "COPY", "ADD", "WORKDIR", "RUN", "ENV"):
+            continue
+        for match in re.finditer(r"\$\{?(NB_USER|NB_UID|HOME|USER)\b", ins.args):
+            name = match.group(1)
+            if name in reported or ins.keyword == "RUN" and name in ("HOME", "USER"):
+                continue  # in RUN the shell sets HOME and USER itself
+            earlier = [i for i in instructions if i.line < ins.line or (i is ins and i.keyword == "ENV")]
+            if _declared(earlier, name) is None:
+                reported.add(name)
+                add(ins.line, None, "error", "docker-undeclared-variable",
+                    f"`${{{name}}}` is used here but never set with ARG or ENV, so Docker replaces it with "
+                    "nothing and this step breaks.",
+                    f"Declare it first, e.g. `ARG NB_USER=jovyan`, `ARG NB_UID=1000`, `ENV HOME=/home/${{NB_USER}}`.")
 
 
 def _copy_checks(final, add) -> None:
