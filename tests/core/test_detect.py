@@ -238,8 +238,26 @@ def test_lookalike_names_and_subfolders(make_project):
 
 def test_summaries(make_project):
     assert detect(make_project({"environment.yml": "dependencies:\n  - python=3.12\n", "apt.txt": "vim\n"})) \
-        .summary == "Python 3.12 (from environment.yml) with conda from environment.yml, plus apt.txt"
+        .summary == "Python 3.12 with conda from environment.yml, plus apt.txt"
     assert detect(make_project({"Pipfile": '[requires]\npython_version = "3.11"\n'}, name="b")).summary == \
-        "Python 3.11 (from Pipfile) with pipenv from Pipfile"
+        "Python 3.11 with pipenv from Pipfile"
     assert detect(make_project({"binder/Dockerfile": "FROM x:1\n"}, name="c")).summary.startswith(
         "Your own Dockerfile (binder/Dockerfile)")
+
+
+def test_build_context_filters_and_stencila(make_project):
+    found = detect(make_project({"binder/requirements.txt": REQ, "binder/.dockerignore": "data/\n",
+                                 ".dockerignore": "x\n", "stencila/manifest.xml": "<x/>"}))
+    assert "binder/.dockerignore" in found.files_used
+    assert dict(found.files_ignored)[".dockerignore"].startswith("ignored because a binder/ folder exists")
+    assert any(n.code == "stencila-manifest" and n.file == "stencila/manifest.xml" for n in found.notes)
+    docker = detect(make_project({"binder/Dockerfile": "FROM x:1\n", ".dockerignore": "x\n"}, name="d"))
+    assert docker.files_used == (".dockerignore", "binder/Dockerfile")
+
+
+def test_utf16_requirements_are_read_like_pip(make_project):
+    from wizard.core.engine import analyse
+
+    report = analyse(make_project({"requirements.txt": "numpy\nglob\n".encode("utf-16")}))
+    codes = {d.code for d in report.diagnostics}
+    assert "utf16-encoding" in codes and "req-stdlib" in codes and "binary-file" not in codes

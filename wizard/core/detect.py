@@ -441,6 +441,7 @@ def detect(project: Path, overrides: dict[str, str] | None = None) -> Detection:
         _classify_after_detect_error(state)
 
     _notes_for_ignored(state)
+    _stencila(state)
     summary = _summary(state, pack, versions, errors)
     return Detection(
         project=project,
@@ -1179,6 +1180,15 @@ def _classify_files(state: _State, pack: str | None, versions: dict) -> None:
         if has("environment.yaml") else None
     python_family = pack in ("python", "r", "julia", "julia-require")
 
+    for name in (".dockerignore", ".containerignore"):  # build-context filters
+        if pack == "docker" and name == ".dockerignore":
+            if files.isfile(name):
+                use(name)  # the Docker engine reads the root one itself
+        elif pack is not None and files.isfile(path(name)):
+            use(path(name))
+        if bd and pack not in (None, "docker") and files.isfile(name):
+            ignore(name, f"ignored because a {shown} folder exists (repo2docker reads {shown}{name})")
+
     if pack == "docker":
         use(path("Dockerfile"))
         for rel in in_config:
@@ -1409,6 +1419,22 @@ def _lookalikes(state: _State) -> None:
 _SKIP_SUBFOLDERS = {"binder", "node_modules", "venv", "env", "__pycache__"}
 
 
+def _stencila(state: _State) -> None:
+    """repo2docker logs an error for any manifest.xml (it walks the whole tree; we look two levels deep)."""
+    files = state.files
+    root = files.listing("") or {}
+    folders = [""] + sorted(name for name, (_, _, is_dir) in root.items() if is_dir)[:_MAX_SUBFOLDERS]
+    for folder in folders:
+        entry = (files.listing(folder) or {}).get("manifest.xml")
+        if entry and entry[1]:
+            rel = f"{folder}/manifest.xml" if folder else "manifest.xml"
+            state.notes.append(Diagnostic(
+                rel, None, None, "warning", "stencila-manifest",
+                f"repo2docker logs \"Found a stencila manifest.xml at ./{folder}. Stencila is no longer supported.\" "
+                "The build goes on, but nothing Stencila-specific is set up.",
+                "Remove manifest.xml, or convert the Stencila documents to notebooks."))
+
+
 def _notes_for_ignored(state: _State) -> None:
     """Every ignored file becomes a finding too: most are a user's mistake, not a choice."""
     for rel, reason in sorted(state.ignored.items()):
@@ -1445,8 +1471,9 @@ def _summary(state: _State, pack: str | None, versions: dict, errors: list[Diagn
     def py() -> str:
         if not python:
             return "Python"
-        tail = " (the default)" if source == "default" else f" (from {source})" if source not in (
-            "runtime.txt",) else ""
+        main_file = pack in ("conda", "pipfile") and source != "default"
+        tail = " (the default)" if source == "default" else "" if source == "runtime.txt" or main_file \
+            else f" (from {source})"
         return f"Python {python}{tail}"
 
     if pack == "docker":

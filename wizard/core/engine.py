@@ -79,6 +79,8 @@ def _validate_file(project: Path, rel: str, overrides: dict[str, str], found: De
         except OSError as error:
             return [Diagnostic(rel, None, None, "error", "unreadable",
                                f"{rel} cannot be read: {error.strerror or error}.", "Check the file's permissions.")]
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")) and ctx.name in ("requirements.txt", "requirements3.txt"):
+            return _utf16_requirements(data, ctx)
         text, problems = decode(data, rel)
         if text is None:
             return problems
@@ -88,6 +90,22 @@ def _validate_file(project: Path, rel: str, overrides: dict[str, str], found: De
         return [Diagnostic(rel, None, None, "info", "validator-crashed",
                            f"binder-wizard could not check this file ({type(error).__name__}); please report it.",
                            None)]
+
+
+def _utf16_requirements(data: bytes, ctx: FileContext) -> list[Diagnostic]:
+    """`pip freeze > requirements.txt` in Windows PowerShell writes UTF-16; repo2docker and pip cope."""
+    try:
+        text = data.decode("utf-16")
+    except UnicodeDecodeError:
+        return decode(data, ctx.path)[1]
+    note = Diagnostic(ctx.path, None, None, "warning", "utf16-encoding",
+                      "This file is saved as UTF-16 (what Windows PowerShell writes for `pip freeze > ...`). pip "
+                      "copes, but most other tools and GitHub's viewer do not.",
+                      "Save it again as UTF-8 (in PowerShell: pip freeze | Out-File -Encoding utf8 requirements.txt).")
+    return [note, *validate_text(text.replace("\r\n", "\n"), ctx)]
+
+
+_UNREADABLE_CODES = {"not-utf8", "binary-file", "unreadable", "not-a-file"}
 
 
 def _too_large(rel: str, size: int) -> Diagnostic:
@@ -112,8 +130,9 @@ def analyse(project: Path, overrides: dict[str, str] | None = None) -> Report:
     overrides = _normalise(overrides)
     found = detect(project, overrides)
     findings: list[Diagnostic] = [*found.errors, *found.notes]
+    unreadable = {d.file for d in found.errors if d.code in _UNREADABLE_CODES}
     for rel in found.files_used:
-        if _validatable(rel):
+        if _validatable(rel) and rel not in unreadable:
             findings.extend(_validate_file(project, rel, overrides, found))
     for rel, reason in found.files_ignored:
         if not _validatable(rel) or "/" in rel.strip("/") and not rel.startswith(("binder/", ".binder/")):
