@@ -404,3 +404,26 @@ def test_sample_project():
     assert {p.name: p.status for p in result.packages} == {
         "matplotlib": "declared", "numpy": "unused", "pandas": "declared", "scipy": "undeclared"}
     assert [p.name for p in result.platform_only] == ["pywin32"]
+
+
+def test_the_projects_own_package_dependencies_count_as_declared(make_project):
+    project = make_project({
+        "pyproject.toml": '[project]\nname = "mytool"\ndependencies = ["numpy>=1.2", "pywin32; sys_platform == \'win32\'"]\n'
+                          '[build-system]\nrequires = ["hatchling"]\n',
+        "setup.py": "from setuptools import setup\nsetup(install_requires=['scipy'])\n",
+        "mytool/__init__.py": "import numpy\nimport scipy\nimport pandas\n",
+    })
+    statuses = {p.name: p.status for p in deps.infer(project).packages}
+    assert statuses == {"numpy": "declared", "scipy": "declared", "pandas": "undeclared"}
+    # repo2docker installs the root package next to requirements.txt...
+    (project / "requirements.txt").write_text("pandas\n")
+    assert {p.name: p.status for p in deps.infer(project).packages} == {
+        "numpy": "declared", "scipy": "declared", "pandas": "declared"}
+    # ...but not once a config folder is used, unless requirements.txt says `-e .` (pip runs from the root).
+    (project / "binder").mkdir()
+    (project / "binder" / "requirements.txt").write_text("pandas\n")
+    assert {p.name: p.status for p in deps.infer(project).packages} == {
+        "numpy": "undeclared", "scipy": "undeclared", "pandas": "declared"}
+    (project / "binder" / "requirements.txt").write_text("pandas\n-e .\n")
+    assert {p.name: p.status for p in deps.infer(project).packages} == {
+        "numpy": "declared", "scipy": "declared", "pandas": "declared"}

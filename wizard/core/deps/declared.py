@@ -197,10 +197,66 @@ def parse_pipfile(text: str, file: str = "Pipfile") -> list[Declared]:
     return found
 
 
+def package_declared(project: Path) -> list[Declared]:
+    """Dependencies of the project's own package: pyproject.toml [project] dependencies, or a
+    literal `install_requires=[...]` in setup.py. pip installs them with the package."""
+    import ast
+    import tomllib
+
+    found: list[Declared] = []
+    try:
+        data = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+        dependencies = data.get("project", {}).get("dependencies", [])
+        if isinstance(dependencies, list):
+            text = "\n".join(d for d in dependencies if isinstance(d, str))
+            found += [Declared(d.name, "pyproject.toml", d.line, d.text, d.on_linux, d.has_marker)
+                      for d in parse_requirements(text, "pyproject.toml")]
+    except (OSError, ValueError, UnicodeDecodeError, AttributeError):
+        pass
+    try:
+        tree = ast.parse((project / "setup.py").read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return found
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword) and node.arg == "install_requires":
+            try:
+                values = ast.literal_eval(node.value)
+            except ValueError:
+                continue
+            if isinstance(values, (list, tuple)):
+                text = "\n".join(v for v in values if isinstance(v, str))
+                found += [Declared(d.name, "setup.py", node.value.lineno, d.text, d.on_linux, d.has_marker)
+                          for d in parse_requirements(text, "setup.py")]
+    return found
+
+
+def is_python_package(project: Path) -> bool:
+    """repo2docker's test: a setup.py, or a pyproject.toml with both [project] and [build-system]."""
+    import tomllib
+
+    if (project / "setup.py").is_file():
+        return True
+    try:
+        data = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return False
+    return "project" in data and "build-system" in data
+
+
+def _installs_the_project(declared_lines: list[str]) -> bool:
+    return any(re.fullmatch(r"(?:(?:-e|--editable)\s+)?\.(?:/)?(?:\[[^\]]*\])?", line) for line in declared_lines)
+
+
 def read_declared(project: Path, target: DeclaredFile) -> list[Declared]:
-    """The requirements `target` declares; [] when it does not exist or cannot be read."""
+    """The requirements `target` declares; [] when it does not exist or cannot be read.
+
+    When the project's own package is installed too (`-e .` / `.` in requirements.txt, or a root
+    setup.py / pyproject.toml package with no config folder), its dependencies count as declared.
+    """
+    # repo2docker runs `pip install .` for a root package when there is no config folder.
+    installs_package = target.kind == "requirements" and not target.config_dir and is_python_package(project)
     if target.path is None or not target.path.is_file():
-        return []
+        return package_declared(project) if installs_package else []
     try:
         text = target.path.read_text(encoding="utf-8-sig", errors="replace")
     except OSError:
@@ -215,7 +271,10 @@ def read_declared(project: Path, target: DeclaredFile) -> list[Declared]:
         return parse_pipfile(text, shown)
     if target.kind == "pipfile":
         return []
-    return parse_requirements(text, shown, target.path.parent)
+    declared = parse_requirements(text, shown, target.path.parent)
+    if installs_package or _installs_the_project([line for _, line in logical_lines(text)]):
+        declared += package_declared(project)
+    return declared
 
 
 def declared_names(declared: list[Declared]) -> set[str]:
