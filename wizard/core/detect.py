@@ -1451,7 +1451,8 @@ def _notes_for_ignored(state: _State) -> None:
                                           f"Rename it to {target}."))
         else:
             state.notes.append(Diagnostic(rel, None, None, "warning", "file-ignored",
-                                          f"{rel} is not used: {reason.removeprefix('ignored: ')}.", None))
+                                          f"{rel} is not used: "
+                                          f"{reason.removeprefix('ignored: ').removeprefix('not used: ')}.", None))
 
 
 # --------------------------------------------------------------------------------------------------

@@ -173,7 +173,7 @@ def _check_dependencies(deps, dep_line, ctx: FileContext, out: _Out) -> None:
                 "when to install).", "Merge the pip lists into one '- pip:' section.")
     python_listed = any(isinstance(d, str) and "python" in d.lower() and _SPEC.match(d.strip()) and
                         _SPEC.match(d.strip()).group("name").lower() == "python" for d in deps)
-    if not python_listed and _used_by_conda(ctx):
+    if not python_listed and ctx.detection is None:  # with a detection, the detector says it once
         out.add(dep_line, 1, "info", "environment-python-unpinned",
                 "Python is not pinned, so Binder uses its current default (3.10), which will change.",
                 "Add '- python=3.12' (your version) to the dependencies.")
@@ -219,6 +219,11 @@ def _check_conda_spec(dep: str, line, column, out: _Out, seen: dict, python_seen
         if python_seen:
             return True
         pin = _PYTHON_PIN.match(text)
+        if not channel and not rest:
+            out.add(line, column, "info", "environment-python-unpinned",
+                    "python is listed without a version, so Binder uses its current default (3.10), which will "
+                    "change.", "Write '- python=3.12' (your version).")
+            return False
         if channel or not pin or not pin.group(1):
             version = re.search(r"\d+(?:\.\d+)?", rest)
             out.add(line, column, "warning", "environment-python-pin-form",
