@@ -163,3 +163,26 @@ def test_automatic_fixes_remove_their_own_finding(kind, data):
             continue
         after = validate_bytes(fix.apply(text).encode("utf-8"), ctx)
         assert diagnostic.code not in [d.code for d in after], (diagnostic, text)
+
+
+@pytest.fixture(scope="module")
+def busy_project(tmp_path_factory):
+    """A folder where the validators that look around on disk find neighbours to read."""
+    root = tmp_path_factory.mktemp("busy")
+    for rel, text in {"binder/runtime.txt": "r-4.4-2025-06-02\n", "binder/Manifest.toml": "", "DESCRIPTION": "x",
+                      "binder/JuliaProject.toml": "", "binder/Project.toml": "", "binder/install.R": "",
+                      "binder/postBuild": "", "binder/start": "", "binder/apt.txt": ""}.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return root
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@FUZZ
+@given(data=st.data())
+def test_validators_that_read_the_folder_never_raise(busy_project, kind, data):
+    detect = pytest.importorskip("wizard.core.detect").detect
+    text = data.draw(st.one_of(structured_text(MODULE_FOR_NAME[kind]), st.text(max_size=300)))
+    detection = detect(busy_project) if data.draw(st.booleans()) else None
+    ctx = FileContext(f"binder/{kind}", kind, busy_project, detection)
+    assert_well_formed(validate_bytes(text.encode("utf-8", "surrogatepass"), ctx), ctx)
