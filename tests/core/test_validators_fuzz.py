@@ -177,12 +177,16 @@ def busy_project(tmp_path_factory):
     return root
 
 
+@pytest.fixture(scope="module")
+def busy_detection(busy_project):
+    return pytest.importorskip("wizard.core.detect").detect(busy_project)
+
+
 @pytest.mark.parametrize("kind", KINDS)
 @FUZZ
 @given(data=st.data())
-def test_validators_that_read_the_folder_never_raise(busy_project, kind, data):
-    detect = pytest.importorskip("wizard.core.detect").detect
+def test_validators_that_read_the_folder_never_raise(busy_project, busy_detection, kind, data):
     text = data.draw(st.one_of(structured_text(MODULE_FOR_NAME[kind]), st.text(max_size=300)))
-    detection = detect(busy_project) if data.draw(st.booleans()) else None
+    detection = busy_detection if data.draw(st.booleans()) else None
     ctx = FileContext(f"binder/{kind}", kind, busy_project, detection)
     assert_well_formed(validate_bytes(text.encode("utf-8", "surrogatepass"), ctx), ctx)
