@@ -427,3 +427,25 @@ def test_the_projects_own_package_dependencies_count_as_declared(make_project):
     (project / "binder" / "requirements.txt").write_text("pandas\n-e .\n")
     assert {p.name: p.status for p in deps.infer(project).packages} == {
         "numpy": "declared", "scipy": "declared", "pandas": "declared"}
+
+
+def test_the_popular_list_ships_with_the_package():
+    from wizard.core.deps.names import popular_distributions
+
+    names = popular_distributions()
+    assert len(names) > 5000
+    assert {"numpy", "requests", "scikit-learn"} <= set(names)
+    assert not {"utils", "config", "tools", "common"} & set(names)  # generic local-module names left out
+
+
+def test_python_version_guards_and_backports():
+    got = contexts(
+        "if sys.version_info < (3, 8):\n    import importlib_metadata\nelse:\n    import importlib.metadata\n"
+        "if sys.version_info >= (3, 11):\n    import tomllib\nelse:\n    import tomli\n"
+        "try:\n    import zoneinfo\nexcept ImportError:\n    from backports import zoneinfo\n"
+        "try:\n    import json\nexcept ImportError:\n    import simplejson\n"
+    )
+    assert got["importlib_metadata"] == "platform:old-python"
+    assert got["tomli"] == REQUIRED  # Binder's default Python 3.10 takes this branch
+    assert got["backports.zoneinfo"] == REQUIRED
+    assert got["simplejson"] == OPTIONAL

@@ -120,15 +120,45 @@ def _gives_up(body: list[ast.stmt]) -> bool:
     return False
 
 
-def _handler_imports(handlers: list[ast.ExceptHandler]) -> list[str]:
+def _imports_in(body: list[ast.stmt]) -> list[str]:
     names = []
-    for handler in handlers:
-        for node in ast.walk(ast.Module(body=handler.body, type_ignores=[])):
-            if isinstance(node, ast.Import):
-                names += [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                names.append(node.module)
+    for node in ast.walk(ast.Module(body=body, type_ignores=[])):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.append(node.module)
     return names
+
+
+def _handler_imports(handlers: list[ast.ExceptHandler]) -> list[str]:
+    return [name for handler in handlers for name in _imports_in(handler.body)]
+
+
+# Standard-library modules newer than Python 3.10, the version Binder uses when none is pinned:
+# a fallback for one of them (tomli for tomllib) is still needed there.
+NEW_STDLIB = frozenset({"tomllib", "zoneinfo", "graphlib"})
+_BINDER_PYTHONS = [(3, minor) for minor in range(8, 15)]
+
+
+def _old_python_test(test: ast.expr) -> tuple[str | None, str | None] | None:
+    """`if sys.version_info < (3, 8):` and the like: a branch no Python that Binder offers runs."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and _dotted(test.left) == "sys.version_info"):
+        return None
+    right = test.comparators[0]
+    if not (isinstance(right, ast.Tuple) and right.elts
+            and all(isinstance(e, ast.Constant) and isinstance(e.value, int) for e in right.elts)):
+        return None
+    bound = tuple(e.value for e in right.elts)
+    compare = {ast.Lt: lambda v: v < bound, ast.LtE: lambda v: v <= bound, ast.Gt: lambda v: v > bound,
+               ast.GtE: lambda v: v >= bound}.get(type(test.ops[0]))
+    if compare is None:
+        return None
+    outcomes = {compare(version[: len(bound)]) for version in _BINDER_PYTHONS}
+    if outcomes == {False}:
+        return ("old-python", None)
+    if outcomes == {True}:
+        return (None, "old-python")
+    return None
 
 
 class _Collector:
@@ -169,7 +199,7 @@ class _Collector:
                 if _is_type_checking(node.test):
                     inner = TYPE_CHECKING
                 else:
-                    guard = _platform_test(node.test)
+                    guard = _platform_test(node.test) or _old_python_test(node.test)
                     if guard:
                         inner = f"platform:{guard[0]}" if guard[0] else context
                         other = f"platform:{guard[1]}" if guard[1] else context
@@ -189,15 +219,20 @@ class _Collector:
 
     def try_statement(self, node: ast.Try, context: str) -> None:
         handlers = [h for h in node.handlers if _catches_import_error(h)]
-        body_context = context
-        if handlers and context == REQUIRED and not any(_gives_up(h.body) for h in handlers):
-            fallbacks = _handler_imports(handlers)
-            # A third-party fallback means the `try` import is the preferred one: keep it required.
-            if not any(not is_stdlib(name.split(".")[0]) for name in fallbacks):
-                body_context = OPTIONAL
+        body_context = handler_context = context
+        if handlers and context == REQUIRED:
+            handler_context = OPTIONAL
+            if not any(_gives_up(h.body) for h in handlers):
+                fallbacks = _handler_imports(handlers)
+                # A third-party fallback means the `try` import is the preferred one: keep it required.
+                if not any(not is_stdlib(name.split(".")[0]) for name in fallbacks):
+                    body_context = OPTIONAL
+            # `try: import tomllib / except: import tomli`: Binder's default Python (3.10) needs the backport.
+            if any(name in NEW_STDLIB for name in _imports_in(node.body)):
+                handler_context = REQUIRED
         self.statements(node.body, body_context)
         for handler in node.handlers:
-            self.statements(handler.body, OPTIONAL if handler in handlers and context == REQUIRED else context)
+            self.statements(handler.body, handler_context if handler in handlers else context)
         self.statements(node.orelse, body_context)
         self.statements(node.finalbody, context)
 
