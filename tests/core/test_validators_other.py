@@ -133,6 +133,9 @@ def test_missing_set_e_fix_goes_after_the_shebang():
     assert apply_fix("postBuild", text, "script-no-set-e") == "#!/bin/bash\nset -e\necho hi\n"
     assert "script-no-set-e" not in codes("postBuild", "#!/bin/bash -ex\necho hi\n")
     assert "script-no-set-e" not in codes("postBuild", "#!/bin/bash\nset -o errexit\n")
+    for line in ("set -x -e", "set -Eeuo pipefail", "set -o nounset -o errexit"):
+        assert "script-no-set-e" not in codes("postBuild", f"#!/bin/bash\n{line}\n"), line
+    assert "script-no-set-e" in codes("postBuild", "#!/bin/bash\nset -x\necho set -e\n")
 
 
 def test_start_must_end_with_exec():

@@ -31,7 +31,7 @@ NBEXTENSION = re.compile(BOL + r"(jupyter\s+nbextension\s+(?:install|enable))\b"
 DOWNLOAD = re.compile(BOL + r"(wget|curl|git\s+clone|gdown|aws\s+s3\s+cp)\b")
 DOWNLOAD_WORDS = ("wget", "curl", "git", "gdown", "aws")
 FTP = re.compile(r"\bftp://", re.IGNORECASE)
-SET_E = re.compile(r"^set\s+(?:-[a-zA-Z]*e[a-zA-Z]*|[^#]*-o\s+errexit)\b")
+SET_E = re.compile(r"^set\s+(?:[^#]*\s)?(?:-[a-zA-Z]*e[a-zA-Z]*|-o\s+errexit)\b")
 EXEC_ARGS = re.compile(r"^exec\s+(?:.*\s)?\"\$(?:@|\{@\})\"\s*;?$")
 EXEC_UNQUOTED = re.compile(r"^exec\s+(?:.*\s)?\$(?:@|\{@\})\s*;?$")
 BASHISM = re.compile(r"(\[\[\s|^\s*source\s|^\s*function\s+\w|\w=\(|\$\{\w+//|<<<|\bdeclare\s|&>)")
