@@ -24,6 +24,7 @@ _FLOAT = re.compile(
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
 )
 _STR_TAG = "tag:yaml.org,2002:str"
+_TAG = re.compile(r"(?:^|[\s\[{,])!(?!=)\S", re.MULTILINE)
 _IMPLICIT_TAGS = {
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "value")
 }
@@ -168,6 +169,9 @@ def load(text: str) -> Loaded:
         error = _ruamel_error(text)
         if error is not None:
             return Loaded(None, error)
+    if _TAG.search(text):  # explicit tags (!!str 1.5, !custom x): only ruamel types them exactly
+        error = _ruamel_error(text)
+        return Loaded(None, error) if error is not None else _load_with_ruamel(text)
     try:
         # The base loader resolves no implicit types (this module applies YAML 1.2's own rules).
         root = yaml.compose(text, Loader=yaml.CBaseLoader if yaml.__with_libyaml__ else yaml.BaseLoader)
