@@ -1,0 +1,246 @@
+"""Step 3 against the local BinderHub: ready path, failure triage → step 1, cancel, README badge, log tools."""
+
+from __future__ import annotations
+
+import subprocess
+
+import httpx
+import pytest
+
+from tests.servers.hub_server import HubServer, sse
+from wizard.core.config import Config
+from wizard.tui.screens.base import StepScreen
+from wizard.tui.screens.launch import LaunchScreen
+from wizard.tui.widgets.launch_links import LinksPanel
+from wizard.tui.widgets.launch_log import BuildLogView
+from wizard.tui.widgets.launch_phases import LaunchPhases
+from wizard.tui.widgets.launch_triage import TriagePanel
+
+SNAPSHOT_SIZE = (100, 30)
+BROKEN_ENV = "name: demo\ndependencies:\n  - python=3.11\n  - pip\n   - bad: [indent\n"
+
+
+class HubByName(httpx.AsyncBaseTransport):
+    """Sends requests for any hub name to the local test hub (like an /etc/hosts entry), so the URLs on
+    screen stay the same from run to run while the bytes still travel through a real socket."""
+
+    def __init__(self, hub: HubServer) -> None:
+        self.hub = hub
+        self.inner = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        request.url = request.url.copy_with(scheme="http", host="127.0.0.1", port=self.hub.port)
+        return await self.inner.handle_async_request(request)
+
+
+def git(project, *args):
+    subprocess.run(["git", "-C", str(project), *args], check=True, capture_output=True)
+
+
+@pytest.fixture
+def project(make_project):
+    root = make_project({"requirements.txt": "numpy\n", "index.ipynb": "{}", "README.md": "# Demo\n\nHello.\n"})
+    git(root, "init", "-q", "-b", "main")
+    git(root, "remote", "add", "origin", "https://github.com/me/demo.git")
+    return root
+
+
+@pytest.fixture
+def local_hub(hub_server, monkeypatch):
+    """A hub reached as https://hub.example.org/; ready events keep their captured server address."""
+    hub = hub_server(rewrite_hub=False, keepalive=0.05)
+    monkeypatch.setattr(LaunchScreen, "hub_transport", HubByName(hub))
+    monkeypatch.setattr("wizard.tui.widgets.launch_phases.clock", lambda: 0.0)  # stable times on screen
+    return hub
+
+
+CONFIG = Config(hub_url="https://hub.example.org/")
+
+
+async def settle(pilot, done) -> None:
+    """Let workers and messages run until `done()` is true (no sleeping)."""
+    for _ in range(500):
+        if done():
+            return
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    raise AssertionError("the screen never reached the expected state")
+
+
+async def open_launch(pilot, through_step_1: bool = False) -> LaunchScreen:
+    """Go to step 3 (straight from the overview, as its "Launch" link does; step 1 first when asked)."""
+    if through_step_1:
+        await pilot.press("ctrl+n")
+        await settle(pilot, lambda: type(pilot.app.screen).__name__ == "EnvironmentScreen")
+    pilot.app.screen.post_message(StepScreen.Navigate(3))
+    await settle(pilot, lambda: isinstance(pilot.app.screen, LaunchScreen))
+    screen = pilot.app.screen
+    assert isinstance(screen, LaunchScreen)
+    await settle(pilot, lambda: screen.target is not None)
+    return screen
+
+
+async def test_ready_path_links_copy_and_open(make_app, project, local_hub, monkeypatch, shared_dir):
+    opened = []
+    monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url))
+    local_hub.add_capture("gh/me/demo/HEAD", "ready-gh-fake-build.txt")
+    app = make_app(project, config=CONFIG)
+    async with app.run_test(size=SNAPSHOT_SIZE, notifications=True) as pilot:
+        screen = await open_launch(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot, lambda: screen.outcome is not None)
+        assert screen.outcome.result == "ready"
+        assert local_hub.requests[0].path == "/build/gh/me/demo/HEAD"
+        phases = screen.query_one(LaunchPhases)
+        assert phases.result == "ready" and phases.step == 5
+        log_lines = list(screen.query_one(BuildLogView).lines)
+        assert log_lines[0] == "Waiting for build to start..." and "Spawning server..." in log_lines
+        links = screen.query_one(LinksPanel)
+        assert links.server_url == "http://127.0.0.1:8000/user/me-demo-9yvtq7ou/?token=s3Ya8IeaQHaVpVwCFWKC2Q"
+        assert links.persistent_url == "http://127.0.0.1:8585/v2/gh/me/demo/fad5ba17bd2522372db81bdc38753c4fc21cdd8d"
+        assert links.launch_url == "https://hub.example.org/v2/gh/me/demo/HEAD"
+        await pilot.press("c")
+        assert app.clipboard == "https://hub.example.org/v2/gh/me/demo/HEAD"
+        await pilot.press("b")
+        assert app.clipboard == ("[![Binder](https://hub.example.org/badge_logo.svg)]"
+                                 "(https://hub.example.org/v2/gh/me/demo/HEAD)")
+        await pilot.press("o")
+        assert opened == [links.server_url]
+        assert list((project / ".binder-wizard" / "logs").glob("*.log"))
+
+
+async def test_failure_is_triaged_and_g_opens_step_1_at_the_line(make_app, make_project, local_hub, shared_dir):
+    project = make_project({"environment.yml": BROKEN_ENV, "index.ipynb": "{}"})
+    git(project, "init", "-q", "-b", "main")
+    git(project, "remote", "add", "origin", "https://github.com/me/demo.git")
+    local_hub.add_capture("gh/me/demo/HEAD", "failed-broken-environment-yml.txt")
+    app = make_app(project, config=CONFIG)
+    async with app.run_test(size=SNAPSHOT_SIZE, notifications=True) as pilot:
+        screen = await open_launch(pilot, through_step_1=True)
+        await pilot.press("ctrl+l")
+        await settle(pilot, lambda: screen.outcome is not None)
+        assert screen.outcome.result == "failed"
+        assert local_hub.disconnected.wait(5), "the screen closed the never-ending failed stream"
+        triage = screen.query_one(TriagePanel)
+        assert triage.fix_target.file == "environment.yml" and triage.fix_target.line == 5
+        assert "environment.yml is not valid YAML" in str(triage.query_one("#triage-text").render())
+        await pilot.press("g")
+        await settle(pilot, lambda: type(app.screen).__name__ == "EnvironmentScreen")
+        await settle(pilot, lambda: app.state.goto_file is None)
+        assert app.screen.current == "environment.yml"
+
+
+async def test_cancel_stops_the_build_and_closes_the_connection(make_app, project, local_hub):
+    local_hub.add_build("gh/me/demo/HEAD", [sse({"phase": "building", "message": "compiling\n"})], after="forever")
+    app = make_app(project, config=CONFIG)
+    async with app.run_test(size=SNAPSHOT_SIZE) as pilot:
+        screen = await open_launch(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot, lambda: "compiling" in screen.query_one(BuildLogView).lines)
+        assert screen.building
+        await pilot.press("ctrl+x")
+        await settle(pilot, lambda: screen.outcome is not None)
+        assert screen.outcome.result == "cancelled" and not screen.building
+        assert screen.query_one(LaunchPhases).result == "cancelled"
+        assert local_hub.disconnected.wait(5)
+
+
+async def test_badge_written_into_readme_after_showing_the_diff(make_app, project, local_hub):
+    app = make_app(project, config=CONFIG)
+    async with app.run_test(size=SNAPSHOT_SIZE, notifications=True) as pilot:
+        await open_launch(pilot)
+        await pilot.press("w")
+        await settle(pilot, lambda: type(app.screen).__name__ == "ReadmeBadgeDialog")
+        assert "+[![Binder](https://hub.example.org/badge_logo.svg)]" in app.screen.diff
+        assert (project / "README.md").read_text() == "# Demo\n\nHello.\n", "nothing written before yes"
+        await pilot.click("#write")
+        await settle(pilot, lambda: isinstance(app.screen, LaunchScreen))
+        assert (project / "README.md").read_text() == (
+            "# Demo\n\n[![Binder](https://hub.example.org/badge_logo.svg)](https://hub.example.org/v2/gh/me/demo/HEAD)"
+            "\n\nHello.\n")
+        await pilot.press("w")  # already there: no dialog
+        await pilot.pause()
+        assert isinstance(app.screen, LaunchScreen)
+
+
+async def test_open_choice_and_pushed_sha_shape_the_link(make_app, project, local_hub):
+    app = make_app(project, config=CONFIG)
+    sha = "fad5ba17bd2522372db81bdc38753c4fc21cdd8d"
+    app.state.pushed_sha = sha
+    local_hub.add_build(f"gh/me/demo/{sha}", [sse({"phase": "ready", "url": "http://127.0.0.1:8000/user/x/",
+                                                    "token": "t"})])
+    async with app.run_test(size=SNAPSHOT_SIZE) as pilot:
+        screen = await open_launch(pilot)
+        assert screen.target.ref == sha, "a launch right after publishing uses the pushed commit"
+        screen.query_one("#open-choice").value = "file:index.ipynb"
+        await pilot.pause()
+        assert screen.query_one(LinksPanel).launch_url == \
+            f"https://hub.example.org/v2/gh/me/demo/{sha}?urlpath=%2Fdoc%2Ftree%2Findex.ipynb"
+        await pilot.press("ctrl+l")
+        await settle(pilot, lambda: screen.outcome is not None)
+        assert local_hub.requests[-1].path == f"/build/gh/me/demo/{sha}"
+        assert screen.query_one(LinksPanel).server_url == "http://127.0.0.1:8000/user/x/doc/tree/index.ipynb?token=t"
+
+
+async def test_untrusted_text_filter_and_last_log(make_app, project, local_hub):
+    evil = "[/oops] [@click=app.quit]x[/] \x1b]52;c;eA==\x07done\n"
+    local_hub.add_build("gh/me/demo/HEAD", [sse({"phase": "building", "message": evil}),
+                                            sse({"phase": "building", "message": "Spawn one\n"}),
+                                            sse({"phase": "failed", "message": "Killed\n"})], after="forever")
+    app = make_app(project, config=CONFIG)
+    async with app.run_test(size=SNAPSHOT_SIZE, notifications=True) as pilot:
+        screen = await open_launch(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot, lambda: screen.outcome is not None)
+        view = screen.query_one(BuildLogView)
+        assert "[/oops] [@click=app.quit]x[/] done" in view.lines
+        assert screen.findings[0].code == "out-of-memory"
+        await pilot.press("slash", *"Spawn")
+        assert view.log.lines == ["Spawn one"]
+        await pilot.press("escape")
+        assert len(view.log.lines) == 3
+        view.clear()
+        await pilot.press("l")
+        await pilot.pause()
+        assert "[building] Spawn one" in view.lines
+        assert screen.query_one(TriagePanel).findings[0].code == "out-of-memory"
+
+
+async def test_no_origin_explains_what_to_do(make_app, make_project):
+    app = make_app(make_project({"requirements.txt": "numpy\n"}), config=CONFIG)
+    async with app.run_test(size=SNAPSHOT_SIZE) as pilot:
+        pilot.app.screen.post_message(StepScreen.Navigate(3))
+        await settle(pilot, lambda: isinstance(pilot.app.screen, LaunchScreen))
+        screen = app.screen
+        await settle(pilot, lambda: "Cannot launch yet" in str(screen.query_one("#launch-target").render()))
+        assert screen.query_one("#launch").disabled
+        await pilot.press("ctrl+l")
+        assert not screen.building
+
+
+# --- snapshots ------------------------------------------------------------------------------------
+
+
+def _snapshot_run(project_factory, hub, capture):
+    async def run_before(pilot):
+        screen = await open_launch(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot, lambda: screen.outcome is not None)
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    hub.add_capture("gh/me/demo/HEAD", capture)
+    return run_before
+
+
+def test_snapshot_ready(snap_compare, make_app, project, local_hub, shared_dir):
+    run_before = _snapshot_run(None, local_hub, "ready-gh-fake-build.txt")
+    assert snap_compare(make_app(project, config=CONFIG), run_before=run_before, terminal_size=SNAPSHOT_SIZE)
+
+
+def test_snapshot_failed(snap_compare, make_app, make_project, local_hub, shared_dir):
+    project = make_project({"environment.yml": BROKEN_ENV, "index.ipynb": "{}"})
+    git(project, "init", "-q", "-b", "main")
+    git(project, "remote", "add", "origin", "https://github.com/me/demo.git")
+    run_before = _snapshot_run(None, local_hub, "failed-broken-environment-yml.txt")
+    assert snap_compare(make_app(project, config=CONFIG), run_before=run_before, terminal_size=SNAPSHOT_SIZE)
