@@ -208,3 +208,14 @@ def test_token_scrubbed_from_every_message(make_project, git_http_auth_server):
     error = fails(Problem.REPO_NOT_FOUND, gitops.push, project)
     assert TEST_TOKEN not in str(error) + error.detail
     assert TEST_TOKEN not in repr(gitops.repo_state(project))
+
+
+def test_broken_repository_is_explained_not_a_traceback(published, capsys):
+    project, _ = published
+    (project / ".git" / "index").write_bytes(b"not an index at all")
+    error = fails(Problem.GIT_FAILED, gitops.repo_state, project)
+    assert "index" in error.detail
+    from wizard.cli import main
+
+    assert main(["publish", str(project), "--yes"]) == 1
+    assert "git could not finish" in capsys.readouterr().err

@@ -206,3 +206,14 @@ def test_snapshot_with_flagged_file(snap_compare, make_app, make_project):
         await open_publish(pilot)
 
     assert snap_compare(app, run_before=run_before, terminal_size=(100, 32))
+
+
+async def test_broken_repository_shows_the_explanation(make_app, make_project):
+    project = ready_project(make_project)
+    (project / ".git" / "index").write_bytes(b"not an index at all")
+    app = make_app(project)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        app.screen.post_message(StepScreen.Navigate(2))
+        await until(pilot, lambda: isinstance(app.screen, PublishScreen), "step 2 is shown")
+        await until(pilot, lambda: "git could not finish" in text_of(app.screen, "#publish-result"),
+                    "the explanation")

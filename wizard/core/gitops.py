@@ -275,8 +275,13 @@ def repo_state(path: Path) -> RepoState:
     repo = _open(path)
     if repo is None:
         return RepoState(path=path, is_repo=False)
-    out = repo.git.status("--porcelain=v2", "--branch", "-z", "--untracked-files=all",
-                          strip_newline_in_stdout=False)
+    import git
+
+    try:
+        out = repo.git.status("--porcelain=v2", "--branch", "-z", "--untracked-files=all",
+                              strip_newline_in_stdout=False)
+    except git.GitCommandError as error:
+        raise classify(_stderr(error)) from None
     head_sha = branch = upstream = None
     ahead = behind = None
     changes: list[FileChange] = []
@@ -330,6 +335,17 @@ def repo_state(path: Path) -> RepoState:
         upstream=upstream, ahead=ahead, behind=behind,
         origin_url=safe_text(origin_url) if origin_url else None, origin=parse_remote(origin_url),
     )
+
+
+def origin_remote(path: Path) -> RemoteURL | None:
+    """`origin` parsed (credentials stripped), without reading the whole status."""
+    repo = _open(path)
+    if repo is None:
+        return None
+    try:
+        return parse_remote(repo.remote("origin").url)
+    except ValueError:
+        return None
 
 
 def ensure_publishable(state: RepoState) -> None:
@@ -418,12 +434,9 @@ def add_to_gitignore(path: Path, lines: Iterable[str]) -> None:
 def keep_out_reasons(path: Path, changes: Sequence[FileChange]) -> dict[str, str]:
     """{path: reason} for changed files the pre-push audit wants out of the commit (too large, secrets,
     junk). Deleted files have nothing to audit. The one place the Publish step asks the audit."""
+    from wizard.core.audit import audit_files
+
     present = [c.path for c in changes if c.size is not None]
-    try:
-        from wizard.core.audit import audit_files
-    except ImportError:  # the audit module is not installed yet: GitHub's hard limit only
-        return {c.path: f"{c.path} is {c.size / 1_000_000:,.0f} MB; GitHub refuses files over 100 MB."
-                for c in changes if c.size is not None and c.size > GITHUB_FILE_LIMIT}
     wanted = set(present)
     reasons: dict[str, str] = {}
     for finding in audit_files(Path(path), present).findings:

@@ -103,6 +103,7 @@ class PublishScreen(StepScreen):
     @dataclass
     class Failed(Message):
         error: PublishError
+        reload: bool = True  # read the repository again afterwards (not when reading it failed)
 
     @dataclass
     class RepositoryCreated(Message):
@@ -176,16 +177,20 @@ class PublishScreen(StepScreen):
     def action_reload(self) -> None:
         self.reload()
 
-    def reload(self) -> None:
+    def reload(self, init: bool = False) -> None:
         self.query_one("#publish-state", Static).update("Reading the repository …")
-        self._load()
+        self._load(init)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="publish-load")
-    def _load(self) -> None:
+    def _load(self, init: bool) -> None:
         from wizard.core import gitops
 
         path = self.state.project
-        state = gitops.repo_state(path)
+        try:
+            state = gitops.init_repo(path) if init else gitops.repo_state(path)
+        except PublishError as error:  # git itself failed (a broken repository, a foreign owner …)
+            self.post_message(self.Failed(error, reload=False))
+            return
         if not state.is_repo:
             view = PublishView(state, {}, gitops.missing_gitignore_lines(path), False, "", None)
         else:
@@ -274,10 +279,7 @@ class PublishScreen(StepScreen):
 
     @on(Button.Pressed, "#init")
     def _init(self) -> None:
-        from wizard.core import gitops
-
-        gitops.init_repo(self.state.project)  # a few milliseconds: no worker needed
-        self.reload()
+        self.reload(init=True)
 
     @on(Button.Pressed, "#add-gitignore")
     def _add_gitignore(self) -> None:
@@ -385,9 +387,10 @@ class PublishScreen(StepScreen):
     def _integrate_and_push(self, how: str) -> None:
         from wizard.core import gitops
 
+        token = self._token()
         try:
-            gitops.integrate_remote(self.state.project, how, token=self._token())
-            result = gitops.push(self.state.project, token=self._token(),
+            gitops.integrate_remote(self.state.project, how, token=token)
+            result = gitops.push(self.state.project, token=token,
                                  progress=lambda p: self.post_message(self.PushProgressed(p)))
         except PublishError as error:
             self.post_message(self.Failed(error))
@@ -398,8 +401,7 @@ class PublishScreen(StepScreen):
         """The GitHub token for origin, if it is on GitHub (never sent anywhere else). Worker threads only."""
         from wizard.core import github, gitops
 
-        origin = gitops.repo_state(self.state.project).origin
-        return github.git_token(origin, self.state.config.github_api)
+        return github.git_token(gitops.origin_remote(self.state.project), self.state.config.github_api)
 
     def _after_push(self, result: PushResult) -> None:
         from wizard.core import github
@@ -445,7 +447,8 @@ class PublishScreen(StepScreen):
         self.query_one("#push-status", Static).update("")
         error = message.error
         self._show_error(error)
-        self.reload()
+        if message.reload:
+            self.reload()
         if error.kind == Problem.REJECTED:
             branch = self.view.state.branch if self.view and self.view.state.branch else "the branch"
 
