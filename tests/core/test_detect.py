@@ -261,3 +261,11 @@ def test_utf16_requirements_are_read_like_pip(make_project):
     report = analyse(make_project({"requirements.txt": "numpy\nglob\n".encode("utf-16")}))
     codes = {d.code for d in report.diagnostics}
     assert "utf16-encoding" in codes and "req-stdlib" in codes and "binary-file" not in codes
+
+
+def test_r_and_julia_do_not_take_the_python_pin_from_environment_yml(make_project):
+    found = detect(make_project({"runtime.txt": "r-2024-01-10\n",
+                                 "environment.yml": "dependencies:\n  - python=3.12\n  - numpy\n"}))
+    assert found.buildpack == "r" and found.python_version == "3.10"
+    note = next(n for n in found.notes if n.code == "environment-python-pin-not-used")
+    assert (note.file, note.line, note.severity) == ("environment.yml", 2, "warning")

@@ -563,6 +563,8 @@ def _render_checks(state: _State, pack: str, versions: dict) -> list[_Stop]:
             r = _conda_r_version(env)
             if r:
                 versions["r"] = r
+        elif env and "python" in versions:
+            _note_env_pin_not_used(state, env, pack, versions["python"])
     if pack == "r":
         attempt(_r_checks, state, versions)
     if pack == "julia":
@@ -734,6 +736,30 @@ def _conda_python(state: _State, env, versions: dict) -> None:
     else:
         versions["python"] = DEFAULT_PYTHON
         versions["python_source"] = "default"
+
+
+def _note_env_pin_not_used(state: _State, env, pack: str, python: str) -> None:
+    """R and Julia packs build on their own Python and then `env update` with environment.yml on top."""
+    try:
+        deps = list(env.get("dependencies", []))
+    except TypeError:
+        return
+    marks = getattr(env.get("dependencies"), "marks", [])
+    for index, dep in enumerate(deps):
+        match = _PYTHON_REGEX.match(dep) if isinstance(dep, str) else None
+        if match and match.group(1):
+            pinned = ".".join(match.group(1).split(".")[:2])
+            if pinned != python:
+                line, column = marks[index] if index < len(marks) else (None, None)
+                setup = "R" if pack == "r" else "Julia"
+                state.notes.append(Diagnostic(
+                    _env_rel(state), line, column, "warning", "environment-python-pin-not-used",
+                    f"The {setup} setup builds on Python {python} and then updates it with this file, so "
+                    f"python={match.group(1)} does not choose the Python version; conda has to swap Python "
+                    "afterwards, which is slow and often fails.",
+                    "Remove the python pin from environment.yml"
+                    + (", or pin it in runtime.txt (python-X.Y)." if pack == "julia" else ".")))
+            return
 
 
 def _conda_r_version(env) -> str | None:
