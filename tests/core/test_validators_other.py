@@ -552,3 +552,77 @@ def test_dockerfile_variables_that_are_never_set():
     found = [d for d in check("Dockerfile", text) if d.code == "docker-undeclared-variable"]
     assert [(d.line, d.severity) for d in found] == [(4, "error"), (5, "error")]
     assert "${HOME}" in found[0].message
+
+
+# ---- differential properties against repo2docker 2026.4.0 itself (test-only dependency) ----
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+DIFF = settings(max_examples=60, deadline=None)
+
+
+@pytest.fixture(scope="module")
+def r2d_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("r2d")
+
+
+@DIFF
+@given(lines=st.lists(st.text(st.sampled_from("aZ09.+-_# \t\r;$éV"), max_size=12), max_size=6))
+def test_apt_invalid_name_iff_repo2docker_raises(r2d_folder, lines):
+    from repo2docker.buildpacks.base import BaseImage
+    from repo2docker.utils import chdir
+
+    text = "\n".join(lines) + "\n"
+    (r2d_folder / "apt.txt").write_text(text, encoding="utf-8")
+    with chdir(str(r2d_folder)):
+        try:
+            BaseImage(base_image="buildpack-deps:24.04").get_preassemble_scripts()
+            theirs = None
+        except ValueError as error:
+            theirs = str(error)
+    ours = [d for d in check("apt.txt", text) if d.code == "apt-invalid-name"]
+    assert bool(ours) == (theirs is not None)
+    if theirs:
+        assert f'"{theirs}"' in ours[0].message  # the first invalid line, as repo2docker reports it
+
+
+@DIFF
+@given(compat=st.text(st.sampled_from("0123456789.^~=<>!≥, -x"), max_size=10))
+def test_julia_compat_property_matches_repo2docker(compat):
+    from repo2docker.semver import find_semver_match
+    from wizard.core.validators.julia import JULIA_RELEASES, CompatError, pick_julia
+
+    releases = [".".join(map(str, v)) for v in JULIA_RELEASES]
+    try:
+        theirs = find_semver_match(compat, releases)
+        failed = False
+    except Exception:
+        theirs, failed = None, True
+    try:
+        ours = pick_julia(compat)
+        assert not failed, compat
+        assert (".".join(map(str, ours)) if ours else None) == theirs, compat
+    except CompatError:
+        assert failed, compat
+
+
+@DIFF
+@given(lines=st.lists(st.sampled_from(["FROM andrewosh/binder-base", "FROM python:3.12", "from andrewosh/binder-base",
+                                       " FROM andrewosh/binder-base", "# FROM andrewosh/binder-base", "RUN x",
+                                       "FROM x # andrewosh/binder-base", "FROM Andrewosh/Binder-Base:tag", ""]),
+                      max_size=4),
+       ending=st.sampled_from(["\n", "\r\n", "\r"]))
+def test_legacy_dockerfile_property_matches_repo2docker(r2d_folder, lines, ending):
+    from repo2docker.buildpacks.legacy import LegacyBinderDockerBuildPack
+    from repo2docker.utils import chdir
+
+    text = ending.join(lines) + ending
+    (r2d_folder / "Dockerfile").write_bytes(text.encode())
+    with chdir(str(r2d_folder)):
+        try:
+            LegacyBinderDockerBuildPack().detect()
+            theirs = False
+        except RuntimeError:
+            theirs = True
+    assert ("legacy-dockerfile" in codes("Dockerfile", text)) == theirs
