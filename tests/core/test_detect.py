@@ -269,3 +269,34 @@ def test_r_and_julia_do_not_take_the_python_pin_from_environment_yml(make_projec
     assert found.buildpack == "r" and found.python_version == "3.10"
     note = next(n for n in found.notes if n.code == "environment-python-pin-not-used")
     assert (note.file, note.line, note.severity) == ("environment.yml", 2, "warning")
+
+
+def test_engine_merges_detector_and_validator_findings(make_project):
+    from wizard.core.engine import analyse, fix_for
+
+    project = make_project({"requirements.txt": REQ, "runtime.txt": "python3.9\n", "setup.py": "x = (\n"})
+    report = analyse(project)
+    runtime = [d for d in report.diagnostics if d.file == "runtime.txt"]
+    assert [d.code for d in runtime] == ["runtime-invalid"]  # one finding, not two
+    assert "Invalid runtime.txt: python3.9" in runtime[0].message  # the detector's quote of repo2docker
+    assert fix_for(runtime[0]).apply("python3.9\n") == "python-3.9\n"  # the validator's precise fix
+    assert not report.ok
+
+
+def test_engine_downgrades_findings_in_ignored_files(make_project):
+    from wizard.core.engine import analyse
+
+    report = analyse(make_project({"binder/requirements.txt": REQ, "setup.py": "x = (\n"}))
+    setup = [d for d in report.diagnostics if d.code == "setup-py-syntax"]
+    assert setup and setup[0].severity == "info" and setup[0].message.startswith("(This file is ignored:")
+    assert report.ok
+
+
+def test_engine_follows_unsaved_edits(make_project):
+    from wizard.core.engine import analyse
+
+    project = make_project({"requirements.txt": REQ})
+    assert analyse(project).ok
+    edited = analyse(project, {"requirements.txt": "numpy==2.1.0\nglob\n"})
+    assert any(d.code == "req-stdlib" and d.line == 2 for d in edited.diagnostics) and not edited.ok
+    assert (project / "requirements.txt").read_text() == REQ
