@@ -626,3 +626,28 @@ def test_legacy_dockerfile_property_matches_repo2docker(r2d_folder, lines, endin
         except RuntimeError:
             theirs = True
     assert ("legacy-dockerfile" in codes("Dockerfile", text)) == theirs
+
+
+TOML_PIECES = ['[deps]', '[compat]', '[[x]]', 'a = 1', 'a = 1.0', 'b = "s"', "c = 's'", 'd = [1, 2]', 'd = [1, "x"]',
+               'e = [[1], ["a"]]', 'f = {x = 1}', 'g = true', 'h = 1979-05-27', 'i = 1979-05-27T07:32:00Z', 'a.b = 1',
+               'k = [\n1,\n2,\n]', 'l = [ ]', 'n = 0x1F', 'o = inf', 'q = [1.0, 2]', 'r = [{a=1}, 2]', 's = [true, 1]',
+               'julia = "1.6"', 'v = [[1,2],[3,4]]', 'w = [1979-05-27, 1979-05-28T00:00:00]', '[a.b]', '[a]', '#c', '']
+
+
+@DIFF
+@given(lines=st.lists(st.sampled_from(TOML_PIECES), max_size=6))
+def test_project_toml_invalid_exactly_when_toml_010_or_julia_would_refuse(lines):
+    """Flagged iff repo2docker's `toml` 0.10 fails, or the file is not TOML 1.0 at all (Julia's own reader)."""
+    import tomllib
+
+    import toml
+
+    text = "\n".join(lines) + "\n"
+    refused = []
+    for loads in (toml.loads, tomllib.loads):
+        try:
+            loads(text)
+            refused.append(False)
+        except Exception:
+            refused.append(True)
+    assert ("julia-invalid-toml" in codes("Project.toml", text)) == any(refused), text

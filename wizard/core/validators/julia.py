@@ -146,8 +146,8 @@ def _value_kind(value) -> str:
         return "table"
     if isinstance(value, list):
         return "array"
-    if isinstance(value, datetime.datetime):
-        return "datetime"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return "datetime"  # toml 0.10 lets dates and date-times share an array
     return type(value).__name__
 
 
@@ -158,7 +158,8 @@ def _mixed_arrays(data, trail=()):
             yield from _mixed_arrays(value, trail + (key,))
     elif isinstance(data, list):
         kinds = {_value_kind(item) for item in data}
-        if len(kinds) > 1 and not kinds <= {"table"}:
+        # toml 0.10 checks every array except one that starts with an inline table (it drops the rest).
+        if len(kinds) > 1 and not isinstance(data[0], dict):
             yield trail
         for item in data:
             yield from _mixed_arrays(item, trail)
