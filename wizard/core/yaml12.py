@@ -169,7 +169,7 @@ def load(text: str) -> Loaded:
         error = _ruamel_error(text)
         if error is not None:
             return Loaded(None, error)
-    if _TAG.search(text):  # explicit tags (!!str 1.5, !custom x): only ruamel types them exactly
+    if "!" in text and _TAG.search(text):  # explicit tags (!!str 1.5, !custom x): only ruamel types them exactly
         error = _ruamel_error(text)
         return Loaded(None, error) if error is not None else _load_with_ruamel(text)
     try:

@@ -24,7 +24,20 @@ OS_ONLY = {
     "powershell_shortcut", "m2-msys2-runtime", "pyreadline", "pyreadline3", "wmi",
 }
 OS_ONLY_PREFIXES = ("m2w64-", "msys2-", "m2-", "pyobjc-framework-", "vs20")
-_SPEC = re.compile(r"^\s*(?:(?P<channel>[A-Za-z0-9_./:-]+)::)?(?P<name>[A-Za-z0-9_][A-Za-z0-9_.+-]*)(?P<rest>.*)$")
+_SPEC_CHANNEL = re.compile(
+    r"^\s*(?:(?P<channel>[A-Za-z0-9_./:-]+)::)?(?P<name>[A-Za-z0-9_][A-Za-z0-9_.+-]*)(?P<rest>.*)$", re.DOTALL)
+_SPEC_PLAIN = re.compile(r"^\s*(?P<channel>)(?P<name>[A-Za-z0-9_][A-Za-z0-9_.+-]*)(?P<rest>.*)$", re.DOTALL)
+
+
+class _SpecMatcher:
+    """`name[=version[=build]]`, with an optional `channel::` prefix (regex chosen to avoid backtracking)."""
+
+    @staticmethod
+    def match(text: str):
+        return (_SPEC_CHANNEL if "::" in text else _SPEC_PLAIN).match(text)
+
+
+_SPEC = _SpecMatcher()
 _BUILD = re.compile(r"^(?P<head>[^=<>!~\s]+=[^=<>!~\s]+)=(?P<build>[^=\s]+)$")
 _PYTHON_PIN = re.compile(r"python\s*=+\s*([\d\.]*)")  # repo2docker's regex, applied with match()
 
@@ -171,7 +184,7 @@ def _check_dependencies(deps, dep_line, ctx: FileContext, out: _Out) -> None:
         out.add(None, None, "warning", "environment-several-pip-sections",
                 "There are several '- pip:' sections; merge them (repo2docker only looks at the last one to decide "
                 "when to install).", "Merge the pip lists into one '- pip:' section.")
-    python_listed = any(isinstance(d, str) and "python" in d.lower() and _SPEC.match(d.strip()) and
+    python_listed = any(isinstance(d, str) and "python" in d and _SPEC.match(d.strip()) and
                         _SPEC.match(d.strip()).group("name").lower() == "python" for d in deps)
     if not python_listed and ctx.detection is None:  # with a detection, the detector says it once
         out.add(dep_line, 1, "info", "environment-python-unpinned",
@@ -193,7 +206,7 @@ def _check_conda_spec(dep: str, line, column, out: _Out, seen: dict, python_seen
         out.add(line, column, "error", "environment-invalid-spec", f"'{dep}' is not a conda package spec.",
                 "Write it as 'name' or 'name=version'.")
         return False
-    name, rest, channel = match.group("name").lower(), match.group("rest").strip(), match.group("channel")
+    name, rest, channel = match.group("name").lower(), match.group("rest").strip(), match.group("channel") or None
     if text.startswith(("git+", "-e", ".", "/")) or "://" in text:
         out.add(line, column, "error", "environment-pip-style-entry",
                 f"'{dep}' is a pip-style requirement; conda cannot install it.",
