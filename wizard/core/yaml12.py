@@ -23,7 +23,6 @@ _FLOAT = re.compile(
     r"|\.[0-9_]+(?:[eE][-+]?[0-9]+)?"
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
 )
-_STR_TAG = "tag:yaml.org,2002:str"
 _TAG = re.compile(r"(?:^|[\s\[{,])!(?!=)\S", re.MULTILINE)
 _IMPLICIT_TAGS = {
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "value")

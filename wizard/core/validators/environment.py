@@ -144,7 +144,7 @@ def _check_dependencies(deps, dep_line, ctx: FileContext, out: _Out) -> None:
             if pip is None:
                 following = deps[index + 1:]
                 indent_problem = any(isinstance(d, str) for d in following)
-                out.add(line, column, "error" if not indent_problem else "error", "environment-pip-empty",
+                out.add(line, column, "error", "environment-pip-empty",
                         "'- pip:' has nothing under it" + (
                             "; the lines after it are probably meant to be inside it but are not indented enough."
                             if indent_problem else "."),
