@@ -713,6 +713,9 @@ def _conda_python(state: _State, env, versions: dict) -> None:
         return
     py_version = None
     marks = getattr(deps, "marks", [])
+    # Any mention of python (even in a form repo2docker misses) is the validator's to explain.
+    versions["python_listed"] = any(isinstance(dep, str) and dep.lstrip().lower().split("::")[-1]
+                                    .startswith("python") for dep in deps)
     for index, dep in enumerate(deps):
         if not isinstance(dep, str):
             continue
@@ -1002,12 +1005,14 @@ def _check_python_supported(state: _State, versions: dict) -> None:
             f"Python {python} is old: repo2docker installs your packages in a separate kernel environment, "
             f"while Jupyter itself runs on Python {DEFAULT_PYTHON}. requirements3.txt (if any) goes into Jupyter's "
             "environment.", "Move to Python 3.10 or newer if you can."))
-    elif source == "default" and pack in ("python", "conda", "pipfile"):
+    elif source == "default" and pack in ("python", "conda", "pipfile") and not versions.get("python_listed"):
+        fix = {"conda": "Add '- python=X.Y' (the version you use) to the dependencies.",
+               "pipfile": 'Add python_version = "X.Y" (the version you use) under [requires].'}.get(
+            pack, "Create runtime.txt with python-X.Y (the version you use), e.g. python-3.12.")
         state.notes.append(_note(
             rel, "python-unpinned",
             f"No Python version is set, so Binder uses its current default, Python {DEFAULT_PYTHON}, which "
-            "will change in the future.",
-            "Pin the version you use: a runtime.txt with python-X.Y (or python=X.Y in environment.yml).", "info"))
+            "will change in the future.", fix, "info"))
 
 
 _PACK_CLASS = {"conda": "CondaBuildPack", "pipfile": "PipfileBuildPack", "python": "PythonBuildPack",
@@ -1475,6 +1480,10 @@ def _notes_for_ignored(state: _State) -> None:
             state.notes.append(Diagnostic(rel, None, None, "warning", "misnamed-file",
                                           f"{rel} is not used: Binder only reads a file named exactly '{target}'.",
                                           f"Rename it to {target}."))
+        elif rel.endswith("runtime.txt") and reason.startswith(("environment.yml wins", "the Pipfile setup")):
+            code = "runtime-ignored-by-environment" if reason.startswith("environment") else \
+                "runtime-ignored-by-pipfile"
+            state.notes.append(Diagnostic(rel, None, None, "warning", code, f"{rel} is not used: {reason}.", None))
         else:
             state.notes.append(Diagnostic(rel, None, None, "warning", "file-ignored",
                                           f"{rel} is not used: "

@@ -156,11 +156,11 @@ def _ignored_by_pack(add, name, ctx) -> None:
     detection = ctx.detection
     pack = getattr(detection, "buildpack", None)
     if name == "python" and pack == "conda":
-        add(1, 1, "warning", "runtime-ignored-by-environment",
+        add(None, None, "warning", "runtime-ignored-by-environment",
             "runtime.txt is ignored because environment.yml is used: the Python version must be pinned in "
             "environment.yml.", "Add '- python=X.Y' to environment.yml's dependencies and delete runtime.txt.")
     elif name == "python" and pack == "pipfile":
-        add(1, 1, "warning", "runtime-ignored-by-pipfile",
+        add(None, None, "warning", "runtime-ignored-by-pipfile",
             "runtime.txt is ignored because a Pipfile is used: set the version in the Pipfile.",
             "Put python_version = \"X.Y\" under [requires] in the Pipfile and delete runtime.txt.")
 
