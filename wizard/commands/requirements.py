@@ -77,16 +77,16 @@ def _note(message: str) -> None:
 def _start_environment_query(project, override):
     """The project's Python, asked in the background while the files are scanned (None: no Python)."""
     from wizard.cli import UsageError
-    from wizard.core import deps
+    from wizard.core.deps.environment import PendingQuery, PythonNotFound, find_python
 
     try:
-        found = deps.find_python(project, override)
-    except deps.PythonNotFound as error:
+        found = find_python(project, override)
+    except PythonNotFound as error:
         raise UsageError(str(error)) from None
     if found is None:
         _note("no Python found for this project; package names come from binder-wizard's tables, without versions")
         return None
-    return deps.PendingQuery(*found)
+    return PendingQuery(*found)
 
 
 def _environment(pending):
@@ -102,10 +102,11 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from wizard.cli import EXIT_OK, UsageError, project_path
-    from wizard.core import deps
 
     project = project_path(args.path)
-    pending = _start_environment_query(project, args.python)
+    pending = _start_environment_query(project, args.python)  # first: it runs while we import and scan
+    from wizard.core import deps
+
     scan = deps.scan_project(project)
     environment = _environment(pending)
     target = None

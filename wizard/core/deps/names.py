@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import sys
 from functools import lru_cache
-from importlib import resources
 
 _NORMALISE = re.compile(r"[-_.]+")
 
@@ -148,6 +147,8 @@ def platform_of_distribution(name: str) -> str | None:
 @lru_cache(maxsize=1)
 def popular_distributions() -> dict[str, str]:
     """Normalised name -> name, from the bundled list (wizard/data/popular_pypi.txt)."""
+    from importlib import resources
+
     text = resources.files("wizard").joinpath("data", "popular_pypi.txt").read_text(encoding="utf-8")
     return {normalise(line): line for line in text.splitlines() if line and not line.startswith("#")}
 
