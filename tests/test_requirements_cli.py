@@ -41,6 +41,7 @@ def test_text_output_exact(project, empty_env):
                    "PyYAML\n"
                    "scikit-learn\n"
                    "# unresolved: mystery_pkg (imported in analysis.ipynb cell 3)\n")
+    assert f"from {empty_env}/bin/python (--python, 0 packages installed)" in err
 
 
 def test_text_output_with_versions(project, full_env):

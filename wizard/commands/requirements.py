@@ -95,6 +95,9 @@ def _environment(pending):
     environment = pending.result()
     if environment.error:
         _note(f"{environment.error}; package names come from binder-wizard's tables, without versions")
+    else:
+        _note(f"package names and versions from {environment.python} ({environment.found_by}, "
+              f"{len(environment.distributions)} packages installed)")
     return environment
 
 
