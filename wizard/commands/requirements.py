@@ -126,12 +126,18 @@ def run(args: argparse.Namespace) -> int:
 
     if args.write is not None:
         return _write(inference, args)
-    if args.format == "json":
-        import json
+    import json
 
-        print(json.dumps(to_json(inference), indent=2))
-    else:
-        sys.stdout.write(to_text(inference, args.pin))
+    try:
+        if args.format == "json":
+            print(json.dumps(to_json(inference), indent=2))
+        else:
+            sys.stdout.write(to_text(inference, args.pin))
+        sys.stdout.flush()
+    except BrokenPipeError:  # `... | head`: the reader left; that is not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK
 
 
