@@ -62,3 +62,15 @@ def test_demo_project_is_copied_outside_the_package(tmp_path):
     assert {p.name for p in project.iterdir()} >= {"analysis.ipynb", "helpers.py", "requirements.txt", "data"}
     # deliberately imperfect: a pip-freeze local path is in the requirements
     assert "@ file:///" in (project / "requirements.txt").read_text()
+
+
+def test_demo_copy_leaves_out_compiled_files(tmp_path, monkeypatch):
+    from wizard import demo
+
+    sample = tmp_path / "sample"
+    (sample / "__pycache__").mkdir(parents=True)
+    (sample / "__pycache__" / "helpers.cpython-311.pyc").write_bytes(b"\0")
+    (sample / "helpers.py").write_text("x = 1\n")
+    monkeypatch.setattr(demo, "SAMPLE", sample)
+    copy = demo.create_demo_project(tmp_path)
+    assert [p.name for p in copy.iterdir()] == ["helpers.py"]

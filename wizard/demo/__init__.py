@@ -16,5 +16,6 @@ SAMPLE = Path(__file__).parent / "sample"
 def create_demo_project(parent: Path | None = None) -> Path:
     """Copy the sample into a new folder (outside the package) and return it."""
     target = Path(tempfile.mkdtemp(prefix="binder-wizard-demo-", dir=parent)) / "penguins"
-    shutil.copytree(SAMPLE, target)
+    # A stray __pycache__ (from a tool that imported helpers.py) is not part of the sample.
+    shutil.copytree(SAMPLE, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     return target
