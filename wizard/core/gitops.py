@@ -590,12 +590,13 @@ def git_environment(repo, url: str, token: str | None = None) -> Iterator[dict[s
         script = Path(folder) / "askpass.sh"
         script.write_text(_ASKPASS, encoding="utf-8")
         script.chmod(stat.S_IRWXU)
+        count = int(os.environ.get("GIT_CONFIG_COUNT", "0") or 0)  # keep the user's own entries
         env.update({
             "GIT_ASKPASS": str(script),
             "BINDER_WIZARD_GIT_TOKEN": token,
-            "GIT_CONFIG_COUNT": "1",
-            "GIT_CONFIG_KEY_0": "credential.helper",
-            "GIT_CONFIG_VALUE_0": "",
+            "GIT_CONFIG_COUNT": str(count + 1),
+            f"GIT_CONFIG_KEY_{count}": "credential.helper",
+            f"GIT_CONFIG_VALUE_{count}": "",
         })
         yield env
     finally:
