@@ -851,7 +851,10 @@ def integrate_remote(path: Path, how: str, *, branch: str | None = None, remote:
                 "Everything is back as it was.",
                 "Decide how to combine these files (for example edit them on GitHub or with `git pull`), "
                 "then publish again: " + ", ".join(conflicted),
-                detail, conflicted) from None
+                # only git's CONFLICT lines: its other advice ("fix conflicts and commit", "git stash pop")
+                # describes a state the abort already undid
+                "\n".join(line for line in detail.splitlines() if line.startswith("CONFLICT")),
+                conflicted) from None
         raise PublishError(Problem.GIT_FAILED, f"The {how} could not run: "
                            f"{detail.splitlines()[-1] if detail else 'unknown error'}",
                            "Nothing was changed. Read the details, fix the cause, and try again.",

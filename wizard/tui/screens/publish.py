@@ -215,6 +215,7 @@ class PublishScreen(StepScreen):
             return
         files = self.query_one("#publish-files", PublishFileList)
         files.show(state.changes, view.reasons)
+        files.border_subtitle = "" if state.changes else "nothing new to commit"
         self._show_reason()
         lines = [line for line in view.gitignore_lines if not line.startswith("#")]
         self.query_one("#publish-gitignore").display = bool(lines)
