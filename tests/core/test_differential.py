@@ -165,3 +165,70 @@ def test_report_agreement_count(capsys):
     with capsys.disabled():
         print(f"\ndifferential agreement with repo2docker 2026.4.0: {agreed}/{len(RESULTS)} folders")
     assert agreed == len(RESULTS)
+
+
+# ---------------------------------------------------------------- generated folders
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+RUNTIME_NAMES = st.sampled_from(["python", "Python", "r", "R", "julia", "# pin\npython", "\ufeffpython", ""])
+RUNTIME_VERSIONS = st.sampled_from(["", "2", "3", "3.6", "3.10", "3.12", "3.14", "3.15", "3.12.1", "4", "abc",
+                                    "4.3", "4.5", "4.6", "3.2", "4.4.2", "9.9.9"])
+RUNTIME_DATES = st.sampled_from(["", "2024-01-10", "2018-06-01", "2018-12-07", "2020-13-01", "2020-1-01"])
+ENV_PYTHON = st.sampled_from(["", "python=3.12", "python==3.9", "python>=3.11", "python=3", "python=4",
+                              "python=3.15", "conda-forge::python=3.11", "python", "python=2.7", "python=3.11.4=h1_0"])
+LAYOUT = st.sampled_from(["", "binder/", ".binder/"])
+
+
+@st.composite
+def folders(draw):
+    where = draw(LAYOUT)
+    files: dict[str, str] = {}
+    name, version, date = draw(RUNTIME_NAMES), draw(RUNTIME_VERSIONS), draw(RUNTIME_DATES)
+    if draw(st.booleans()):
+        files[where + "runtime.txt"] = "-".join(part for part in (name, version, date) if part) + "\n"
+    if draw(st.booleans()):
+        files[where + "requirements.txt"] = "numpy\n"
+    if draw(st.booleans()):
+        pin = draw(ENV_PYTHON)
+        files[where + "environment.yml"] = "dependencies:\n" + (f"  - {pin}\n" if pin else "") + "  - numpy\n"
+    if draw(st.booleans()):
+        files[where + "Pipfile"] = '[packages]\nnumpy = "*"\n' + draw(st.sampled_from(
+            ["", '[requires]\npython_version = "3.11"\n', '[requires]\npython_version = "3.4"\n']))
+    if draw(st.booleans()):
+        files["DESCRIPTION"] = "Package: x\n"
+    if draw(st.booleans()):
+        files["pyproject.toml"] = draw(st.sampled_from([
+            '[project]\nname = "x"\nrequires-python = ">=3.11"\n',
+            '[project]\nname = "x"\nrequires-python = "<3.8"\n',
+            '[build-system]\nrequires = ["hatchling"]\n[project]\nname = "x"\n',
+            "[project\n"]))
+    if draw(st.booleans()):
+        files[where + "install.R"] = "install.packages('x')\n"
+    if draw(st.integers(0, 5)) == 0:
+        files[where + "Project.toml"] = '[compat]\njulia = "1.10"\n'
+    extras = draw(st.integers(0, 3))  # now and then, one of the rarer files
+    if extras == 0:
+        rare = draw(st.sampled_from([
+            (where + "apt.txt", "vim\n"), (where + "apt.txt", "Vim\n"), ("Dockerfile", "FROM andrewosh/binder-base\n"),
+            (where + "Dockerfile", "FROM python:3.12\n"), (where + "default.nix", "{}\n"), (where + "REQUIRE", "x\n"),
+            ("setup.py", "from setuptools import setup\n"), (where + "Pipfile.lock", '{"_meta": {"requires": '
+                                                                           '{"python_version": "3.12"}}}'),
+            (where + "environment.yaml", "dependencies:\n  - python=3.13\n"), (where + "runtime.txt", "python3.9\n"),
+        ]))
+        files[rare[0]] = rare[1]
+    if where and not any(rel.startswith(where) for rel in files):
+        files[where] = None  # an empty config folder
+    return files
+
+
+@settings(max_examples=int(__import__("os").environ.get("DIFF_EXAMPLES", "80")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(files=folders())
+def test_generated_folders_match_repo2docker(files):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = _build(Path(tmp) / "project", files)
+        got, expected = compare(folder)
+        assert got == {k: v for k, v in expected.items() if k != "_detail"}, (files, expected["_detail"])

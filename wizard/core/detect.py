@@ -314,6 +314,7 @@ class _State:
     _runtime: Runtime | None = None
     _pyproject: object = None
     _pyproject_loaded: bool = False
+    _pyproject_error: _Stop | None = None
     used: list[str] = field(default_factory=list)
     ignored: dict[str, str] = field(default_factory=dict)
     notes: list[Diagnostic] = field(default_factory=list)
@@ -339,29 +340,38 @@ class _State:
 
     def pyproject(self, stage: str):
         """The root pyproject.toml parsed with tomllib (None when absent or a config folder exists)."""
+        if self._pyproject_error is not None:
+            raise self._pyproject_error  # repo2docker re-reads it, and fails again, at each use
         if not self._pyproject_loaded:
-            self._pyproject_loaded = True
-            if not self.binder_dir and self.files.exists("pyproject.toml"):
-                import tomllib
-
-                try:
-                    data = self.files.raw("pyproject.toml")
-                except _Unreadable as error:
-                    raise _unreadable("pyproject.toml", error, stage) from None
-                try:
-                    self._pyproject = tomllib.loads(data.decode("utf-8"))
-                except UnicodeDecodeError as error:
-                    raise _stop("pyproject.toml", "not-utf8", "UnicodeDecodeError", str(error),
-                                "pyproject.toml is not UTF-8 text.", "Save it again with UTF-8 encoding.",
-                                stage) from None
-                except tomllib.TOMLDecodeError as error:
-                    line = getattr(error, "lineno", None) or _toml_line(str(error))
-                    raise _stop("pyproject.toml", "pyproject-invalid-toml", "TOMLDecodeError", str(error),
-                                "pyproject.toml is not valid TOML, and repo2docker reads it for every Python "
-                                "build without a binder/ folder.",
-                                "Fix the TOML syntax at the line shown (quotes, brackets, '=' between key and "
-                                "value).", stage, line) from None
+            try:
+                self._load_pyproject(stage)
+            except _Stop as stop:
+                self._pyproject_error = stop
+                raise
         return self._pyproject
+
+    def _load_pyproject(self, stage: str) -> None:
+        self._pyproject_loaded = True
+        if self.binder_dir or not self.files.exists("pyproject.toml"):
+            return
+        import tomllib
+
+        try:
+            data = self.files.raw("pyproject.toml")
+        except _Unreadable as error:
+            raise _unreadable("pyproject.toml", error, stage) from None
+        try:
+            self._pyproject = tomllib.loads(data.decode("utf-8"))
+        except UnicodeDecodeError as error:
+            raise _stop("pyproject.toml", "not-utf8", "UnicodeDecodeError", str(error),
+                        "pyproject.toml is not UTF-8 text.", "Save it again with UTF-8 encoding.", stage) from None
+        except tomllib.TOMLDecodeError as error:
+            line = getattr(error, "lineno", None) or _toml_line(str(error))
+            raise _stop("pyproject.toml", "pyproject-invalid-toml", "TOMLDecodeError", str(error),
+                        "pyproject.toml is not valid TOML, and repo2docker reads it for every Python build without "
+                        "a binder/ folder.",
+                        "Fix the TOML syntax at the line shown (quotes, brackets, '=' between key and value).",
+                        stage, line) from None
 
     def is_python_package(self, stage: str) -> bool:
         if self.binder_dir:
