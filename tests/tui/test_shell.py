@@ -54,19 +54,22 @@ async def test_overview_summarises_the_folder(make_app, make_project):
                             ".git/HEAD": "ref: refs/heads/main\n",
                             ".git/config": '[remote "origin"]\n\turl = https://github.com/me/demo.git\n'})
     app = make_app(project)
-    async with app.run_test():
-        summary = str(app.screen.query_one("#summary").render())
-        assert "yes, on branch main" in summary
-        assert "https://github.com/me/demo.git" in summary
-        assert "binder/environment.yml" in summary
-        assert "requirements.txt (because binder/ exists)" in summary
+    async with app.run_test() as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        git = str(app.screen.query_one("#git-summary").render())
+        assert "yes, on branch main" in git
+        assert "https://github.com/me/demo.git" in git
+        build = str(app.screen.query_one("#build-summary").render())
+        assert "conda" in build and "binder/environment.yml" in build
+        assert "Ignored" in build and "requirements.txt" in build
 
 
 async def test_overview_shows_file_names_without_parsing_markup(make_app, make_project):
     project = make_project({".git/HEAD": "ref: refs/heads/[/oops]\n"})
     app = make_app(project)
     async with app.run_test(notifications=True):
-        assert "[/oops]" in str(app.screen.query_one("#summary").render())
+        assert "[/oops]" in str(app.screen.query_one("#git-summary").render())
 
 
 async def test_help_opens_with_f1_and_closes_with_escape(make_app, project):
@@ -98,16 +101,26 @@ async def test_quit_without_unsaved_work_exits_at_once(make_app, project):
     assert not app.is_running
 
 
+async def wait_for_workers(pilot):
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def test_snapshot_overview(snap_compare, make_app, project):
-    assert snap_compare(make_app(project), terminal_size=(100, 30))
+    assert snap_compare(make_app(project), run_before=wait_for_workers, terminal_size=(100, 30))
 
 
 def test_snapshot_help(snap_compare, make_app, project):
-    assert snap_compare(make_app(project), press=["f1"], terminal_size=(100, 30))
+    async def run_before(pilot):
+        await wait_for_workers(pilot)
+        await pilot.press("f1")
+
+    assert snap_compare(make_app(project), run_before=run_before, terminal_size=(100, 30))
 
 
 def test_snapshot_quit_confirmation(snap_compare, make_app, project):
     async def run_before(pilot):
+        await wait_for_workers(pilot)
         pilot.app.state.unsaved_files.add("environment.yml")
         await pilot.press("ctrl+q")
 

@@ -9,6 +9,7 @@ Every template validates clean with binder-wizard's own validators (tests/core/t
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Literal
 
@@ -423,3 +424,15 @@ def render_template(name: str, *, python_version: str = DEFAULT_PYTHON, variant:
     values = {"python": python_version, "python_nodot": major + minor, "python_next": f"{major}.{int(minor) + 1}",
               "r": r_version, "date": snapshot_date, **pins}
     return re.sub(r"\{\{(\w+)\}\}", lambda m: values[m.group(1)], template)
+
+
+def config_folder(project: Path | str) -> str:
+    """The folder repo2docker reads from: ".binder", else "binder", else "" (the top folder).
+
+    Only the choice of folder; `wizard.core.detect` also reports the error when both exist.
+    """
+    project = Path(project)
+    return ".binder" if (project / ".binder").is_dir() else "binder" if (project / "binder").is_dir() else ""
+
+
+FOLDER_WORDS = {"": "the top folder", "binder": "the binder/ folder", ".binder": "the .binder/ folder"}

@@ -1,7 +1,8 @@
-"""A quick summary of a project folder for the first screen.
+"""A quick summary of a project folder's Git state for the first screen.
 
 It reads `.git` directly instead of importing GitPython, so the first frame is not delayed
-(GitPython costs ~70 ms to import); the Publish step uses GitPython for real work.
+(GitPython costs ~70 ms to import); the Publish step uses GitPython for real work. What Binder
+will build comes from `wizard.core.detect`, which the overview asks after its first frame.
 """
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-from wizard.core.catalog import ENVIRONMENT_FILES
 
 
 @dataclass(frozen=True)
@@ -20,9 +19,6 @@ class ProjectOverview:
     branch: str | None  # None when not a repo, or HEAD is detached
     detached_sha: str | None
     origin_url: str | None
-    config_dir: str  # "", "binder" or ".binder": where repo2docker looks
-    environment_files: tuple[str, ...]  # relative paths that exist, in the config folder in use
-    root_files_hidden: tuple[str, ...]  # root environment files a config folder hides
 
 
 def _git_dir(path: Path) -> Path | None:
@@ -71,12 +67,4 @@ def summarise(path: Path) -> ProjectOverview:
         elif re.fullmatch(r"[0-9a-f]{40,64}", head):
             detached = head
         origin = _origin_url(git_dir)
-    config_dir = ".binder" if (path / ".binder").is_dir() else "binder" if (path / "binder").is_dir() else ""
-    base = path / config_dir
-    used = tuple(
-        f"{config_dir}/{name}" if config_dir else name
-        for name in ENVIRONMENT_FILES
-        if (base / name).is_file()
-    )
-    hidden = tuple(name for name in ENVIRONMENT_FILES if config_dir and (path / name).is_file())
-    return ProjectOverview(path, git_dir is not None, branch, detached, origin, config_dir, used, hidden)
+    return ProjectOverview(path, git_dir is not None, branch, detached, origin)

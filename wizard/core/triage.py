@@ -53,9 +53,9 @@ class _ProjectFiles:
         self.project = project
         self.config_dir = ""
         if project is not None:
-            from wizard.core.overview import summarise
+            from wizard.core.catalog import config_folder
 
-            self.config_dir = summarise(project).config_dir
+            self.config_dir = config_folder(project)
 
     def path(self, name: str) -> str:
         name = name.strip().lstrip("./")

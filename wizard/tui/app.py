@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from textual.app import App
@@ -9,9 +10,16 @@ from textual.binding import Binding
 
 from wizard.core.config import Config
 from wizard.core.state import WizardState
-from wizard.tui.screens.base import LAST_STEP, StepScreen
+from wizard.tui.screens.base import StepScreen
 
-SCREEN_NAMES = ("overview", "environment", "publish", "launch")
+# Screen name -> (module, class). Step screens are imported on first visit, which keeps the editor,
+# git and httpx out of start-up: the overview paints first.
+SCREENS = (
+    ("overview", "wizard.tui.screens.overview", "OverviewScreen"),
+    ("environment", "wizard.tui.screens.environment", "EnvironmentScreen"),
+    ("publish", "wizard.tui.screens.publish", "PublishScreen"),
+    ("launch", "wizard.tui.screens.launch", "LaunchScreen"),
+)
 
 
 class WizardApp(App[None]):
@@ -25,19 +33,18 @@ class WizardApp(App[None]):
         self.state = WizardState(Path(project), config or Config.load())
 
     def on_mount(self) -> None:
-        # Imported here so that `import wizard.tui.app` stays cheap for the headless commands' tests.
-        from wizard.tui.screens.environment import EnvironmentScreen
-        from wizard.tui.screens.launch import LaunchScreen
-        from wizard.tui.screens.overview import OverviewScreen
-        from wizard.tui.screens.publish import PublishScreen
+        self.push_screen(self.step_screen(0))
 
-        for name, screen in zip(SCREEN_NAMES, (OverviewScreen, EnvironmentScreen, PublishScreen, LaunchScreen)):
-            self.install_screen(screen(self.state), name)
-        self.push_screen("overview")
+    def step_screen(self, step: int) -> str:
+        """The name of step `step`'s screen, created (once) the first time it is needed."""
+        name, module, cls = SCREENS[step]
+        if not self.is_screen_installed(name):
+            self.install_screen(getattr(importlib.import_module(module), cls)(self.state), name)
+        return name
 
     async def on_step_screen_navigate(self, message: StepScreen.Navigate) -> None:
-        if 0 <= message.to <= LAST_STEP:
-            await self.switch_screen(SCREEN_NAMES[message.to])
+        if 0 <= message.to < len(SCREENS):
+            await self.switch_screen(self.step_screen(message.to))
 
     async def action_quit(self) -> None:
         if not self.state.unsaved_files:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from wizard.core.catalog import config_folder
 from wizard.core.deps.names import normalise
 
 LINUX = {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix", "platform_machine": "x86_64"}
@@ -46,7 +47,7 @@ class DeclaredFile:
 
 
 def config_dir(project: Path) -> str:
-    return ".binder" if (project / ".binder").is_dir() else "binder" if (project / "binder").is_dir() else ""
+    return config_folder(project)
 
 
 def declared_file(project: Path) -> DeclaredFile:

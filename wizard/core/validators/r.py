@@ -11,6 +11,7 @@ import datetime
 import os
 import re
 
+from wizard.core.catalog import config_folder
 from wizard.core.diagnostics import Diagnostic
 
 SNAPSHOT_CUTOFF = datetime.date(2018, 12, 7)  # repo2docker RSPM_CUTOFF_DATE (buildpacks/r.py:15)
@@ -27,11 +28,7 @@ HIGHER_PACKS = (("Dockerfile", "a Dockerfile"), ("JuliaProject.toml", "a Julia p
 # ---- which pack Binder will use (only when the project folder is known) ----
 
 def _config_dir(project: str) -> str:
-    if os.path.isdir(os.path.join(project, ".binder")):
-        return ".binder"
-    if os.path.isdir(os.path.join(project, "binder")):
-        return "binder"
-    return ""
+    return config_folder(project)
 
 
 def _runtime_r_date(project: str, config_dir: str) -> tuple[bool, datetime.date | None]:

@@ -2,41 +2,54 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Button, Static
 
+from wizard.core.catalog import FOLDER_WORDS
 from wizard.core.overview import ProjectOverview, summarise
 from wizard.tui.screens.base import StepScreen
 
+LABEL_WIDTH = 22
 
-def describe(overview: ProjectOverview) -> Content:
-    """The summary as styled Content; every value from disk is inserted as plain text."""
 
-    def row(label: str, value: str, style: str = "") -> Content:
-        return Content.assemble((f"{label:<22}", "bold"), (value, style), "\n")
+def _row(label: str, value: str, style: str = "") -> Content:
+    """One "label  value" line; `value` may come from disk and is inserted as plain text."""
+    return Content.assemble((f"{label:<{LABEL_WIDTH}}", "bold"), (value, style), "\n")
 
+
+def describe_git(overview: ProjectOverview) -> Content:
     if not overview.is_git_repo:
-        git = row("Git repository", "not yet — step 2 can create one", "$warning")
+        git = _row("Git repository", "not yet — step 2 can create one", "$warning")
     elif overview.detached_sha:
-        git = row("Git repository", f"yes, but no branch is checked out (at {overview.detached_sha[:8]})",
-                  "$warning")
+        git = _row("Git repository", f"yes, but no branch is checked out (at {overview.detached_sha[:8]})",
+                   "$warning")
     else:
-        git = row("Git repository", f"yes, on branch {overview.branch}")
-    remote = row("GitHub / remote", overview.origin_url or "none yet — step 2 can set one up",
-                 "" if overview.origin_url else "$text-muted")
-    where = {"": "the top folder", "binder": "the binder/ folder", ".binder": "the .binder/ folder"}
-    files = ", ".join(overview.environment_files) or "none yet — step 1 helps you create one"
+        git = _row("Git repository", f"yes, on branch {overview.branch}")
+    remote = _row("GitHub / remote", overview.origin_url or "none yet — step 2 can set one up",
+                  "" if overview.origin_url else "$text-muted")
+    return git + remote
+
+
+def describe_build(detection) -> Content:
+    """What repo2docker will do, from a `wizard.core.detect.Detection`."""
     parts = [
-        git,
-        remote,
-        row("Binder reads files in", where[overview.config_dir]),
-        row("Environment files", files, "" if overview.environment_files else "$warning"),
+        _row("Binder will build", detection.summary, "$error" if detection.errors else "$success"),
+        _row("Binder reads files in", FOLDER_WORDS.get(detection.binder_dir, detection.binder_dir)),
+        _row("Files it will use", ", ".join(detection.files_used) or "none yet — step 1 helps you create one",
+             "" if detection.files_used else "$warning"),
     ]
-    if overview.root_files_hidden:
-        parts.append(row("Ignored by Binder", ", ".join(overview.root_files_hidden)
-                         + f" (because {overview.config_dir}/ exists)", "$warning"))
+    for path, reason in detection.files_ignored:
+        parts.append(_row("Ignored", f"{path}: {reason}", "$text-muted"))
+    if detection.errors:
+        count = len(detection.errors)
+        parts.append(_row("Problems", f"{count} that would stop the build — step 1 shows and fixes them",
+                          "$error"))
     return Content("").join(parts)
 
 
@@ -57,7 +70,8 @@ This screen sums up your project folder. The wizard then goes through three step
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="overview"):
             yield Static(Content.styled(f"Project: {self.state.project.name}", "bold"), id="project-name")
-            yield Static(id="summary")
+            yield Static(id="git-summary")
+            yield Static(Content.styled("Looking at the environment files…", "$text-muted"), id="build-summary")
             with Vertical(id="next-steps"):
                 yield Static(
                     "Three steps take this folder to a Binder link anyone can click:\n"
@@ -74,7 +88,22 @@ This screen sums up your project folder. The wizard then goes through three step
         self.refresh_summary()
 
     def refresh_summary(self) -> None:
-        self.query_one("#summary", Static).update(describe(summarise(self.state.project)))
+        self.query_one("#git-summary", Static).update(describe_git(summarise(self.state.project)))
+        self.detect_build()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="overview")
+    def detect_build(self) -> None:
+        # After the first frame, off the UI thread: the detector reads and parses environment files.
+        from wizard.core.detect import detect
+
+        self.post_message(self.BuildDetected(detect(self.state.project)))
+
+    @dataclass
+    class BuildDetected(Message):
+        detection: object  # wizard.core.detect.Detection (imported lazily, see detect_build)
+
+    def on_overview_screen_build_detected(self, message: BuildDetected) -> None:
+        self.query_one("#build-summary", Static).update(describe_build(message.detection))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "start":
