@@ -21,11 +21,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wizard.core.catalog import must_be_executable
 from wizard.core.diagnostics import Diagnostic
 from wizard.core.validators import decode
 
-# repo2docker runs these, so they must be executable (repo2docker-rules.md §8).
-EXECUTABLE_NAMES = frozenset({"postBuild", "start"})
 _NEWLINE_NAMES = {"\n": "Unix (LF)", "\r\n": "Windows (CRLF)", "\r": "old Mac (CR)"}
 
 
@@ -145,7 +144,7 @@ def save(project: Path, relpath: str, text: str, *, expected: DiskVersion, newli
         raise SaveConflict(relpath, now)
     data = encode(text, newline, bom)
     mode = stat.S_IMODE(path.stat().st_mode) if now is not None else _default_mode()
-    if path.name in EXECUTABLE_NAMES:
+    if must_be_executable(Path(relpath).name):
         mode |= (mode & 0o444) >> 2  # executable for whoever may read it
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

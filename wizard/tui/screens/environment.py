@@ -1,17 +1,601 @@
-"""Step 1: Environment (placeholder until its issue lands)."""
+"""Step 1: Environment — which files Binder will use, and editing them with live validation.
+
+Layout: the "What Binder will build" panel on top (always visible); below it the file list on the left
+and, on the right, the editor (or a missing file's template, or the call to action) above the list of
+problems in the open file.
+
+Flow: every edit marks the file unsaved and (re)starts a short timer; when typing pauses, a thread
+worker analyses the project with the unsaved texts as overrides, so the panel follows edits before they
+are saved. Each analysis carries a serial number and only the newest result is shown (latest edit wins);
+typing never waits for it. File I/O goes through `wizard.core.files` (atomic, conflict-checked).
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Static
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
 
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import ContentSwitcher, OptionList, Static, TextArea
+from textual.worker import Worker, WorkerState
+
+from wizard.core import files
+from wizard.core.detect import ROOT_ONLY_FILES
+from wizard.core.diagnostics import Diagnostic
+from wizard.core.files import ABSENT, DiskVersion, SaveConflict
+from wizard.core.safety import safe_text
 from wizard.tui.screens.base import StepScreen
+from wizard.tui.dialogs.env_choice import ChoiceDialog
+from wizard.tui.dialogs.fix_preview import FixPreviewDialog
+from wizard.tui.widgets.env_build_panel import BuildPanel
+from wizard.tui.widgets.env_editor import EnvEditor
+from wizard.tui.widgets.env_file_list import FileList
+from wizard.tui.widgets.env_missing_file import MissingFileView, StartView
+from wizard.tui.widgets.env_model import Analysis, analyse, file_entries, file_info, hidden_root_files
+from wizard.tui.widgets.env_problems import ProblemList
+
+HELP = """\
+Binder installs your project's software from a few **environment files**. This screen shows which
+files Binder will use, which it will ignore (and why), and checks them as you type.
+
+**The files**
+
+- `requirements.txt` — Python packages, installed with pip. One per line, e.g. `pandas==2.2.3`.
+- `runtime.txt` — the Python version, e.g. `python-3.12` (one line, nothing else).
+- `environment.yml` — conda packages, for non-Python libraries or if you already use conda. If it
+  exists, Binder **ignores** `requirements.txt` and `runtime.txt`: pin Python inside it
+  (`- python=3.12`) and list pip packages under `- pip:`.
+- `apt.txt` — Ubuntu system packages, one name per line.
+- `postBuild` — a shell script run once at the end of the build (downloads, extensions).
+- `start` — a script run every time a session starts; it must end with `exec "$@"`.
+- `install.R` + a `runtime.txt` like `r-2024-06-01` — R packages.
+- `Dockerfile` — full control; Binder then ignores every other file. A last resort.
+
+If a `binder/` (or `.binder/`) folder exists, Binder reads files **only** from it and ignores the
+ones at the top of the project.
+
+**Pin versions.** Write `package==1.2.3`, not just `package`: the build then gives the same result
+next year. Pin Python too (runtime.txt or `python=3.12`); otherwise Binder uses its default
+(Python 3.10 today), which changes over time.
+
+**Data.** Small data (under 10 MB): keep it in the repository. Tens to hundreds of MB: do not
+commit it; download it during the build from `postBuild`, one line per file:
+`wget -q -O name url`. Larger data: read or stream it from where it lives while the notebook runs.
+
+**Network.** A Binder session can only reach the web over HTTP(S) and git. FTP does not work.
+
+**Privacy.** mybinder.org is public and every launch is logged publicly. Never put passwords, API
+keys, tokens or personal data in the repository, in notebook outputs or in downloaded data.
+
+**Keys.** `Ctrl+S` saves the open file. `Ctrl+F` previews the automatic fix for the selected
+problem (Esc cancels; `Ctrl+Z` undoes an applied fix). `Ctrl+G` jumps to the next problem.
+Select a problem and press Enter to jump to its line. `Tab` moves between the file list, the
+editor and the problems.
+"""
+
+
+@dataclass
+class Buffer:
+    """An open file: its editor, and what is on disk (to save it back exactly and detect conflicts)."""
+
+    relpath: str
+    editor: EnvEditor | None  # None when the file cannot be edited as text
+    version: DiskVersion
+    newline: str = "\n"
+    bom: bool = False
+    saved_text: str = ""
+    problems: tuple[Diagnostic, ...] = field(default=())  # why it cannot be edited
+
+    @property
+    def dirty(self) -> bool:
+        return self.editor is not None and self.editor.text != self.saved_text
+
+    def disk_text(self) -> str:
+        """The text as it would be written: the file's own line endings and BOM."""
+        text = self.editor.text if self.editor is not None else self.saved_text
+        return ("\ufeff" if self.bom else "") + files.to_disk(text, self.newline)
 
 
 class EnvironmentScreen(StepScreen):
     STEP = 1
     HELP_TITLE = "Step 1: Environment"
-    HELP = "This step is being built."
+    HELP = HELP
+    CSS_PATH = "environment.tcss"
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save"),
+        Binding("ctrl+f", "fix", "Fix"),
+        Binding("ctrl+g", "next_problem", "Next problem"),
+    ]
+
+    # Pause in typing before the files are analysed again (seconds).
+    VALIDATION_DELAY: ClassVar[float] = 0.25
+    # Switched off only by benchmarks/bench_typing.py, to measure what live validation costs.
+    live_validation: ClassVar[bool] = True
+
+    @dataclass
+    class Analysed(Message):
+        serial: int
+        analysis: Analysis
+
+    def __init__(self, state) -> None:
+        super().__init__(state)
+        self.buffers: dict[str, Buffer] = {}
+        self.analysis: Analysis | None = None
+        self.current: str | None = None  # relpath shown on the right (open or missing)
+        self._edit_serial = 0  # bumped by every edit, save or file change
+        self._shown_serial = -1  # serial of the analysis on screen
+        self._timer: Timer | None = None
+        self._editor_ids = 0
+
+    # ------------------------------------------------------------------ layout
 
     def compose_body(self) -> ComposeResult:
-        yield Static("Step 1: Environment", classes="step-title")
+        yield BuildPanel(id="build-panel")
+        with Horizontal(id="env-main"):
+            yield FileList(id="file-list")
+            with Vertical(id="env-work"):
+                yield Static(id="editor-title")
+                with ContentSwitcher(id="editor-area"):
+                    yield StartView(id="start")
+                    yield MissingFileView(id="missing")
+                    yield Static(id="unreadable")
+                yield ProblemList(id="problems")
+
+    def on_mount(self) -> None:
+        self.query_one("#file-list", FileList).border_title = "Files Binder reads"
+        self._apply(self._edit_serial, analyse(self.state.project, {}))
+        self.call_later(self._open_first_file)
+
+    async def _open_first_file(self) -> None:
+        detection = self.analysis.detection
+        first = next((path for path in detection.files_used if (self.state.project / path).is_file()), None)
+        if first is not None:
+            await self.open_file(first)
+            self.query_one("#file-list", FileList).highlight(first)
+        else:
+            self._show_start()
+
+    async def on_screen_resume(self) -> None:
+        if self.analysis is None:
+            return
+        self._reload_files_changed_on_disk()
+        self.validate_now()
+        if self.state.goto_file is not None:
+            relpath, line = self.state.goto_file
+            self.state.goto_file = None
+            await self.open_file(relpath, line=line)
+            self.query_one("#file-list", FileList).highlight(relpath)
+
+    # ------------------------------------------------------------------ analysis
+
+    def validate_now(self) -> None:
+        """Analyse the project with the current unsaved texts, in a thread (the newest result wins)."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._analyse_in_thread(self._edit_serial, self._overrides())
+
+    def _overrides(self) -> dict[str, str]:
+        return {path: buffer.disk_text() for path, buffer in self.buffers.items() if buffer.dirty}
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="env-analysis")
+    def _analyse_in_thread(self, serial: int, overrides: dict[str, str]) -> None:
+        self.post_message(self.Analysed(serial, analyse(self.state.project, overrides)))
+
+    def on_environment_screen_analysed(self, message: Analysed) -> None:
+        if message.serial >= self._shown_serial:
+            self._apply(message.serial, message.analysis)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "env-analysis" and event.state is WorkerState.ERROR:
+            self.notify(safe_text(f"Checking the files failed: {event.worker.error}"), title="Internal error",
+                        severity="error", markup=False)
+
+    @property
+    def is_up_to_date(self) -> bool:
+        """True when the problems shown are those of the text in the editors now."""
+        return self._shown_serial == self._edit_serial
+
+    def _apply(self, serial: int, analysis: Analysis) -> None:
+        self._shown_serial = serial
+        self.analysis = analysis
+        errors = sum(d.severity == "error" for d in analysis.diagnostics)
+        warnings = sum(d.severity == "warning" for d in analysis.diagnostics)
+        unsaved = any(buffer.dirty for buffer in self.buffers.values())
+        self.query_one(BuildPanel).show(analysis.detection, errors, warnings, unsaved)
+        self._refresh_file_list()
+        self._refresh_problems()
+
+    def _refresh_file_list(self) -> None:
+        unsaved = {path for path, buffer in self.buffers.items() if buffer.dirty}
+        self.query_one(FileList).show(file_entries(self.state.project, self.analysis, unsaved))
+
+    def _refresh_problems(self) -> None:
+        problems = self.query_one(ProblemList)
+        buffer = self.buffers.get(self.current or "")
+        diagnostics = self.analysis.for_file(self.current) if self.current else []
+        if buffer is not None and buffer.editor is None:
+            diagnostics = list(buffer.problems)
+        problems.show(diagnostics, lambda d: self.analysis.fix(d) is not None)
+        if buffer is not None and buffer.editor is not None:
+            buffer.editor.show_problems(diagnostics)
+
+    # ------------------------------------------------------------------ editing
+
+    @on(TextArea.Changed)
+    def _edited(self, event: TextArea.Changed) -> None:
+        buffer = self._buffer_of(event.text_area)
+        if buffer is None:
+            return
+        self._edit_serial += 1
+        self._mark_unsaved(buffer)
+        if self.live_validation:
+            if self._timer is not None:
+                self._timer.stop()
+            self._timer = self.set_timer(self.VALIDATION_DELAY, self.validate_now)
+
+    def _buffer_of(self, editor: TextArea) -> Buffer | None:
+        return next((b for b in self.buffers.values() if b.editor is editor), None)
+
+    def _mark_unsaved(self, buffer: Buffer) -> None:
+        was = buffer.relpath in self.state.unsaved_files
+        if buffer.dirty == was:
+            return
+        if buffer.dirty:
+            self.state.unsaved_files.add(buffer.relpath)
+        else:
+            self.state.unsaved_files.discard(buffer.relpath)
+        self._show_title()
+        if self.analysis is not None:
+            self._refresh_file_list()
+
+    def _show_title(self) -> None:
+        title = self.query_one("#editor-title", Static)
+        if self.current is None:
+            title.update(Content.styled("No file open", "$text-muted"))
+            return
+        parts = [Content.styled(self.current, "bold")]
+        buffer = self.buffers.get(self.current)
+        entry = self.query_one(FileList).entries.get(self.current)
+        if buffer is None:
+            parts.append(Content.styled("not created yet", "$text-muted"))
+        else:
+            if buffer.dirty:
+                parts.append(Content.styled("unsaved — Ctrl+S saves", "bold $warning"))
+            if buffer.newline != "\n":
+                parts.append(Content.styled(f"{files.newline_name(buffer.newline)} line endings", "$text-muted"))
+        if entry is not None and entry.status == "ignored":
+            parts.append(Content.styled("ignored by Binder", "$warning"))
+        title.update(Content("  ·  ").join(parts))
+
+    # ------------------------------------------------------------------ opening files
+
+    @on(OptionList.OptionSelected, "#file-list")
+    async def _file_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            await self.open_file(event.option.id)
+
+    async def open_file(self, relpath: str, line: int | None = None, column: int | None = None) -> None:
+        """Show `relpath`: its editor (opened on first use), or its template when it does not exist."""
+        self.current = relpath
+        switcher = self.query_one("#editor-area", ContentSwitcher)
+        buffer = self.buffers.get(relpath)
+        if buffer is None and (self.state.project / relpath).is_file():
+            buffer = await self._open_buffer(relpath)
+        if buffer is None:
+            self._show_missing(relpath)
+        elif buffer.editor is None:
+            reasons = "\n".join(f"{p.message} {p.fix or ''}" for p in buffer.problems)
+            self.query_one("#unreadable", Static).update(Content(f"{relpath} cannot be edited here.\n\n{reasons}"))
+            switcher.current = "unreadable"
+        else:
+            switcher.current = buffer.editor.id
+            if line is not None:
+                self._jump(buffer.editor, line, column)
+            buffer.editor.focus()
+        self._show_title()
+        if self.analysis is not None:
+            self._refresh_problems()
+
+    async def _open_buffer(self, relpath: str) -> Buffer:
+        loaded = files.load(self.state.project, relpath)
+        if loaded.text is None:
+            buffer = Buffer(relpath, None, loaded.version, problems=loaded.problems)
+        else:
+            self._editor_ids += 1
+            editor = EnvEditor.for_file(Path(relpath).name, loaded.text, id=f"editor-{self._editor_ids}")
+            buffer = Buffer(relpath, editor, loaded.version, loaded.newline, loaded.bom, loaded.text)
+            await self.query_one("#editor-area", ContentSwitcher).mount(editor)
+        self.buffers[relpath] = buffer
+        return buffer
+
+    def _show_missing(self, relpath: str) -> None:
+        info = file_info(Path(relpath).name, self.analysis.detection)
+        in_root = "/" not in relpath
+        offer_binder = in_root and self.analysis.detection.binder_dir == "" and info.name not in ROOT_ONLY_FILES
+        self.query_one(MissingFileView).show(relpath, info, offer_binder)
+        self.query_one("#editor-area", ContentSwitcher).current = "missing"
+
+    def _show_start(self) -> None:
+        self.current = None
+        self.query_one("#editor-area", ContentSwitcher).current = "start"
+        self._show_title()
+        self._refresh_problems()
+
+    def _jump(self, editor: EnvEditor, line: int, column: int | None) -> None:
+        row = max(0, min(line - 1, editor.document.line_count - 1))
+        col = max(0, (column or 1) - 1)
+        editor.move_cursor((row, min(col, len(editor.document.get_line(row)))), center=True)
+        editor.focus()
+
+    @on(ProblemList.Jump)
+    async def _jump_to_problem(self, event: ProblemList.Jump) -> None:
+        buffer = self.buffers.get(event.diagnostic.file)
+        if buffer is not None and buffer.editor is not None and event.diagnostic.line is not None:
+            self._jump(buffer.editor, event.diagnostic.line, event.diagnostic.column)
+
+    def action_next_problem(self) -> None:
+        problems = self.query_one(ProblemList)
+        if not problems.diagnostics:
+            self.notify("No problems in this file.")
+            return
+        editor = self._current_editor()
+        row = editor.cursor_location[0] + 1 if editor is not None else 0
+        with_lines = [d for d in problems.diagnostics if d.line is not None]
+        target = next((d for d in with_lines if d.line > row), with_lines[0] if with_lines else None)
+        if target is None:
+            problems.focus()
+            return
+        problems.highlighted = problems.diagnostics.index(target)
+        if editor is not None:
+            self._jump(editor, target.line, target.column)
+
+    def _current_editor(self) -> EnvEditor | None:
+        buffer = self.buffers.get(self.current or "")
+        return buffer.editor if buffer is not None else None
+
+    # ------------------------------------------------------------------ creating files
+
+    @on(StartView.Create)
+    async def _start_create(self, event: StartView.Create) -> None:
+        await self.create_file(self.analysis.detection.config_path + event.name)
+
+    @on(MissingFileView.Create)
+    async def _missing_create(self, event: MissingFileView.Create) -> None:
+        await self.create_file(event.relpath)
+
+    async def create_file(self, relpath: str) -> None:
+        """Write the catalog's template to `relpath` and open it. A new binder/ folder hides the top-level
+        environment files, so the user is warned first and offered to move them."""
+        folder = relpath.rpartition("/")[0]
+        hidden = hidden_root_files(self.state.project) if folder and not (self.state.project / folder).is_dir() else []
+        if not hidden:
+            await self._write_template(relpath)
+            return
+        unsaved = [path for path in hidden if self.buffers.get(path) and self.buffers[path].dirty]
+        question = ChoiceDialog(
+            f"Create a {folder}/ folder?",
+            f"Once {folder}/ exists, Binder reads environment files only from it and ignores these "
+            f"files at the top of the project: {', '.join(hidden)}. Move them into {folder}/ so they keep "
+            "working?" + (f"\n\nSave {', '.join(unsaved)} first to move it." if unsaved else ""),
+            [("move", f"Move them into {folder}/", "primary"), ("create", "Create without moving", "warning"),
+             ("cancel", "Cancel", "default")],
+        )
+
+        async def chosen(answer: str | None) -> None:
+            if answer == "move":
+                if unsaved:
+                    self.notify(f"Save {', '.join(unsaved)} first.", severity="warning", markup=False)
+                    return
+                if not await self._move_into(hidden, folder):
+                    return
+            if answer in ("move", "create"):
+                await self._write_template(relpath)
+
+        self.app.push_screen(question, chosen)
+
+    async def _move_into(self, relpaths: list[str], folder: str) -> bool:
+        try:
+            moved = files.move_into(self.state.project, relpaths, folder)
+        except (files.MoveConflict, OSError) as error:
+            self.notify(safe_text(f"Nothing was moved: {error}"), severity="error", markup=False)
+            return False
+        for relpath in relpaths:  # their editors point at the old place
+            buffer = self.buffers.pop(relpath, None)
+            if buffer is not None and buffer.editor is not None:
+                await buffer.editor.remove()
+        self.notify(f"Moved into {folder}/: " + ", ".join(Path(p).name for p in moved), markup=False)
+        return True
+
+    async def _write_template(self, relpath: str) -> None:
+        try:
+            template = file_info(Path(relpath).name, self.analysis.detection).template or ""
+            files.save(self.state.project, relpath, template, expected=ABSENT)
+        except SaveConflict:
+            self.notify(f"{relpath} already exists; opening it instead.", markup=False)
+        except OSError as error:
+            self.notify(safe_text(f"Could not create {relpath}: {error}"), severity="error", markup=False)
+            return
+        self._edit_serial += 1
+        await self.open_file(relpath)
+        self.query_one(FileList).highlight(relpath)
+        self.validate_now()
+
+    # ------------------------------------------------------------------ fixes
+
+    def action_fix(self) -> None:
+        buffer = self.buffers.get(self.current or "")
+        if buffer is None or buffer.editor is None:
+            self.notify("Open a file with a problem first.")
+            return
+        if not self.is_up_to_date:  # line numbers must match the text the fix is applied to
+            self._apply(self._edit_serial, analyse(self.state.project, self._overrides()))
+        target = self._fix_target(buffer)
+        if target is None:
+            self.notify("No automatic fix for the problems in this file.", markup=False)
+            return
+        diagnostic, fix = target
+        before = buffer.disk_text()
+        after = fix.apply(before)
+        if after == before:
+            self.notify("The fix changes nothing here.", markup=False)
+            return
+        diff = files.diff_lines(before, after, buffer.relpath, f"{buffer.relpath} (fixed)")
+
+        def confirmed(apply: bool | None) -> None:
+            if apply and buffer.disk_text() == before:
+                self._replace_text(buffer, after)
+                self.notify(f"Fixed: {fix.title}. Ctrl+Z undoes it; Ctrl+S saves.", markup=False)
+
+        self.app.push_screen(FixPreviewDialog(fix.title, diagnostic.message, diff), confirmed)
+
+    def _fix_target(self, buffer: Buffer):
+        """The highlighted problem if it has a fix; else the first fixable one on the cursor's line; else
+        the first fixable one in the file."""
+        problems = self.query_one(ProblemList)
+        candidates = [(d, self.analysis.fix(d)) for d in problems.diagnostics]
+        candidates = [(d, fix) for d, fix in candidates if fix is not None]
+        if not candidates:
+            return None
+        current = problems.current
+        if current is not None:
+            for d, fix in candidates:
+                if d is current:
+                    return d, fix
+        row = buffer.editor.cursor_location[0] + 1
+        return next(((d, fix) for d, fix in candidates if d.line == row), candidates[0])
+
+    def _replace_text(self, buffer: Buffer, disk_text: str) -> None:
+        """Replace the whole text as one undoable edit; line endings and BOM follow the new text."""
+        buffer.bom = disk_text.startswith("\ufeff")
+        body = disk_text.removeprefix("\ufeff")
+        if "\n" in body or "\r" in body:
+            buffer.newline = files.detect_newline(body)
+        editor = buffer.editor
+        editor.replace(files.to_editor(body), (0, 0), editor.document.end)
+        self._mark_unsaved(buffer)
+        self._show_title()
+
+    # ------------------------------------------------------------------ saving
+
+    def action_save(self) -> None:
+        buffer = self.buffers.get(self.current or "")
+        if buffer is None or buffer.editor is None:
+            self.notify("No file open to save.")
+            return
+        self.save(buffer)
+
+    def save(self, buffer: Buffer, then=None, expected: DiskVersion | None = None) -> bool:
+        """Save one buffer; on a conflict, show the difference and ask. Returns True when saved now."""
+        text = buffer.editor.text
+        try:
+            buffer.version = files.save(self.state.project, buffer.relpath, text,
+                                        expected=expected or buffer.version, newline=buffer.newline, bom=buffer.bom)
+        except SaveConflict as conflict:
+            self._ask_about_conflict(buffer, conflict, then)
+            return False
+        except OSError as error:
+            self.notify(safe_text(f"Could not save {buffer.relpath}: {error}"), title="Not saved",
+                        severity="error", markup=False)
+            return False
+        buffer.saved_text = text
+        self._edit_serial += 1
+        self._mark_unsaved(buffer)
+        self._show_title()
+        self.notify(f"Saved {buffer.relpath}", markup=False)
+        self.validate_now()
+        if then is not None:
+            then()
+        return True
+
+    def _ask_about_conflict(self, buffer: Buffer, conflict: SaveConflict, then) -> None:
+        mine = buffer.disk_text()
+        if conflict.disk is None:
+            question = ChoiceDialog(
+                f"{buffer.relpath} was deleted", "Another program deleted this file after you opened it.",
+                [("overwrite", "Save my version", "warning"), ("cancel", "Cancel", "default")])
+        else:
+            disk, _ = files.decode(conflict.disk, buffer.relpath)
+            question = ChoiceDialog(
+                f"{buffer.relpath} changed on disk",
+                "Another program changed this file after you opened it. Here is how your version differs "
+                "from the one on disk now:",
+                [("overwrite", "Save my version over it", "warning"),
+                 ("reload", "Use the version on disk", "primary"), ("cancel", "Cancel", "default")],
+                diff=files.diff_lines(disk if disk is not None else "(not text)", mine, "on disk now", "your version"))
+
+        def chosen(answer: str | None) -> None:
+            if answer == "overwrite":
+                self.save(buffer, then, expected=DiskVersion.of(conflict.disk))
+            elif answer == "reload":
+                self._take_disk_version(buffer, conflict.disk)
+
+        self.app.push_screen(question, chosen)
+
+    def _take_disk_version(self, buffer: Buffer, data: bytes) -> None:
+        """Load what is on disk into the editor as one undoable edit (Ctrl+Z brings the user's text back)."""
+        text, problems = files.decode(data, buffer.relpath)
+        if text is None:
+            self.notify(problems[0].message if problems else "The file on disk is not text.", markup=False)
+            return
+        buffer.version = DiskVersion.of(data)
+        buffer.newline = files.detect_newline(text)
+        buffer.bom = data.startswith(b"\xef\xbb\xbf")
+        buffer.saved_text = files.to_editor(text)
+        buffer.editor.replace(buffer.saved_text, (0, 0), buffer.editor.document.end)
+        self._mark_unsaved(buffer)
+        self._show_title()
+
+    def _reload_files_changed_on_disk(self) -> None:
+        """Files without unsaved edits follow the disk (e.g. after a git operation in step 2)."""
+        for buffer in self.buffers.values():
+            if buffer.editor is None or buffer.dirty:
+                continue
+            data = files.read_bytes(self.state.project / buffer.relpath)
+            if data is not None and DiskVersion.of(data) != buffer.version:
+                self._take_disk_version(buffer, data)
+                self._edit_serial += 1
+
+    # ------------------------------------------------------------------ leaving
+
+    def action_next_step(self) -> None:
+        self._leave_to(self.STEP + 1)
+
+    def action_previous_step(self) -> None:
+        self._leave_to(self.STEP - 1)
+
+    def _leave_to(self, step: int) -> None:
+        dirty = [buffer for buffer in self.buffers.values() if buffer.dirty]
+        if not dirty:
+            self.post_message(self.Navigate(step))
+            return
+        names = ", ".join(buffer.relpath for buffer in dirty)
+        question = ChoiceDialog(
+            "Save your changes first?",
+            f"Not saved yet: {names}. The next steps publish and build the files as they are on disk.",
+            [("save", "Save and continue", "primary"), ("leave", "Continue without saving", "warning"),
+             ("stay", "Keep editing", "default")])
+
+        def chosen(answer: str | None) -> None:
+            if answer == "leave":
+                self.post_message(self.Navigate(step))
+            elif answer == "save":
+                self._save_all(dirty, lambda: self.post_message(self.Navigate(step)))
+
+        self.app.push_screen(question, chosen)
+
+    def _save_all(self, buffers: list[Buffer], then) -> None:
+        """Save one after the other; a conflict asks, and the rest continue once it is resolved."""
+        if not buffers:
+            then()
+            return
+        first, rest = buffers[0], buffers[1:]
+        self.save(first, then=lambda: self._save_all(rest, then))

@@ -1,0 +1,357 @@
+"""Step 1 (Environment): the live "What Binder will build" panel, file list, editor with live validation,
+one-key fixes, safe saving, conflicts, and asking before unsaved edits are left behind."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from wizard.tui.dialogs.confirm import ConfirmDialog
+from wizard.tui.dialogs.env_choice import ChoiceDialog
+from wizard.tui.dialogs.fix_preview import FixPreviewDialog
+from wizard.tui.screens.environment import EnvironmentScreen
+from wizard.tui.widgets.env_build_panel import BuildPanel
+from wizard.tui.widgets.env_diff import DiffView
+from wizard.tui.widgets.env_editor import EnvEditor
+from wizard.tui.widgets.env_file_list import FileList
+from wizard.tui.widgets.env_problems import ProblemList
+
+SIZE = (110, 34)
+
+
+async def settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_step1(pilot) -> EnvironmentScreen:
+    await pilot.press("ctrl+n")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, EnvironmentScreen)
+    return screen
+
+
+async def until_analysed(pilot, screen: EnvironmentScreen) -> None:
+    """Wait (on state, not time) until the debounced analysis has caught up with the last edit."""
+    await pilot.pause()  # let the editor's Changed messages arrive first
+    for _ in range(200):
+        if screen.is_up_to_date:
+            return
+        await pilot.pause(0.02)
+        await pilot.app.workers.wait_for_complete()
+    raise AssertionError("the analysis never caught up with the edits")
+
+
+def panel_text(screen) -> str:
+    return str(screen.query_one(BuildPanel).render())
+
+
+def editor(screen) -> EnvEditor:
+    return screen.buffers[screen.current].editor
+
+
+async def test_panel_shows_conda_and_requirements_ignored(make_app, make_project):
+    project = make_project({"requirements.txt": "numpy==2.1.0\n",
+                            "environment.yml": "dependencies:\n  - python=3.11\n  - numpy\n"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        text = panel_text(screen)
+        assert "conda" in text and "3.11" in text
+        assert "requirements.txt" in text and "environment.yml wins over requirements.txt" in text
+        entries = screen.query_one(FileList).entries
+        assert entries["environment.yml"].status == "used"
+        assert entries["requirements.txt"].status == "ignored"
+        assert "environment.yml wins" in entries["requirements.txt"].reason
+        assert screen.current == "environment.yml"  # the file Binder uses is opened
+
+
+async def test_typing_an_invalid_line_shows_a_diagnostic_on_that_line(make_app, make_project):
+    project = make_project({"requirements.txt": "numpy==2.1.0\n", "apt.txt": "curl\n"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        await screen.open_file("apt.txt")
+        area = editor(screen)
+        area.move_cursor((1, 0))
+        await pilot.press(*"Git")  # apt names must start lower-case: repo2docker refuses the build
+        await until_analysed(pilot, screen)
+        problems = screen.query_one(ProblemList).diagnostics
+        assert [(d.line, d.code) for d in problems if d.severity == "error"] == [(2, "apt-invalid-name")]
+        assert area.problem_lines == {2: "error"}
+        assert screen.query_one(FileList).entries["apt.txt"].errors == 1
+        assert "apt.txt" in app.state.unsaved_files  # Quit will ask
+        assert (project / "apt.txt").read_text() == "curl\n"  # nothing saved behind the user's back
+
+
+async def test_panel_follows_unsaved_edits(make_app, make_project):
+    project = make_project({"environment.yml": "dependencies:\n  - python=3.11\n"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        area = editor(screen)
+        area.replace("3.12", (1, 11), (1, 15))
+        await until_analysed(pilot, screen)
+        assert "Python 3.12" in panel_text(screen)
+        assert "not saved" in panel_text(screen)
+
+
+async def test_enter_on_a_problem_jumps_to_its_line_and_column(make_app, make_project):
+    project = make_project({"requirements.txt": "numpy\n", "apt.txt": "curl\nvim\nGit\n"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        await screen.open_file("apt.txt")
+        problems = screen.query_one(ProblemList)
+        target = next(d for d in problems.diagnostics if d.code == "apt-invalid-name")
+        problems.focus()
+        problems.highlighted = problems.diagnostics.index(target)
+        await pilot.press("enter")
+        assert editor(screen).cursor_location == (target.line - 1, (target.column or 1) - 1)
+        assert screen.focused is editor(screen)
+
+
+async def test_fix_preview_then_apply_changes_the_text_as_previewed_and_undo_restores(make_app, make_project):
+    original = "pip install --user numpy\n"
+    project = make_project({"requirements.txt": "numpy\n", "postBuild": original})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        await screen.open_file("postBuild")
+        problems = screen.query_one(ProblemList)
+        problems.highlighted = next(i for i, d in enumerate(problems.diagnostics) if d.code == "script-no-shebang")
+        await pilot.press("ctrl+f")
+        dialog = app.screen
+        assert isinstance(dialog, FixPreviewDialog)
+        previewed = dialog.query_one(DiffView).lines
+        assert "+#!/bin/bash" in previewed
+        await pilot.click("#apply")
+        await pilot.pause()
+        assert app.screen is screen
+        assert editor(screen).text == "#!/bin/bash\n" + original
+        assert "postBuild" in app.state.unsaved_files
+        editor(screen).undo()
+        assert editor(screen).text == original
+
+
+async def test_cancelled_fix_changes_nothing(make_app, make_project):
+    project = make_project({"requirements.txt": "numpy\n", "postBuild": "pip install numpy\n"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        await screen.open_file("postBuild")
+        await pilot.press("ctrl+f")
+        assert isinstance(app.screen, FixPreviewDialog)
+        await pilot.press("escape")
+        assert editor(screen).text == "pip install numpy\n"
+        assert not app.state.unsaved_files
+
+
+async def test_crlf_fix_changes_the_line_endings_that_are_saved(make_app, make_project):
+    project = make_project({"requirements.txt": "numpy\n", "postBuild": b"#!/bin/bash\r\nset -e\r\necho hi\r\n"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        await screen.open_file("postBuild")
+        problems = screen.query_one(ProblemList)
+        problems.highlighted = next(i for i, d in enumerate(problems.diagnostics) if d.code == "script-crlf")
+        await pilot.press("ctrl+f")
+        assert "Line endings: Windows (CRLF) → Unix (LF)" in app.screen.query_one(DiffView).lines
+        await pilot.click("#apply")
+        await pilot.press("ctrl+s")
+        assert (project / "postBuild").read_bytes() == b"#!/bin/bash\nset -e\necho hi\n"
+
+
+async def test_create_runtime_txt_from_template_changes_the_python_version(make_app, make_project):
+    project = make_project({"requirements.txt": "numpy==2.1.0\n"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        assert "3.10" in panel_text(screen)
+        await screen.open_file("runtime.txt")
+        assert screen.query_one("#editor-area").current == "missing"
+        await pilot.pause()
+        await pilot.click("#create")
+        await settle(pilot)
+        written = (project / "runtime.txt").read_text()
+        version = written.strip().removeprefix("python-")
+        assert version != "3.10" and f"Python {version}" in panel_text(screen)
+        assert screen.current == "runtime.txt" and editor(screen).text == written
+        assert screen.query_one(FileList).entries["runtime.txt"].status == "used"
+
+
+async def test_save_writes_exact_bytes_and_makes_postbuild_executable(make_app, make_project):
+    project = make_project({"requirements.txt": "numpy\n", "postBuild": b"#!/bin/bash\r\nset -e\r\n"})
+    os.chmod(project / "postBuild", 0o644)
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        await screen.open_file("postBuild")
+        area = editor(screen)
+        area.move_cursor(area.document.end)
+        area.insert("wget -q -O data.csv https://example.org/data.csv")
+        await pilot.press("enter")
+        assert "postBuild" in app.state.unsaved_files
+        await pilot.press("ctrl+s")
+        assert (project / "postBuild").read_bytes() == (
+            b"#!/bin/bash\r\nset -e\r\nwget -q -O data.csv https://example.org/data.csv\r\n")
+        assert stat.S_IMODE((project / "postBuild").stat().st_mode) == 0o755
+        assert not app.state.unsaved_files
+
+
+async def test_external_change_gives_a_conflict_prompt_with_the_difference(make_app, make_project):
+    project = make_project({"requirements.txt": "numpy\n"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        area = editor(screen)
+        area.insert("pandas\n", area.document.end)
+        (project / "requirements.txt").write_text("numpy\nscipy\n")  # another program saves meanwhile
+        await pilot.press("ctrl+s")
+        dialog = app.screen
+        assert isinstance(dialog, ChoiceDialog) and "changed on disk" in dialog.question
+        diff = dialog.query_one(DiffView).lines
+        assert "-scipy" in diff and "+pandas" in diff
+        await pilot.press("escape")  # cancel: nothing written
+        assert (project / "requirements.txt").read_text() == "numpy\nscipy\n"
+        await pilot.press("ctrl+s")
+        await pilot.click("#overwrite")
+        assert (project / "requirements.txt").read_text() == "numpy\npandas\n"
+
+
+async def test_conflict_can_take_the_version_on_disk_and_undo_brings_mine_back(make_app, make_project):
+    project = make_project({"requirements.txt": "numpy\n"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        area = editor(screen)
+        area.insert("pandas\n", area.document.end)
+        (project / "requirements.txt").write_text("numpy\nscipy\n")
+        await pilot.press("ctrl+s")
+        await pilot.click("#reload")
+        assert area.text == "numpy\nscipy\n" and not app.state.unsaved_files
+        area.undo()
+        assert area.text == "numpy\npandas\n"
+
+
+async def test_quit_with_unsaved_edits_asks_first(make_app, make_project):
+    project = make_project({"requirements.txt": "numpy\n"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        await pilot.press(*"pandas", "enter")
+        await pilot.press("ctrl+q")
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "requirements.txt" in app.screen.detail
+        await pilot.press("escape")
+        assert app.is_running and app.screen is screen
+
+
+async def test_leaving_the_step_with_unsaved_edits_asks_and_can_save(make_app, make_project):
+    project = make_project({"requirements.txt": "numpy\n"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        editor(screen).insert("pandas\n", (1, 0))
+        await pilot.press("ctrl+n")
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("escape")  # stay
+        assert app.screen is screen
+        await pilot.press("ctrl+n")
+        await pilot.click("#save")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "PublishScreen"
+        assert (project / "requirements.txt").read_text() == "numpy\npandas\n"
+
+
+async def test_step3_can_send_the_user_to_a_line(make_app, make_project):
+    project = make_project({"requirements.txt": "numpy\n", "apt.txt": "curl\nvim\nlibgl1-mesa-glx\n"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        await pilot.press("ctrl+n")  # to step 2
+        app.state.goto_file = ("apt.txt", 3)
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        assert app.screen is screen and screen.current == "apt.txt"
+        assert editor(screen).cursor_location == (2, 0)
+        assert app.state.goto_file is None
+
+
+async def test_new_binder_folder_warns_and_moves_root_files(make_app, make_project):
+    project = make_project({"requirements.txt": "numpy\n", "apt.txt": "curl\n"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        await screen.open_file("postBuild")
+        await pilot.pause()
+        await pilot.click("#create-in-binder")
+        dialog = app.screen
+        assert isinstance(dialog, ChoiceDialog)
+        assert "requirements.txt" in dialog.detail and "apt.txt" in dialog.detail
+        await pilot.click("#move")
+        await settle(pilot)
+        assert sorted(p.name for p in (project / "binder").iterdir()) == ["apt.txt", "postBuild", "requirements.txt"]
+        assert not (project / "requirements.txt").exists()
+        detection = screen.analysis.detection
+        assert detection.binder_dir == "binder" and "binder/requirements.txt" in detection.files_used
+        assert screen.current == "binder/postBuild"
+
+
+async def test_file_contents_and_names_are_never_markup(make_app, make_project):
+    project = make_project({"requirements.txt": "[/oops]\n[@click=app.quit]x[/]\n", "[b]notes.txt": "x"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_step1(pilot)
+        await until_analysed(pilot, screen)
+        assert editor(screen).text.startswith("[/oops]")
+        assert app.is_running
+
+
+async def test_binary_file_is_explained_not_opened(make_app, make_project):
+    project = make_project({"environment.yml": b"\x00\x01\x02binary"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        await screen.open_file("environment.yml")
+        assert screen.query_one("#editor-area").current == "unreadable"
+        assert "binary" in str(screen.query_one("#unreadable").render())
+
+
+def test_snapshot_empty_project_call_to_action(snap_compare, make_app, make_project):
+    project = make_project({"analysis.ipynb": "{}"})
+    assert snap_compare(make_app(project), press=["ctrl+n"], terminal_size=SIZE)
+
+
+def test_snapshot_project_with_errors(snap_compare, make_app, make_project):
+    project = make_project({"requirements.txt": "numpy==2.1.0\n", "runtime.txt": "python-3.9.1\n",
+                            "apt.txt": "curl\nGit\nlibgl1-mesa-glx\n"})
+
+    async def run_before(pilot):
+        screen = await open_step1(pilot)
+        await screen.open_file("apt.txt")
+        screen.query_one(FileList).highlight("apt.txt")
+        await settle(pilot)
+
+    assert snap_compare(make_app(project), run_before=run_before, terminal_size=SIZE)
+
+
+def test_snapshot_fix_preview(snap_compare, make_app, make_project):
+    project = make_project({"requirements.txt": "numpy\n", "apt.txt": "curl\nlibgl1-mesa-glx\n"})
+
+    async def run_before(pilot):
+        screen = await open_step1(pilot)
+        await screen.open_file("apt.txt")
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+
+    assert snap_compare(make_app(project), run_before=run_before, terminal_size=SIZE)
+
+
+@pytest.mark.parametrize("name, language", [("environment.yml", "yaml"), ("postBuild", "bash"),
+                                            ("Project.toml", "toml"), ("requirements.txt", None)])
+def test_editor_language_follows_the_file(name, language):
+    assert EnvEditor.for_file(name, "").language == language

@@ -1,0 +1,47 @@
+"""A question with several answers (and optionally a diff), for step 1's save conflicts, leaving with
+unsaved edits and moving files into binder/. Dismisses with the chosen answer's id, or None (Escape)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from wizard.tui.widgets.env_diff import DiffView
+
+
+class ChoiceDialog(ModalScreen[str | None]):
+    """`choices` are (id, label, variant); the last one has the focus (make it the safe one).
+
+    Every text may contain file names or contents: all shown without markup.
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, question: str, detail: str, choices: list[tuple[str, str, str]],
+                 diff: list[str] | None = None) -> None:
+        super().__init__()
+        self.question, self.detail, self.choices, self.diff = question, detail, choices, diff
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog" + (" wide-dialog" if self.diff is not None else "")):
+            yield Static(self.question, classes="dialog-title", markup=False)
+            if self.detail:
+                yield Static(self.detail, classes="dialog-detail", markup=False)
+            if self.diff is not None:
+                with VerticalScroll(classes="diff-scroll"):
+                    yield DiffView(self.diff)
+            with Horizontal(classes="dialog-buttons"):
+                for choice_id, label, variant in self.choices:
+                    yield Button(label, id=choice_id, variant=variant)  # type: ignore[arg-type]
+
+    def on_mount(self) -> None:
+        self.query_one(f"#{self.choices[-1][0]}", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,76 @@
+"""The always-visible "What Binder will build" panel: repo2docker's verdict in plain words.
+
+Everything shown comes from the project (file names, reasons quoting file contents), so it is built
+as Content from plain strings and never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widgets import Static
+
+from wizard.core.detect import Detection
+from wizard.core.diagnostics import Diagnostic
+
+_FOLDER_WORDS = {"": "the top folder", "binder": "the binder/ folder", ".binder": "the .binder/ folder"}
+_MAX_IGNORED_SHOWN = 4
+
+
+def _row(label: str, value: Content | str, style: str = "") -> Content:
+    value = value if isinstance(value, Content) else Content.styled(value, style)
+    return Content.assemble((f"{label:<9}", "bold $text-muted"), value)
+
+
+def describe(detection: Detection, errors: int, warnings: int, unsaved: bool) -> Content:
+    """The panel's text for a detection and the problem counts of all files."""
+    lines: list[Content] = []
+    summary_style = "bold $error" if detection.buildpack is None or detection.errors else "bold $success"
+    lines.append(Content.styled(detection.summary, summary_style))
+    folder = _FOLDER_WORDS.get(detection.binder_dir, detection.binder_dir)
+    lines.append(_row("Reads", f"files in {folder}"))
+    if detection.python_version:
+        source = detection.python_version_source or "default"
+        lines.append(_row("Python", Content.assemble(
+            (detection.python_version, "bold"),
+            (f" (from {source})" if source != "default" else " (the default: not pinned)",
+             "$text-muted" if source != "default" else "$warning"),
+        )))
+    if detection.r_version:
+        snapshot = f", packages as of {detection.r_snapshot_date}" if detection.r_snapshot_date else ""
+        lines.append(_row("R", Content.assemble((detection.r_version, "bold"), (snapshot, "$text-muted"))))
+    if detection.julia_version:
+        lines.append(_row("Julia", detection.julia_version))
+    lines.append(_row("Uses", ", ".join(detection.files_used) or "nothing yet",
+                      "" if detection.files_used else "$warning"))
+    for path, reason in detection.files_ignored[:_MAX_IGNORED_SHOWN]:
+        lines.append(_row("Ignores", Content.assemble((path, "$text-muted strike"), (f" — {reason}", "$text-muted"))))
+    hidden = len(detection.files_ignored) - _MAX_IGNORED_SHOWN
+    if hidden > 0:
+        lines.append(_row("", f"… and {hidden} more ignored file(s): see the file list", "$text-muted"))
+    lines.append(_row("Status", _status(detection.errors, errors, warnings, unsaved)))
+    return Content("\n").join(lines)
+
+
+def _status(stops: tuple[Diagnostic, ...], errors: int, warnings: int, unsaved: bool) -> Content:
+    parts: list[Content] = []
+    if errors:
+        parts.append(Content.styled(f"✗ {errors} error{'s' * (errors != 1)}", "bold $error"))
+    if warnings:
+        parts.append(Content.styled(f"! {warnings} warning{'s' * (warnings != 1)}", "$warning"))
+    if not parts:
+        parts.append(Content.styled("✓ no problems found", "$success"))
+    if stops:
+        parts.append(Content.styled("the build would stop (see Problems)", "$error"))
+    if unsaved:
+        parts.append(Content.styled("includes edits not saved yet", "italic $text-muted"))
+    return Content("  ·  ").join(parts)
+
+
+class BuildPanel(Static):
+    """Shows `describe(...)`; the screen calls `show` after every analysis."""
+
+    def on_mount(self) -> None:
+        self.border_title = "What Binder will build"
+
+    def show(self, detection: Detection, errors: int, warnings: int, unsaved: bool) -> None:
+        self.update(describe(detection, errors, warnings, unsaved))

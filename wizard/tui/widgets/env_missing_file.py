@@ -1,0 +1,97 @@
+"""What the editor area shows when there is no file to edit.
+
+* `MissingFileView`: a file Binder would read but that does not exist yet: its purpose, when to use it,
+  the template, and buttons to create it.
+* `StartView`: the project has no environment file at all: a clear call to action.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Button, Static
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """What the catalog says about one file name."""
+
+    name: str
+    title: str
+    purpose: str
+    when: str
+    template: str | None  # None: a tool writes this file (see how_to_create)
+    how_to_create: str = ""
+
+
+class MissingFileView(VerticalScroll):
+    @dataclass
+    class Create(Message):
+        relpath: str
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="missing-title", classes="view-title")
+        yield Static(id="missing-purpose")
+        with Horizontal(classes="view-buttons"):
+            yield Button("Create", id="create", variant="primary")
+            yield Button("Create in a binder/ folder", id="create-in-binder")
+        yield Static(id="missing-when", classes="view-muted")
+        yield Static(id="missing-template-label", classes="view-label")
+        yield Static(id="missing-template", classes="template-preview")
+
+    def show(self, relpath: str, info: FileInfo, offer_binder_folder: bool) -> None:
+        self.relpath = relpath
+        self.binder_relpath = f"binder/{info.name}"
+        self.query_one("#missing-title", Static).update(
+            Content.assemble((relpath, "bold"), (f" — {info.title}", "bold $text-muted"), " (does not exist yet)"))
+        self.query_one("#missing-purpose", Static).update(Content(info.purpose))
+        self.query_one("#missing-when", Static).update(Content.assemble(("When to use it: ", "bold"), info.when))
+        has_template = info.template is not None
+        template = info.template if has_template else info.how_to_create
+        self.query_one("#missing-template", Static).update(Content(template.rstrip("\n") or "(an empty file)"))
+        self.query_one("#missing-template-label", Static).update(
+            "The template (you can edit it after creating the file):" if has_template else "How to create it:")
+        create = self.query_one("#create", Button)
+        create.label = Content(f"Create {relpath}")
+        create.display = has_template
+        self.query_one("#create-in-binder", Button).display = has_template and offer_binder_folder
+        self.scroll_home(animate=False)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.Create(self.binder_relpath if event.button.id == "create-in-binder" else self.relpath))
+
+
+class StartView(VerticalScroll):
+    """Shown when Binder would find nothing to build."""
+
+    @dataclass
+    class Create(Message):
+        name: str
+
+    def compose(self) -> ComposeResult:
+        yield Static("Binder needs an environment file", classes="view-title")
+        yield Static(
+            "An environment file tells Binder which software your notebooks need. Without one, "
+            "mybinder.org refuses to build the project. Most projects need just one of these:"
+        )
+        with Horizontal(classes="view-buttons"):
+            yield Button("Create requirements.txt", id="start-requirements", name="requirements.txt",
+                         variant="primary")
+            yield Button("Create environment.yml", id="start-environment", name="environment.yml")
+        yield Static(
+            "• requirements.txt — Python packages installed with pip. The simplest choice.\n"
+            "• environment.yml — conda packages: use it when you need non-Python libraries "
+            "(GDAL, R, compilers) or already use conda.\n\n"
+            "Add a runtime.txt next to requirements.txt to choose the Python version. Every other "
+            "file Binder reads is listed on the left: select one to see what it is for.",
+            classes="view-muted",
+        )
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.Create(str(event.button.name)))

@@ -1,0 +1,101 @@
+"""What step 1 shows, computed without any UI: the analysis, the file list entries, catalog texts.
+
+No Textual here (only plain data), so it can be tested and reused directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from wizard.core import catalog
+from wizard.core.detect import CONFIG_FILES, ROOT_ONLY_FILES, Detection
+from wizard.core.diagnostics import Diagnostic
+from wizard.core.engine import analyse as analyse_project
+from wizard.core.validators import Fix, fix_for
+from wizard.tui.widgets.env_file_list import FileEntry
+from wizard.tui.widgets.env_missing_file import FileInfo
+
+# The order files are offered in "Add a file": the common ones first.
+_OFFER_ORDER = ("requirements.txt", "runtime.txt", "environment.yml", "apt.txt", "postBuild", "start",
+                "install.R", "DESCRIPTION", "Project.toml", "Pipfile", "pyproject.toml", "setup.py", "default.nix",
+                "Dockerfile")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    detection: Detection
+    diagnostics: tuple[Diagnostic, ...]
+
+    def for_file(self, relpath: str) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.file == relpath]
+
+    @staticmethod
+    def fix(diagnostic: Diagnostic) -> Fix | None:
+        return fix_for(diagnostic)
+
+
+def analyse(project: Path, overrides: dict[str, str]) -> Analysis:
+    report = analyse_project(project, overrides)
+    return Analysis(report.detection, report.diagnostics)
+
+
+def offered_names() -> list[str]:
+    names = list(catalog.ENVIRONMENT_FILES)
+    rank = {name: i for i, name in enumerate(_OFFER_ORDER)}
+    return sorted(names, key=lambda n: (rank.get(n, len(rank)), names.index(n)))
+
+
+def file_entries(project: Path, analysis: Analysis, unsaved: set[str]) -> list[FileEntry]:
+    """Every file Binder reads: used, ignored (with why), or missing from the folder in use."""
+    detection = analysis.detection
+    counts: dict[str, list[int]] = {}
+    for d in analysis.diagnostics:
+        tally = counts.setdefault(d.file, [0, 0])
+        if d.severity == "error":
+            tally[0] += 1
+        elif d.severity == "warning":
+            tally[1] += 1
+
+    def entry(relpath: str, status, reason: str = "") -> FileEntry:
+        errors, warnings = counts.get(relpath, (0, 0))
+        return FileEntry(relpath, status, reason, errors, warnings, relpath in unsaved)
+
+    entries = [entry(path, "used") for path in detection.files_used]
+    entries += [entry(path, "ignored", reason) for path, reason in detection.files_ignored]
+    listed = {e.relpath for e in entries}
+    for name in offered_names():
+        relpath = name if name in ROOT_ONLY_FILES else detection.config_path + name
+        if name in ROOT_ONLY_FILES and detection.binder_dir:
+            continue  # read only when there is no config folder
+        if relpath in listed:
+            continue
+        if (project / relpath).is_file():  # present, but the detector has nothing to say about it
+            entries.insert(len(detection.files_used), entry(relpath, "used"))
+        else:
+            entries.append(entry(relpath, "missing"))
+    return entries
+
+
+def hidden_root_files(project: Path) -> list[str]:
+    """Top-level environment files that a new binder/ folder would hide."""
+    return [name for name in CONFIG_FILES if (project / name).is_file()]
+
+
+def template_python(detection: Detection) -> str:
+    """The Python version a new template pins: the one already chosen elsewhere, else the catalog's."""
+    chosen = detection.python_version
+    if detection.python_version_source not in (None, "default") and chosen in catalog.TEMPLATE_PYTHONS:
+        return chosen
+    return catalog.DEFAULT_PYTHON
+
+
+def file_info(name: str, detection: Detection) -> FileInfo:
+    """Purpose, when to use it, and the template (None when a tool must write the file instead)."""
+    found = catalog.entry(name)
+    if found is None:
+        return FileInfo(name, name, f"{name} is one of the files Binder reads.", "", None, "")
+    template = None
+    if found.template is not None:
+        template = catalog.render_template(name, python_version=template_python(detection))
+    return FileInfo(name, found.title, found.purpose, found.when_to_use, template, found.how_to_create)
