@@ -207,3 +207,19 @@ def test_private_repository_warned(make_project, github_api_with_git, git_http_a
     assert code == 0, err
     assert "private or does not exist" in err and "Binder" in err
     assert TEST_TOKEN not in out + err
+
+
+def test_branch_option_pushes_to_that_branch(make_project, bare_remote, capsys):
+    project = with_identity(make_project(FILES))
+    bare = bare_remote()
+    code, out, err = publish(capsys, project, "--remote", bare.as_uri(), "--branch", "binder", "--yes")
+    assert code == 0, err
+    assert out.strip() == branch_sha(bare, "binder") and branch_sha(bare, "main") is None
+    assert git(project, "rev-parse", "--abbrev-ref", "main@{upstream}") == "origin/binder"
+
+
+def test_fresh_folder_gets_the_named_first_branch(make_project, bare_remote, capsys):
+    project = make_project(FILES)
+    code, out, err = publish(capsys, project, "--remote", bare_remote().as_uri(), "--branch", "trunk", "--yes")
+    assert code == 1 and "user.email" in err  # no identity in the hermetic HOME; the repository exists now
+    assert git(project, "branch", "--show-current") == "trunk"

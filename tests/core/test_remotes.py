@@ -50,3 +50,22 @@ def test_github_helpers():
 @pytest.mark.parametrize("url", ["", "   ", "not a url", "ftp://example.org/x.git", "https://", "C:", "a b:c/d"])
 def test_rejects_what_git_would_not_accept(url):
     assert parse_remote(url) is None
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+@given(st.text(max_size=80))
+def test_parse_remote_never_crashes_and_never_keeps_a_password(text):
+    remote = parse_remote(text)
+    if remote is not None and "://" in remote.url:
+        assert ":" not in remote.url.split("://", 1)[1].split("/", 1)[0].split("@", 1)[0] or "@" not in remote.url
+
+
+@given(st.from_regex(r"[a-z][a-z0-9-]{0,15}", fullmatch=True), st.from_regex(r"[A-Za-z0-9_.-]{1,20}", fullmatch=True))
+def test_all_forms_agree_on_owner_and_name(owner, name):
+    name = name.strip(".") or "x"
+    forms = [f"https://github.com/{owner}/{name}.git", f"git@github.com:{owner}/{name}.git",
+             f"ssh://git@github.com/{owner}/{name}"]
+    parsed = {(r.host, r.owner, r.name) for r in map(parse_remote, forms)}
+    assert parsed == {("github.com", owner, name.removesuffix(".git"))}

@@ -3,6 +3,7 @@ the divergent-history dialog, and tokens never on screen. Pushes go to real loca
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from textual.widgets import Input
@@ -59,7 +60,8 @@ async def test_main_path_commits_and_pushes(make_app, make_project, bare_remote)
     project = ready_project(make_project)
     bare = bare_remote()
     app = make_app(project)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    seen = []
+    async with app.run_test(size=SIZE, notifications=True, message_hook=seen.append) as pilot:
         screen = await open_publish(pilot)
         files = screen.query_one(PublishFileList)
         values = [files.get_option_at_index(i).value for i in range(files.option_count)]
@@ -75,6 +77,8 @@ async def test_main_path_commits_and_pushes(make_app, make_project, bare_remote)
         assert app.state.pushed_branch == "main" and app.state.remote_url == bare.as_uri()
         assert ".env" not in git(project, "ls-tree", "-r", "--name-only", "HEAD")
         assert "Published." in text_of(screen, "#publish-result")
+        stages = {m.progress.stage for m in seen if isinstance(m, PublishScreen.PushProgressed)}
+        assert "writing" in stages  # live progress reached the screen from the worker
         await until(pilot, lambda: screen.view.state.head_sha == app.state.pushed_sha, "the state refreshed")
         assert screen.view.state.changes[0].path == ".env"  # still there, uncommitted
 
@@ -217,3 +221,32 @@ async def test_broken_repository_shows_the_explanation(make_app, make_project):
         await until(pilot, lambda: isinstance(app.screen, PublishScreen), "step 2 is shown")
         await until(pilot, lambda: "git could not finish" in text_of(app.screen, "#publish-result"),
                     "the explanation")
+
+
+async def test_private_repository_warned_after_push(make_app, make_project, github_api_with_git, monkeypatch):
+    monkeypatch.setenv("GH_TOKEN", TEST_TOKEN)
+    project = ready_project(make_project)
+    repo = github_api_with_git.add_repo("octo-user", "hidden", private=True)
+    gitops.set_origin(project, repo["clone_url"])
+    app = make_app(project, config=Config(github_api=github_api_with_git.url))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_publish(pilot)
+        assert "origin" in text_of(screen, "#publish-state")
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: app.state.pushed_sha is not None, "the push finished")
+        result = text_of(screen, "#publish-result")
+        assert "Not public yet" in result and "private" in result
+
+
+async def test_create_on_github_without_token_explains(make_app, make_project, github_api, monkeypatch, tmp_path):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "git").symlink_to(shutil.which("git"))
+    monkeypatch.setenv("PATH", str(bin_dir))  # git, but no gh CLI to ask for a token
+    project = ready_project(make_project)
+    app = make_app(project, config=Config(github_api=github_api.url))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_publish(pilot)
+        await pilot.click("#create")
+        await until(pilot, lambda: "needs a GitHub token" in text_of(screen, "#publish-result"), "the explanation")
+        assert github_api.requests == [] and not screen.busy
