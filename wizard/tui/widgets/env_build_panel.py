@@ -24,7 +24,10 @@ def _row(label: str, value: Content | str, style: str = "") -> Content:
 def describe(detection: Detection, errors: int, warnings: int, unsaved: bool) -> Content:
     """The panel's text for a detection and the problem counts of all files."""
     lines: list[Content] = []
-    summary_style = "bold $error" if detection.buildpack is None or detection.errors else "bold $success"
+    if detection.buildpack is None or detection.errors:
+        summary_style = "bold $error"  # repo2docker itself would stop
+    else:
+        summary_style = "bold $warning" if errors else "bold $success"
     lines.append(Content.styled(detection.summary, summary_style))
     folder = _FOLDER_WORDS.get(detection.binder_dir, detection.binder_dir)
     lines.append(_row("Reads", f"files in {folder}"))
