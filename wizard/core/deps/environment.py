@@ -20,47 +20,35 @@ from wizard.core.deps.names import normalise
 
 QUERY_TIMEOUT = 60
 
-# Runs inside the project's interpreter (any Python >= 3.8): prints one JSON object.
+# Runs inside the project's interpreter (any Python >= 3.8): prints one JSON object. It reads
+# .dist-info folders directly (importlib.metadata costs more to import than the whole scan of a
+# small environment takes) and asks importlib.metadata only about old .egg-info installs.
 _QUERY = r"""
-import json, sys
-try:
-    from importlib import metadata
-except ImportError:
-    import importlib_metadata as metadata
+import csv, json, os, sys
 dists, top, owners, dirs = {}, {}, {}, {}
-for dist in metadata.distributions():
-    try:
-        name = dist.metadata["Name"]
-    except Exception:
-        continue
+def add(name, version, paths, top_level):
     if not name or name in dists:
-        continue
-    dists[name] = dist.version
-    try:
-        files = dist.files
-    except Exception:
-        files = None
+        return
+    dists[name] = version
     tops, owned, folders = set(), set(), set()
-    if files:
-        for f in files:
-            parts = f.parts
-            if not parts or parts[0] in ("..", "__pycache__") or parts[0].endswith((".dist-info", ".egg-info", ".data")):
-                continue
-            if len(parts) == 1:
-                if parts[0].endswith((".py", ".so", ".pyd")):
-                    mod = parts[0].split(".")[0]
-                    tops.add(mod)
-                    owned.add(mod)
-                continue
-            if not parts[-1].endswith((".py", ".so", ".pyd", ".pyi")):
-                continue
-            tops.add(parts[0])
-            if len(parts) == 2 and parts[1].startswith("__init__."):
-                owned.add(parts[0])
-            folders.add(tuple(parts[:-1][:4]))
-    else:
-        text = dist.read_text("top_level.txt") or ""
-        tops = owned = set(text.split())
+    for path in paths or ():
+        parts = path.replace("\\", "/").split("/")
+        if not parts or parts[0] in ("..", "__pycache__") or parts[0].endswith((".dist-info", ".egg-info", ".data")):
+            continue
+        if len(parts) == 1:
+            if parts[0].endswith((".py", ".so", ".pyd")):
+                mod = parts[0].split(".")[0]
+                tops.add(mod)
+                owned.add(mod)
+            continue
+        if not parts[-1].endswith((".py", ".so", ".pyd", ".pyi")):
+            continue
+        tops.add(parts[0])
+        if len(parts) == 2 and parts[1].startswith("__init__."):
+            owned.add(parts[0])
+        folders.add(tuple(parts[:-1][:4]))
+    if not paths:
+        tops = owned = set(top_level)
     for mod in tops:
         if mod.isidentifier():
             top.setdefault(mod, []).append(name)
@@ -68,6 +56,48 @@ for dist in metadata.distributions():
         if mod.isidentifier():
             owners.setdefault(mod, []).append(name)
     dirs[name] = folders
+def read(path):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+    except OSError:
+        return None
+eggs = False
+for entry in sys.path:
+    try:
+        items = sorted(os.listdir(entry or "."))
+    except OSError:
+        continue
+    for item in items:
+        if item.endswith(".egg-info") or item.endswith(".egg"):
+            eggs = True
+        if not item.endswith(".dist-info"):
+            continue
+        folder = os.path.join(entry, item)
+        name = version = None
+        for line in (read(os.path.join(folder, "METADATA")) or "").splitlines():
+            if not line.strip():
+                break
+            if line.startswith("Name:") and name is None:
+                name = line[5:].strip()
+            elif line.startswith("Version:") and version is None:
+                version = line[8:].strip()
+        record = read(os.path.join(folder, "RECORD"))
+        paths = [row[0] for row in csv.reader(record.splitlines()) if row] if record else None
+        add(name, version, paths, (read(os.path.join(folder, "top_level.txt")) or "").split())
+if eggs:
+    try:
+        from importlib import metadata
+    except ImportError:
+        metadata = None
+    for dist in (metadata.distributions() if metadata else ()):
+        try:
+            name = dist.metadata["Name"]
+            files = dist.files
+        except Exception:
+            continue
+        add(name, dist.version, [str(f) for f in files] if files else None,
+            (dist.read_text("top_level.txt") or "").split())
 dotted = {}
 for mod, names in top.items():
     if len(names) > 1:

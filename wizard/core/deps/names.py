@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import sys
 from functools import lru_cache
+from pathlib import Path
 
 _NORMALISE = re.compile(r"[-_.]+")
 
@@ -146,11 +147,15 @@ def platform_of_distribution(name: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def popular_distributions() -> dict[str, str]:
-    """Normalised name -> name, from the bundled list (wizard/data/popular_pypi.txt)."""
-    from importlib import resources
+    """Normalised name -> name, from the bundled list (wizard/data/popular_pypi.txt, already normalised)."""
+    path = Path(__file__).resolve().parents[2] / "data" / "popular_pypi.txt"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:  # installed somewhere without plain files (a zip): ask importlib
+        from importlib import resources
 
-    text = resources.files("wizard").joinpath("data", "popular_pypi.txt").read_text(encoding="utf-8")
-    return {normalise(line): line for line in text.splitlines() if line and not line.startswith("#")}
+        text = resources.files("wizard").joinpath("data", "popular_pypi.txt").read_text(encoding="utf-8")
+    return {line: line for line in text.split("\n") if line and not line.startswith("#")}
 
 
 def curated(dotted: str) -> tuple[str, str | None] | None:
