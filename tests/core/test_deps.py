@@ -449,3 +449,30 @@ def test_python_version_guards_and_backports():
     assert got["tomli"] == REQUIRED  # Binder's default Python 3.10 takes this branch
     assert got["backports.zoneinfo"] == REQUIRED
     assert got["simplejson"] == OPTIONAL
+
+
+def test_query_matches_importlib_metadata_on_a_real_environment():
+    import json as _json
+
+    env = deps.query_environment(sys.executable)
+    code = ("import json, importlib.metadata as m\n"
+            "print(json.dumps({k: sorted(v) for k, v in m.packages_distributions().items()\n"
+            "                  if k.isidentifier() and not k.startswith('_')}))")
+    expected = _json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                          check=True).stdout)
+    # importlib trusts top_level.txt, which sometimes names private modules that are not importable
+    # at the top (tree-sitter's `_binding`); the query reads the files themselves. Public names agree.
+    assert {k: sorted(v) for k, v in env.top_level.items() if not k.startswith("_")} == expected
+    assert env.version_of("packaging")
+
+
+def test_old_egg_info_installs_are_read_too(tmp_path):
+    env_dir = make_env(tmp_path / "env")
+    site = next(env_dir.glob("lib/python*/site-packages"))
+    egg = site / "oldpkg-0.9-py3.11.egg-info"
+    egg.mkdir()
+    (egg / "PKG-INFO").write_text("Metadata-Version: 1.1\nName: oldpkg\nVersion: 0.9\n")
+    (egg / "top_level.txt").write_text("oldmod\n")
+    env = deps.query_environment(str(env_dir / "bin" / "python"))
+    assert deps.resolve_import("oldmod.sub", env) == ("oldpkg", "environment")
+    assert env.version_of("OldPkg") == "0.9"
