@@ -476,3 +476,28 @@ def test_old_egg_info_installs_are_read_too(tmp_path):
     env = deps.query_environment(str(env_dir / "bin" / "python"))
     assert deps.resolve_import("oldmod.sub", env) == ("oldpkg", "environment")
     assert env.version_of("OldPkg") == "0.9"
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_CODEY = st.text(alphabet=st.sampled_from(list("import from as %!?\n\t ()[]{}:;.,'\"\\#=abcxyz_019\x00\u00e9")),
+                 max_size=400)
+
+
+@settings(max_examples=150, deadline=None)
+@given(body=st.one_of(st.binary(max_size=600), _CODEY.map(lambda t: t.encode("utf-8", "surrogatepass"))),
+       suffix=st.sampled_from([".py", ".ipy", ".ipynb", ".R", ".qmd"]))
+def test_no_input_crashes_the_scanner(body, suffix):
+    scan = scan_file(body, "f" + suffix)
+    for site in scan.imports:
+        assert site.module and ".." not in site.module
+
+
+@settings(max_examples=100, deadline=None)
+@given(cells=st.lists(_CODEY, max_size=5))
+def test_no_notebook_cell_crashes_the_scanner(cells):
+    import json as _json
+
+    notebook = {"cells": [{"cell_type": "code", "source": cell} for cell in cells], "nbformat": 4}
+    scan_file(_json.dumps(notebook).encode(), "n.ipynb")
