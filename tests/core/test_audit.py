@@ -204,3 +204,16 @@ def test_missing_and_unreadable_paths_are_skipped(make_project):
     (project / "link").symlink_to("/etc/passwd")
     result = audit_files(project, ["a.py", "gone.py", "link"])
     assert result.files_checked == 1 and result.findings == []
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(body=st.binary(max_size=800), name=st.sampled_from(["a.py", "n.ipynb", "postBuild", ".env", "x.bin"]))
+def test_no_content_crashes_the_audit(tmp_path_factory, body, name):
+    root = tmp_path_factory.mktemp("fuzz")
+    (root / name).write_bytes(body)
+    result = audit_files(root, [name])
+    assert result.files_checked == 1

@@ -501,3 +501,13 @@ def test_no_notebook_cell_crashes_the_scanner(cells):
 
     notebook = {"cells": [{"cell_type": "code", "source": cell} for cell in cells], "nbformat": 4}
     scan_file(_json.dumps(notebook).encode(), "n.ipynb")
+
+
+@settings(max_examples=150, deadline=None)
+@given(existing=st.text(alphabet=st.sampled_from(list("abc-=;#\\ \n\r.<>[]@:/'\"01")), max_size=200),
+       additions=st.lists(st.sampled_from(["numpy", "pandas==2.2", "Scikit_Learn", "a"]), max_size=4))
+def test_writing_never_loses_or_reorders_existing_text(existing, additions):
+    new = deps.new_requirements_text(existing, additions)
+    assert new.startswith(existing)
+    added = new[len(existing):].split()
+    assert set(added) <= set(additions)
