@@ -232,3 +232,22 @@ def test_generated_folders_match_repo2docker(files):
         folder = _build(Path(tmp) / "project", files)
         got, expected = compare(folder)
         assert got == {k: v for k, v in expected.items() if k != "_detail"}, (files, expected["_detail"])
+
+
+YAML_PIECES = st.sampled_from(["dependencies:", "\n", "  - ", "- ", "python", "=", "==", ">=", "3.12", "3", ".", "pip",
+                               ":", " ", "\t", "[", "]", "{", "}", ",", "'", '"', "#", "&a", "*a", "!!str ", "? ",
+                               "name: x", "numpy", "-e .", "null", "yes", "1.5", "---", "%YAML 1.2\n", "|", ">",
+                               "<<: ", "\r\n", "\\", "@", "`"])
+
+
+@settings(max_examples=int(__import__("os").environ.get("DIFF_EXAMPLES", "80")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.lists(YAML_PIECES, max_size=30).map("".join))
+def test_generated_environment_yml_matches_repo2docker(text):
+    """Our fast YAML 1.2 reading agrees with ruamel inside repo2docker: same error-or-not, same Python."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = _build(Path(tmp) / "project", {"environment.yml": text})
+        got, expected = compare(folder)
+        assert got == {k: v for k, v in expected.items() if k != "_detail"}, (text, expected["_detail"])

@@ -23,7 +23,8 @@ _FLOAT = re.compile(
     r"|\.[0-9_]+(?:[eE][-+]?[0-9]+)?"
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
 )
-_TAG = re.compile(r"(?:^|[\s\[{,])!(?!=)\S", re.MULTILINE)
+# Tags, anchors and aliases: rare in environment files, and libyaml's grammar for them is YAML 1.1's.
+_TAG = re.compile(r"(?:^|[\s\[{,])(?:(?:!(?!=)|[&*])\S|\?(?:\s|$))", re.MULTILINE)
 _IMPLICIT_TAGS = {
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "value")
 }
@@ -168,7 +169,9 @@ def load(text: str) -> Loaded:
         error = _ruamel_error(text)
         if error is not None:
             return Loaded(None, error)
-    if "!" in text and _TAG.search(text):  # explicit tags (!!str 1.5, !custom x): only ruamel types them exactly
+    # Explicit tags (!!str 1.5, !custom x), anchors, aliases, complex keys (? ...) and merge keys (<<): only
+    # ruamel builds these exactly as repo2docker sees them.
+    if "<<" in text or (("!" in text or "&" in text or "*" in text or "?" in text) and _TAG.search(text)):
         error = _ruamel_error(text)
         return Loaded(None, error) if error is not None else _load_with_ruamel(text)
     try:
