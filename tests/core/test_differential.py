@@ -251,3 +251,22 @@ def test_generated_environment_yml_matches_repo2docker(text):
         folder = _build(Path(tmp) / "project", {"environment.yml": text})
         got, expected = compare(folder)
         assert got == {k: v for k, v in expected.items() if k != "_detail"}, (text, expected["_detail"])
+
+
+RUNTIME_PIECES = st.sampled_from(["python", "Python", "r", "-", "3", ".", "12", "1", "4", "2024", "01", "13",
+                                  "2018-06-01", "\n", "\r", " ", "\t", "#", "\u00a0", "\u2003", "٣", "x", "_"])
+
+
+@settings(max_examples=int(__import__("os").environ.get("DIFF_EXAMPLES", "80")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.lists(RUNTIME_PIECES, max_size=12).map("".join), description=st.booleans())
+def test_generated_runtime_txt_matches_repo2docker(text, description):
+    import tempfile
+
+    files = {"runtime.txt": text, "requirements.txt": "numpy\n"}
+    if description:
+        files["DESCRIPTION"] = "Package: x\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = _build(Path(tmp) / "project", files)
+        got, expected = compare(folder)
+        assert got == {k: v for k, v in expected.items() if k != "_detail"}, (text, expected["_detail"])
