@@ -327,3 +327,11 @@ def test_analyse_any_folder_never_raises(make_project, files):
     project = make_project(files, name="hypo")
     report = analyse(project)
     assert isinstance(report.to_json()["ok"], bool)
+
+
+def test_local_paths_resolve_from_the_repository_root(make_project):
+    project = make_project({"binder/requirements.txt": "", "src/pkg/pyproject.toml": ""})
+    text = "-e ..\n./src/pkg\n./src/missing\n-e ./src/pkg\n"
+    found = {(d.line, d.code) for d in check("requirements.txt", text, "binder/requirements.txt", project)}
+    assert (1, "req-outside-repo") in found and (3, "req-local-missing") in found
+    assert not {(2, "req-local-missing"), (4, "req-local-missing")} & found

@@ -141,7 +141,8 @@ def check_line(raw: str, number: int | None, column0: int, out: _Out, ctx_projec
                 "Use the package name (and version) instead, or a path inside the repository starting with './'.")
         return None
     if line.startswith("."):
-        return None  # a local path pip resolves from the repository root: fine
+        _check_local_path(line, line, number, col, out, ctx_project)
+        return None  # a local path pip resolves from the repository root
     match = _SIMPLE.match(line)
     if match and match.group("spec") and not _versions_ok(match.group("spec")):
         match = None  # let packaging explain the bad version
@@ -265,16 +266,33 @@ def _check_option(line, number, col, out, project, in_conda):
             out.add(number, col, "error", "req-local-path-without-dot",
                     f"'{line}': pip treats '{value}' as a local folder only if it starts with '.'.",
                     f"Write -e ./{value} instead.")
-        elif in_conda and value.startswith("."):
-            out.add(number, col, "info", "env-pip-local",
-                    f"'{line}' installs from the repository, so the whole environment is built after your files "
-                    "are copied in (slower rebuilds when any file changes).", None)
+        elif value.startswith("."):
+            _check_local_path(value, line, number, col, out, project)
+            if in_conda:
+                out.add(number, col, "info", "env-pip-local",
+                        f"'{line}' installs from the repository, so the whole environment is built after your "
+                        "files are copied in (slower rebuilds when any file changes).", None)
         return None
     if option in ("-r", "--requirement", "-c", "--constraint") and value and project is not None and not in_conda:
         return None  # existence is checked by the caller, which knows where the file lives
     if option in ("-i", "--index-url", "--extra-index-url", "--trusted-host", "-f", "--find-links") and not value:
         out.add(number, col, "error", "req-option-value", f"'{option}' needs a value after it.", None)
     return None
+
+
+def _check_local_path(path: str, line: str, number, col, out, project) -> None:
+    """Local paths are resolved from the repository root (pip's working directory), even in binder/."""
+    path = re.split(r"[\s;#\[]", path, 1)[0].rstrip("/") or "."
+    if path == ".." or path.startswith("../"):
+        out.add(number, col, "error", "req-outside-repo",
+                f"'{line}' points outside the repository. pip runs from the repository root (even for "
+                "binder/requirements.txt), and nothing outside it exists inside Binder.",
+                "Use '-e .' for the repository itself, or ./path for a folder inside it.")
+        return
+    if project is not None and not (project / path).exists():
+        out.add(number, col, "error", "req-local-missing",
+                f"'{line}' refers to {path}, which does not exist in the repository (paths are relative to the "
+                "repository root, where pip runs).", "Fix the path (relative to the repository root).")
 
 
 def _check_name(key, name, spec, marker, number, col, out, in_conda):
