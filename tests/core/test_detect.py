@@ -68,6 +68,7 @@ def test_empty_binder_folder_hides_everything(make_project):
     found = detect(project)
     assert found.binder_dir == "binder" and found.buildpack is None
     assert dict(found.files_ignored)["requirements.txt"] == "ignored because a binder/ folder exists"
+    assert any(n.code == "empty-config-folder" and n.file == "binder" for n in found.notes)
 
 
 def test_both_config_folders_quote_repo2docker(make_project):

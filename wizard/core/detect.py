@@ -452,6 +452,7 @@ def detect(project: Path, overrides: dict[str, str] | None = None) -> Detection:
 
     _notes_for_ignored(state)
     _stencila(state)
+    _empty_config_folder(state)
     summary = _summary(state, pack, versions, errors)
     return Detection(
         project=project,
@@ -1458,6 +1459,18 @@ def _lookalikes(state: _State) -> None:
 
 
 _SKIP_SUBFOLDERS = {"binder", "node_modules", "venv", "env", "__pycache__"}
+
+
+def _empty_config_folder(state: _State) -> None:
+    """Git cannot store an empty folder: here it hides the root files, on GitHub it will not exist."""
+    folder = state.binder_dir
+    if folder and not state.files.listing(folder) and not any(k.startswith(folder + "/") for k in state.files.overrides):
+        state.notes.append(Diagnostic(
+            folder, None, None, "warning", "empty-config-folder",
+            f"The {folder}/ folder is empty. Locally it makes Binder ignore every environment file at the root, "
+            "but git cannot store an empty folder, so on GitHub it will not exist and the root files will count: "
+            "what you test here is not what Binder will build.",
+            f"Delete the empty {folder}/ folder, or move your environment files into it."))
 
 
 def _stencila(state: _State) -> None:
