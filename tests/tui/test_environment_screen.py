@@ -281,6 +281,24 @@ async def test_step3_can_send_the_user_to_a_line(make_app, make_project):
         assert app.state.goto_file is None
 
 
+async def test_files_changed_elsewhere_are_followed_when_coming_back(make_app, make_project):
+    project = make_project({"requirements.txt": "numpy\n", "apt.txt": "curl\n"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        await screen.open_file("requirements.txt")
+        await screen.open_file("apt.txt")
+        await pilot.press("ctrl+n")
+        (project / "requirements.txt").write_text("numpy\npandas\n")  # e.g. a git pull in step 2
+        (project / "apt.txt").unlink()
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        assert screen.buffers["requirements.txt"].editor.text == "numpy\npandas\n"
+        assert "apt.txt" not in screen.buffers and screen.query_one("#editor-area").current == "missing"
+        assert screen.query_one(FileList).entries["apt.txt"].status == "missing"
+        assert not app.state.unsaved_files
+
+
 async def test_new_binder_folder_warns_and_moves_root_files(make_app, make_project):
     project = make_project({"requirements.txt": "numpy\n", "apt.txt": "curl\n"})
     app = make_app(project)

@@ -166,13 +166,23 @@ class EnvironmentScreen(StepScreen):
     async def on_screen_resume(self) -> None:
         if self.analysis is None:
             return
-        self._reload_files_changed_on_disk()
+        await self._follow_files_changed_on_disk()
         self.validate_now()
         if self.state.goto_file is not None:
             relpath, line = self.state.goto_file
             self.state.goto_file = None
             await self.open_file(relpath, line=line)
             self.query_one("#file-list", FileList).highlight(relpath)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("fix", "save") and self.analysis is None:
+            return None
+        if action == "fix":
+            problems = self.query_one(ProblemList)
+            return True if any(self.analysis.fix(d) for d in problems.diagnostics) else None
+        if action == "save":
+            return True if self._current_editor() is not None else None
+        return super().check_action(action, parameters)
 
     # ------------------------------------------------------------------ analysis
 
@@ -221,10 +231,16 @@ class EnvironmentScreen(StepScreen):
     def _refresh_problems(self) -> None:
         problems = self.query_one(ProblemList)
         buffer = self.buffers.get(self.current or "")
-        diagnostics = self.analysis.for_file(self.current) if self.current else []
+        if self.current is None:  # nothing open: what is wrong with the project as a whole
+            listed = self.query_one(FileList).entries
+            diagnostics = [d for d in self.analysis.diagnostics if d.file not in listed]
+        else:
+            diagnostics = self.analysis.for_file(self.current)
         if buffer is not None and buffer.editor is None:
             diagnostics = list(buffer.problems)
-        problems.show(diagnostics, lambda d: self.analysis.fix(d) is not None)
+        problems.show(diagnostics, lambda d: self.analysis.fix(d) is not None,
+                      "this file" if self.current else "the project")
+        self.refresh_bindings()
         if buffer is not None and buffer.editor is not None:
             buffer.editor.show_problems(diagnostics)
 
@@ -554,15 +570,24 @@ class EnvironmentScreen(StepScreen):
         self._mark_unsaved(buffer)
         self._show_title()
 
-    def _reload_files_changed_on_disk(self) -> None:
-        """Files without unsaved edits follow the disk (e.g. after a git operation in step 2)."""
-        for buffer in self.buffers.values():
-            if buffer.editor is None or buffer.dirty:
+    async def _follow_files_changed_on_disk(self) -> None:
+        """Files without unsaved edits follow the disk (e.g. after a git operation in step 2); files with
+        unsaved edits are left alone: saving them will show the difference and ask."""
+        for buffer in list(self.buffers.values()):
+            if buffer.dirty:
                 continue
             data = files.read_bytes(self.state.project / buffer.relpath)
-            if data is not None and DiskVersion.of(data) != buffer.version:
+            if DiskVersion.of(data) == buffer.version:
+                continue
+            self._edit_serial += 1
+            if data is not None and buffer.editor is not None:
                 self._take_disk_version(buffer, data)
-                self._edit_serial += 1
+                continue
+            del self.buffers[buffer.relpath]  # deleted, or an unreadable file that changed: open it afresh
+            if buffer.editor is not None:
+                await buffer.editor.remove()
+            if buffer.relpath == self.current:
+                await self.open_file(buffer.relpath)
 
     # ------------------------------------------------------------------ leaving
 

@@ -14,6 +14,7 @@ from wizard.core.diagnostics import Diagnostic
 
 _FOLDER_WORDS = {"": "the top folder", "binder": "the binder/ folder", ".binder": "the .binder/ folder"}
 _MAX_IGNORED_SHOWN = 4
+_MAX_STOPS_SHOWN = 2
 
 
 def _row(label: str, value: Content | str, style: str = "") -> Content:
@@ -51,7 +52,21 @@ def describe(detection: Detection, errors: int, warnings: int, unsaved: bool) ->
     if hidden > 0:
         lines.append(_row("", f"… and {hidden} more ignored file(s): see the file list", "$text-muted"))
     lines.append(_row("Status", _status(detection.errors, errors, warnings, unsaved)))
+    for stop in detection.errors[:_MAX_STOPS_SHOWN]:  # why the build would stop
+        lines.append(_row("Stops", _stop_text(stop), "$error"))
+    if len(detection.errors) > _MAX_STOPS_SHOWN:
+        lines.append(_row("", f"… and {len(detection.errors) - _MAX_STOPS_SHOWN} more: see the file list",
+                          "$text-muted"))
     return Content("\n").join(lines)
+
+
+def _stop_text(stop: Diagnostic) -> str:
+    """A project-wide stop in full; a file's stop as where + its first sentence (the list has the rest)."""
+    if stop.file in (".", ""):
+        return stop.message
+    where = f"{stop.file} line {stop.line}" if stop.line else stop.file
+    first = stop.message.split(". ", 1)[0].rstrip(".")
+    return f"{where}: {first}."
 
 
 def _status(stops: tuple[Diagnostic, ...], errors: int, warnings: int, unsaved: bool) -> Content:
@@ -63,7 +78,7 @@ def _status(stops: tuple[Diagnostic, ...], errors: int, warnings: int, unsaved: 
     if not parts:
         parts.append(Content.styled("✓ no problems found", "$success"))
     if stops:
-        parts.append(Content.styled("the build would stop (see Problems)", "$error"))
+        parts.append(Content.styled("the build would stop", "bold $error"))
     if unsaved:
         parts.append(Content.styled("includes edits not saved yet", "italic $text-muted"))
     return Content("  ·  ").join(parts)

@@ -16,9 +16,11 @@ _RANK = {"error": 0, "warning": 1, "info": 2}
 _MARK = {"error": ("✗", "bold $error"), "warning": ("!", "bold $warning"), "info": ("i", "$primary")}
 
 
-def problem_prompt(diagnostic: Diagnostic, fixable: bool) -> Content:
+def problem_prompt(diagnostic: Diagnostic, fixable: bool, one_file: bool = True) -> Content:
     mark, style = _MARK.get(diagnostic.severity, ("•", ""))
-    where = f"line {diagnostic.line}" if diagnostic.line else "whole file"
+    where = "whole file" if one_file else diagnostic.file if diagnostic.file not in (".", "") else "project"
+    if diagnostic.line:
+        where = f"line {diagnostic.line}" if one_file else f"{where} line {diagnostic.line}"
     parts = [Content.styled(f"{mark} ", style), Content.styled(f"{where}: ", "$text-muted"),
              Content(diagnostic.message)]
     if diagnostic.fix:
@@ -37,15 +39,16 @@ class ProblemList(OptionList):
         super().__init__(markup=False, **kwargs)
         self.diagnostics: list[Diagnostic] = []
 
-    def show(self, diagnostics: list[Diagnostic], has_fix: Callable[[Diagnostic], bool]) -> None:
+    def show(self, diagnostics: list[Diagnostic], has_fix: Callable[[Diagnostic], bool],
+             scope: str = "this file") -> None:
         """Errors first, then warnings, then notes, each in line order."""
         diagnostics = sorted(diagnostics, key=lambda d: (_RANK.get(d.severity, 3), d.line or 0, d.column or 0))
-        self.border_title = f"Problems in this file ({len(diagnostics)})" if diagnostics else "No problems in this file"
+        self.border_title = f"Problems in {scope} ({len(diagnostics)})" if diagnostics else f"No problems in {scope}"
         if diagnostics == self.diagnostics and self.option_count == len(diagnostics):
             return
         keep = self.highlighted
         self.diagnostics = list(diagnostics)
-        self.set_options(Option(problem_prompt(d, has_fix(d)), id=str(i)) for i, d in enumerate(diagnostics))
+        self.set_options(Option(problem_prompt(d, has_fix(d), scope == "this file"), id=str(i)) for i, d in enumerate(diagnostics))
         if diagnostics:
             self.highlighted = min(keep or 0, len(diagnostics) - 1)
 
