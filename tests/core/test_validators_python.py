@@ -335,3 +335,15 @@ def test_local_paths_resolve_from_the_repository_root(make_project):
     found = {(d.line, d.code) for d in check("requirements.txt", text, "binder/requirements.txt", project)}
     assert (1, "req-outside-repo") in found and (3, "req-local-missing") in found
     assert not {(2, "req-local-missing"), (4, "req-local-missing")} & found
+
+
+def test_packages_needing_system_libraries(make_project):
+    project = make_project({"requirements.txt": "", "apt.txt": "libgl1\n"})
+    text = "opencv-python==4.10.0.84\npsycopg2\npkg-resources==0.0.0\n"
+    found = {(d.line, d.code): d for d in check("requirements.txt", text, project=project)}
+    assert (1, "req-needs-system-library") not in found  # apt.txt already has libgl1
+    assert "libpq-dev" in found[(2, "req-needs-system-library")].fix
+    assert found[(3, "req-pkg-resources")].severity == "error"
+    assert apply(found[(3, "req-pkg-resources")], text) == "opencv-python==4.10.0.84\npsycopg2\n"
+    bare = {d.code for d in check("requirements.txt", "opencv-python\n", project=make_project({}, name="b"))}
+    assert "req-needs-system-library" in bare

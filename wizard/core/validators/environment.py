@@ -122,7 +122,7 @@ def _pip_names(deps) -> tuple[bool, list]:
 
 def _check_dependencies(deps, dep_line, ctx: FileContext, out: _Out) -> None:
     from wizard.core.validators.requirements import _Out as ReqOut
-    from wizard.core.validators.requirements import check_line
+    from wizard.core.validators.requirements import apt_packages, check_line
 
     marks = getattr(deps, "marks", [(None, None)] * len(deps))
     seen: dict[str, int] = {}
@@ -156,7 +156,7 @@ def _check_dependencies(deps, dep_line, ctx: FileContext, out: _Out) -> None:
                         "Write the packages on new lines under '- pip:', indented further, each starting with '- '.")
                 continue
             pip_marks = getattr(pip, "marks", [(None, None)] * len(pip))
-            req_out = ReqOut(ctx.path)
+            req_out = ReqOut(ctx.path, apt_packages(ctx))
             pip_seen: dict = {}
             for pip_index, entry in enumerate(pip):
                 pline, pcol = pip_marks[pip_index] if pip_index < len(pip_marks) else (None, None)

@@ -64,6 +64,22 @@ BACKPORTS = {"typing", "dataclasses", "enum34", "pathlib", "argparse", "asyncio"
 # Packages that come with Binder's Jupyter environment; pinning them fights the base environment.
 JUPYTER_SERVER = {"notebook", "jupyterlab", "jupyter-server", "ipykernel", "jupyterhub", "jupyter-client",
                   "jupyter-core", "nbclassic", "traitlets", "tornado"}
+# Packages that build or load against system libraries missing from Binder's image unless apt.txt adds them:
+# name -> (apt packages that make it work, what else to do).
+NEEDS_SYSTEM_LIBRARIES = {
+    "opencv-python": (("libgl1",), "or install opencv-python-headless instead (no GUI libraries needed)"),
+    "opencv-contrib-python": (("libgl1",), "or install opencv-contrib-python-headless instead"),
+    "psycopg2": (("libpq-dev",), "or install psycopg2-binary instead"),
+    "mysqlclient": (("default-libmysqlclient-dev", "pkg-config"), ""),
+    "pygraphviz": (("graphviz", "libgraphviz-dev"), ""),
+    "pycairo": (("libcairo2-dev", "pkg-config"), ""),
+    "pyaudio": (("portaudio19-dev",), ""),
+    "mpi4py": (("libopenmpi-dev",), "or use environment.yml with conda-forge mpi4py"),
+    "python-ldap": (("libldap2-dev", "libsasl2-dev"), ""),
+    "gdal": (("libgdal-dev",), "the versions must match exactly; environment.yml with conda-forge gdal is easier"),
+    "pyodbc": (("unixodbc-dev",), ""),
+    "rpy2": (("r-base",), "or use an R setup (runtime.txt r-X.Y-YYYY-MM-DD) so R is installed properly"),
+}
 PIP_OPTIONS = {
     "-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url", "--extra-index-url",
     "--no-index", "-f", "--find-links", "--pre", "--no-binary", "--only-binary", "--prefer-binary",
@@ -110,8 +126,9 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
 
 
 class _Out:
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, apt_packages: set[str] | None = None) -> None:
         self.file, self.items = file, []
+        self.apt_packages = apt_packages  # what apt.txt installs; None: unknown, do not guess
 
     def add(self, line, column, severity, code, message, fix=None) -> None:
         self.items.append(Diagnostic(self.file, line, column, severity, code, message, fix))
@@ -305,6 +322,19 @@ def _check_name(key, name, spec, marker, number, col, out, in_conda):
             out.add(number, col, "error", "req-macos-only",
                     f"'{name}' only exists for macOS; Binder runs Linux, so pip cannot install it.",
                     f"Add a marker so it is only installed on macOS: {name}; sys_platform == \"darwin\".")
+    if key == "pkg-resources" and "0.0.0" in spec:
+        out.add(number, col, "error", "req-pkg-resources",
+                f"'{name}{spec}' is a bogus line that `pip freeze` writes on Debian/Ubuntu; no such package exists, "
+                "so pip stops.", "Remove this line.")
+        return
+    if key in NEEDS_SYSTEM_LIBRARIES and out.apt_packages is not None:
+        apt, other = NEEDS_SYSTEM_LIBRARIES[key]
+        missing = [package for package in apt if package not in out.apt_packages]
+        if missing:
+            out.add(number, col, "warning", "req-needs-system-library",
+                    f"'{name}' needs system libraries that Binder's image does not have ({', '.join(missing)}); "
+                    "the install or the import fails without them.",
+                    f"Add {', '.join(missing)} to apt.txt" + (f", {other}." if other else "."))
     if key in IMPORT_NAMES:
         out.add(number, col, "error", "req-import-name",
                 f"'{name}' is the name you import, not the package to install.",
@@ -321,8 +351,20 @@ def _check_name(key, name, spec, marker, number, col, out, in_conda):
                     "'No matching distribution found'.", "Remove this line.")
 
 
+def apt_packages(ctx: FileContext) -> set[str] | None:
+    """Package names in the apt.txt Binder will use beside this file (empty when there is none)."""
+    if ctx.project is None:
+        return None
+    folder = ctx.path.rsplit("/", 1)[0] if "/" in ctx.path else ""
+    try:
+        text = (ctx.project / folder / "apt.txt").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return set()
+    return {line.partition("#")[0].strip().split("=")[0] for line in text.splitlines()} - {""}
+
+
 def validate(text: str, ctx: FileContext) -> list[Diagnostic]:
-    out = _Out(ctx.path)
+    out = _Out(ctx.path, apt_packages(ctx))
     if "\r\n" in text:
         out.add(None, None, "info", "crlf", "This file has Windows (CRLF) line endings. pip copes, but Linux "
                                            "tools and diffs work better with LF.", "Convert to LF line endings.")
@@ -463,6 +505,7 @@ FIXES = {
     "req-macos-only": _add_marker("darwin"),
     "req-stdlib": _remove_line,
     "req-duplicate": _remove_line,
+    "req-pkg-resources": _remove_line,
     "req-single-equals": _single_equals,
     "req-local-path-without-dot": _dot_path,
     "req-local-file-url": _file_url,
