@@ -347,3 +347,11 @@ def test_packages_needing_system_libraries(make_project):
     assert apply(found[(3, "req-pkg-resources")], text) == "opencv-python==4.10.0.84\npsycopg2\n"
     bare = {d.code for d in check("requirements.txt", "opencv-python\n", project=make_project({}, name="b"))}
     assert "req-needs-system-library" in bare
+
+
+def test_runtime_r_date_fix():
+    import datetime
+
+    finding = by_code(check("runtime.txt", "r-4.3\n"))["runtime-r-no-date"]
+    expected = (datetime.date.today() - datetime.timedelta(days=2)).isoformat()
+    assert apply(finding, "r-4.3\n") == f"r-4.3-{expected}\n"

@@ -129,7 +129,7 @@ def _r(add, content, version, date, ctx, version_map, cutoff) -> None:
             "An R runtime without a date is ignored unless there is a DESCRIPTION file at the root: install.R is "
             "then not run, and mybinder.org fails with 'No environment specification found'."
             if not has_description else "R version from runtime.txt, packages from the snapshot two days ago.",
-            f"Add a snapshot date: {content}-{(datetime.date.today() - datetime.timedelta(days=2)).isoformat()}.")
+            f"Write {content}-{(datetime.date.today() - datetime.timedelta(days=2)).isoformat()}.")
     if version is not None:
         parts = version.split(".")
         if version not in version_map and len(parts) != 3:
