@@ -355,3 +355,15 @@ def test_runtime_r_date_fix():
     finding = by_code(check("runtime.txt", "r-4.3\n"))["runtime-r-no-date"]
     expected = (datetime.date.today() - datetime.timedelta(days=2)).isoformat()
     assert apply(finding, "r-4.3\n") == f"r-4.3-{expected}\n"
+
+
+def test_duplicate_and_crlf_fixes():
+    text = "numpy\npandas\nnumpy\n"
+    assert apply(by_code(check("requirements.txt", text))["req-duplicate"], text) == "numpy\npandas\n"
+    env = "dependencies:\r\n  - numpy\r\n  - numpy\r\n"
+    found = by_code(check("environment.yml", env))
+    assert apply(found["crlf"], env) == "dependencies:\n  - numpy\n  - numpy\n"
+    fixed = apply(found["environment-duplicate-package"], env.replace("\r\n", "\n"))
+    assert fixed == "dependencies:\n  - numpy\n"
+    assert apply(by_code(check("requirements.txt", "-e src/pkg\n"))["req-local-path-without-dot"],
+                 "-e src/pkg\n") == "-e ./src/pkg\n"
