@@ -123,9 +123,25 @@ def _mask(secret: str) -> str:
     return secret[:4] + "…" if len(secret) > 8 else "…"
 
 
+# Cheap first pass (plain substring tests on lower-cased text): a line can only match a check
+# above if it contains one of these.
+_HINTS = ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "akia", "asia", "aws_secret", "aiza",
+          "gocspx-", "xox", "hooks.slack", "sk-", "k_live_", "hf_", "npm_", "pypi-", "private key", "passw", "pwd",
+          "secret", "api_key", "apikey", "token")
+
+
+def _hinted(text: str) -> bool:
+    low = text.lower()
+    return any(hint in low for hint in _HINTS)
+
+
 def _secret_findings(path: str, text: str) -> list[Finding]:
     findings = []
+    if not _hinted(text):
+        return findings
     for number, line in enumerate(text.splitlines(), 1):
+        if not _hinted(line):
+            continue
         if "PRIVATE KEY" in line and _PRIVATE_KEY.search(line):
             findings.append(Finding(
                 path, number, "secret-private-key", "error",
@@ -155,6 +171,8 @@ def _secret_findings(path: str, text: str) -> list[Finding]:
 
 def _ftp_findings(path: str, text: str) -> list[Finding]:
     findings = []
+    if "ftp://" not in text.lower():
+        return findings
     for number, line in enumerate(text.splitlines(), 1):
         match = _FTP.search(line)
         if match:
