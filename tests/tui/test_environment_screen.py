@@ -10,6 +10,7 @@ import pytest
 
 from wizard.tui.dialogs.confirm import ConfirmDialog
 from wizard.tui.dialogs.env_choice import ChoiceDialog
+from wizard.tui.dialogs.env_dependencies import DependenciesDialog
 from wizard.tui.dialogs.fix_preview import FixPreviewDialog
 from wizard.tui.screens.environment import EnvironmentScreen
 from wizard.tui.widgets.env_build_panel import BuildPanel
@@ -373,3 +374,43 @@ def test_snapshot_fix_preview(snap_compare, make_app, make_project):
                                             ("Project.toml", "toml"), ("requirements.txt", None)])
 def test_editor_language_follows_the_file(name, language):
     assert EnvEditor.for_file(name, "").language == language
+
+
+async def test_dependencies_view_adds_missing_imports_to_the_editor(make_app, make_project):
+    project = make_project({"requirements.txt": "pandas\n",
+                            "analysis.py": "import numpy as np\nimport requests\nimport os\n"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        await pilot.press("ctrl+r")
+        dialog = app.screen
+        assert isinstance(dialog, DependenciesDialog)
+        await settle(pilot)
+        kinds = {row.name: row.kind for row in dialog.rows}
+        assert kinds["numpy"] == "undeclared" and kinds["requests"] == "undeclared"
+        assert kinds["pandas"] == "unused" and "os" not in kinds
+        preview = dialog.query_one("#deps-diff", DiffView).lines
+        assert any(line.startswith("+numpy") for line in preview)
+        assert "-pandas" not in preview  # removing an unused line is never done unasked
+        await pilot.click("#apply")
+        await pilot.pause()
+        text = editor(screen).text
+        assert text.startswith("pandas\n") and "\nnumpy" in text and "\nrequests" in text
+        assert "requirements.txt" in app.state.unsaved_files  # the user saves it
+        editor(screen).undo()
+        assert editor(screen).text == "pandas\n"
+
+
+async def test_empty_project_can_start_from_the_code_imports(make_app, make_project):
+    project = make_project({"analysis.py": "import numpy\n"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        await pilot.click("#start-imports")
+        await settle(pilot)
+        assert isinstance(app.screen, DependenciesDialog)
+        await pilot.click("#apply")
+        await settle(pilot)
+        assert (project / "requirements.txt").read_text().startswith("numpy")
+        assert screen.analysis.detection.buildpack == "python"
+        assert screen.current == "requirements.txt"

@@ -33,6 +33,7 @@ from wizard.core.files import ABSENT, DiskVersion, SaveConflict
 from wizard.core.safety import safe_text
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.dialogs.env_choice import ChoiceDialog
+from wizard.tui.dialogs.env_dependencies import DependenciesDialog
 from wizard.tui.dialogs.fix_preview import FixPreviewDialog
 from wizard.tui.widgets.env_build_panel import BuildPanel
 from wizard.tui.widgets.env_editor import EnvEditor
@@ -76,8 +77,9 @@ keys, tokens or personal data in the repository, in notebook outputs or in downl
 
 **Keys.** `Ctrl+S` saves the open file. `Ctrl+F` previews the automatic fix for the selected
 problem (Esc cancels; `Ctrl+Z` undoes an applied fix). `Ctrl+G` jumps to the next problem.
-Select a problem and press Enter to jump to its line. `Tab` moves between the file list, the
-editor and the problems.
+Select a problem and press Enter to jump to its line. `Ctrl+R` compares the packages your
+notebooks and code import with your requirements file and offers to add what is missing. `Tab`
+moves between the file list, the editor and the problems.
 """
 
 
@@ -113,6 +115,7 @@ class EnvironmentScreen(StepScreen):
         Binding("ctrl+s", "save", "Save"),
         Binding("ctrl+f", "fix", "Fix"),
         Binding("ctrl+g", "next_problem", "Next problem"),
+        Binding("ctrl+r", "dependencies", "Dependencies"),
     ]
 
     # Pause in typing before the files are analysed again (seconds).
@@ -444,6 +447,57 @@ class EnvironmentScreen(StepScreen):
         await self.open_file(relpath)
         self.query_one(FileList).highlight(relpath)
         self.validate_now()
+
+    # ------------------------------------------------------------------ dependencies
+
+    @on(StartView.FindImports)
+    def action_dependencies(self) -> None:
+        """Compare what the code imports with the requirements file Binder uses (wizard.core.deps)."""
+        from wizard.core.deps import declared_file
+
+        target = declared_file(self.state.project)
+        path = target.path if target.path is not None else target.write_target
+        if target.kind is None or path is None:
+            self.notify(target.note or "Binder does not take Python packages from a file here "
+                        "(a Dockerfile or default.nix decides everything).", markup=False)
+            return
+        relpath = path.relative_to(self.state.project).as_posix()
+        buffer = self.buffers.get(relpath)
+        if buffer is not None and buffer.dirty:
+            self.notify(f"Save {relpath} first (Ctrl+S): the comparison reads the saved file.", markup=False)
+            return
+        loaded = files.load(self.state.project, relpath)
+        if loaded.text is None:
+            self.notify(f"{relpath} is not a text file.", markup=False)
+            return
+        text = files.to_disk(loaded.text, loaded.newline)
+
+        async def chosen(new_text: str | None) -> None:
+            if new_text is not None and new_text != text:
+                await self._take_dependencies(relpath, new_text)
+
+        self.app.push_screen(DependenciesDialog(self.state.project, relpath, text, target.kind == "requirements"),
+                             chosen)
+
+    async def _take_dependencies(self, relpath: str, new_text: str) -> None:
+        """Into the editor as one undoable edit (saved with Ctrl+S); a file that did not exist is created."""
+        if not (self.state.project / relpath).is_file():
+            try:
+                files.save(self.state.project, relpath, new_text, expected=ABSENT)
+            except (SaveConflict, OSError) as error:
+                self.notify(safe_text(f"Could not create {relpath}: {error}"), severity="error", markup=False)
+                return
+            self._edit_serial += 1
+            await self.open_file(relpath)
+            self.query_one(FileList).highlight(relpath)
+            self.validate_now()
+            return
+        await self.open_file(relpath)
+        buffer = self.buffers[relpath]
+        if buffer.editor is not None:
+            self._replace_text(buffer, ("\ufeff" if buffer.bom else "") + new_text)
+            self.notify(f"{relpath} updated in the editor: check it, then save with Ctrl+S (Ctrl+Z undoes it).",
+                        markup=False)
 
     # ------------------------------------------------------------------ fixes
 

@@ -73,6 +73,9 @@ class StartView(VerticalScroll):
     class Create(Message):
         name: str
 
+    class FindImports(Message):
+        """Ask for the packages the code imports (the Dependencies view)."""
+
     def compose(self) -> ComposeResult:
         yield Static("Binder needs an environment file", classes="view-title")
         yield Static(
@@ -80,11 +83,13 @@ class StartView(VerticalScroll):
             "mybinder.org refuses to build the project. Most projects need just one of these:"
         )
         with Horizontal(classes="view-buttons"):
-            yield Button("Create requirements.txt", id="start-requirements", name="requirements.txt",
-                         variant="primary")
+            yield Button("Make requirements.txt from my code's imports", id="start-imports", variant="primary")
+        with Horizontal(classes="view-buttons"):
+            yield Button("Create requirements.txt", id="start-requirements", name="requirements.txt")
             yield Button("Create environment.yml", id="start-environment", name="environment.yml")
         yield Static(
-            "• requirements.txt — Python packages installed with pip. The simplest choice.\n"
+            "• requirements.txt — Python packages installed with pip. The simplest choice: the first "
+            "button lists the packages your notebooks and code import, with their versions.\n"
             "• environment.yml — conda packages: use it when you need non-Python libraries "
             "(GDAL, R, compilers) or already use conda.\n\n"
             "Add a runtime.txt next to requirements.txt to choose the Python version. Every other "
@@ -94,4 +99,7 @@ class StartView(VerticalScroll):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.post_message(self.Create(str(event.button.name)))
+        if event.button.id == "start-imports":
+            self.post_message(self.FindImports())
+        else:
+            self.post_message(self.Create(str(event.button.name)))
