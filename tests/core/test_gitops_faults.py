@@ -219,3 +219,26 @@ def test_broken_repository_is_explained_not_a_traceback(published, capsys):
 
     assert main(["publish", str(project), "--yes"]) == 1
     assert "git could not finish" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("stderr", "kind"), [
+    ("remote: Invalid username or token. Password authentication is not supported for Git operations.\n"
+     "fatal: Authentication failed for 'https://github.com/o/r.git/'", Problem.AUTH_FAILED),
+    ("remote: Permission to o/r.git denied to someone.\nfatal: unable to access 'https://github.com/o/r.git/': "
+     "The requested URL returned error: 403", Problem.AUTH_FAILED),
+    ("git@github.com: Permission denied (publickey).\nfatal: Could not read from remote repository.",
+     Problem.AUTH_FAILED),
+    ("ERROR: Repository not found.\nfatal: Could not read from remote repository.", Problem.REPO_NOT_FOUND),
+    ("remote: Repository not found.\nfatal: repository 'https://github.com/o/r.git/' not found",
+     Problem.REPO_NOT_FOUND),
+    ("fatal: unable to access 'https://github.com/o/r.git/': Could not resolve host: github.com", Problem.NETWORK),
+    ("remote: error: File big.bin is 150.00 MB; this exceeds GitHub's file size limit of 100.00 MB\n"
+     "remote: error: GH001: Large files detected.", Problem.FILE_TOO_LARGE),
+    ("remote: error: GH013: Repository rule violations found for refs/heads/main.", Problem.PROTECTED_BRANCH),
+    (" ! [rejected]        main -> main (fetch first)\nerror: failed to push some refs", Problem.REJECTED),
+])
+def test_github_messages_are_classified(stderr, kind):
+    """GitHub's own wording (which the local servers cannot produce) maps to the right explanation."""
+    error = gitops.classify(f"{stderr} https://x-access-token:{TEST_TOKEN}@github.com/o/r.git",
+                            secrets=(TEST_TOKEN,))
+    assert error.kind == kind and TEST_TOKEN not in error.detail + str(error)

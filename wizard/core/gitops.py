@@ -90,7 +90,7 @@ class PublishError(Exception):
 
 # (kind, needles) in the order they are tried: the specific GitHub messages before the generic ones.
 _CLASSIFIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (Problem.PROTECTED_BRANCH, ("gh006", "protected branch")),
+    (Problem.PROTECTED_BRANCH, ("gh006", "gh013", "protected branch", "repository rule violations")),
     (Problem.FILE_TOO_LARGE, ("gh001", "large files detected", "exceeds github's file size limit")),
     (Problem.REJECTED, ("non-fast-forward", "[rejected]", "fetch first", "remote contains work",
                         "tip of your current branch is behind")),
@@ -141,7 +141,8 @@ def _explain(kind: str, where: str, branch: str, detail: str, files: Sequence[st
             "Fetch them and put your commits on top (rebase), or merge them, then push again.",
         ),
         Problem.PROTECTED_BRANCH: (
-            f"The branch {branch} is protected on the server: pushes to it need a pull request or extra rights.",
+            f"The branch {branch} is protected on the server (or a repository rule refused this push): "
+            "pushes to it need a pull request or extra rights.",
             "Push to a new branch (for example with --branch binder) and open a pull request, or ask the "
             "repository owner to allow your push.",
         ),
