@@ -187,6 +187,11 @@ def test_ipython_lines_become_python_with_the_same_numbers():
     compile(text, "cell", "exec")
 
 
+def test_load_ext_names_an_extension_package():
+    text, _ = ipython_to_python("%load_ext autoreload\n%load_ext line_profiler\n%reload_ext rpy2.ipython")
+    assert text.split("\n") == ["pass", "import line_profiler", "import rpy2.ipython"]
+
+
 def test_install_requests_skip_options_paths_and_urls():
     assert install_requests("-q --upgrade -e . git+https://x/y.git ./local numpy[extra]==1.2 -i URL scipy") == [
         ("numpy", "1.2"), ("scipy", None)]
@@ -378,11 +383,13 @@ def test_undeclared_diagnostics(tmp_path, monkeypatch):
 def test_environment_yml_declarations_count(tmp_path):
     (tmp_path / "environment.yml").write_text(
         "channels: [conda-forge]\ndependencies:\n  - python=3.11\n  - conda-forge::numpy=1.26\n  - pytorch\n"
-        "  - pip\n  - pip:\n    - scikit-learn==1.5\n")
-    (tmp_path / "a.py").write_text("import numpy\nimport torch\nimport sklearn\nimport pandas\n")
+        "  - pip\n  - pip:\n    - scikit-learn==1.5\n    - -r more.txt\n")
+    (tmp_path / "more.txt").write_text("xarray\n")
+    (tmp_path / "a.py").write_text("import numpy\nimport torch\nimport sklearn\nimport pandas\nimport xarray\n")
     result = deps.infer(tmp_path)
     assert {p.name: p.status for p in result.packages} == {
-        "numpy": "declared", "torch": "declared", "scikit-learn": "declared", "pandas": "undeclared"}
+        "numpy": "declared", "torch": "declared", "scikit-learn": "declared", "pandas": "undeclared",
+        "xarray": "declared"}
 
 
 def test_r_install_suggestion():

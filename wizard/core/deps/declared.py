@@ -149,7 +149,7 @@ _CONDA_TO_PYPI = {"pytorch": "torch", "py-opencv": "opencv-python", "opencv": "o
                   "msgpack-python": "msgpack", "libgdal": "GDAL"}
 
 
-def parse_environment_yml(text: str, file: str = "environment.yml") -> list[Declared]:
+def parse_environment_yml(text: str, file: str = "environment.yml", base: Path | None = None) -> list[Declared]:
     """Conda and pip package names from an environment.yml (conda names mapped to PyPI names)."""
     import yaml
 
@@ -178,7 +178,7 @@ def parse_environment_yml(text: str, file: str = "environment.yml") -> list[Decl
         elif isinstance(item, dict) and isinstance(item.get("pip"), list):
             for pip_line in item["pip"]:
                 if isinstance(pip_line, str):
-                    for declared in parse_requirements(pip_line, file):
+                    for declared in parse_requirements(pip_line, file, base):
                         found.append(Declared(declared.name, file, line_of(declared.name), declared.text,
                                               declared.on_linux, declared.has_marker))
     return found
@@ -267,7 +267,7 @@ def read_declared(project: Path, target: DeclaredFile) -> list[Declared]:
     except ValueError:
         shown = str(target.path)
     if target.kind == "environment":
-        return parse_environment_yml(text, shown)
+        return parse_environment_yml(text, shown, target.path.parent)
     if target.kind == "pipfile" and target.path.name == "Pipfile":
         return parse_pipfile(text, shown)
     if target.kind == "pipfile":

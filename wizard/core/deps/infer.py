@@ -252,6 +252,8 @@ def infer(project: Path, environment: PythonEnvironment | None = None, scan: Pro
         if version is None and key in installs:
             version = installs[key].version
         declared_entry = declared_on_linux.get(key)
+        if declared_entry is not None:
+            name = declared_entry.name  # as the project's file spells it
         packages.append(Package(name, entry["import"], version, "declared" if declared_entry else "undeclared",
                                 entry["source"], tuple(entry["locations"]),
                                 declared_entry.line if declared_entry else None))

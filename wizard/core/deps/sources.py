@@ -91,6 +91,8 @@ _PIP = re.compile(
 )
 _CONDA = re.compile(r"(?:^|[\s/;&|])(?:conda|mamba|micromamba)\s+install\s+(?P<args>.*)")
 _ASSIGN_MAGIC = re.compile(r"^(\s*[\w.,\s\[\]]+=\s*)[!%]")
+_LOAD_EXT = re.compile(r"^\s*%(?:re)?load_ext\s+([A-Za-z_][\w.]*)\s*$")
+_IPYTHON_EXTENSIONS = {"autoreload", "storemagic"}  # shipped inside IPython itself
 _TIME_LINE = re.compile(r"^(\s*)%(?:time|timeit|prun|memit)\s+(?:-\S+\s+)*(.*)$")
 _OPTIONS_WITH_VALUE = {"-r", "--requirement", "-c", "--constraint", "-i", "--index-url", "--extra-index-url",
                        "-f", "--find-links", "-t", "--target", "--prefix", "--root", "-e", "--editable",
@@ -161,8 +163,11 @@ def ipython_to_python(text: str) -> tuple[str, list[tuple[int, str, str | None]]
         if stripped.startswith(("!", "%")) or _ASSIGN_MAGIC.match(line):
             installs += [(number, n, v) for n, v in _installs_in_line(stripped.lstrip("!%"))]
             timed = _TIME_LINE.match(line)
+            extension = _LOAD_EXT.match(line)
             if timed and timed.group(2).strip():
                 out.append(indent + timed.group(2))
+            elif extension and extension.group(1) not in _IPYTHON_EXTENSIONS:
+                out.append(f"{indent}import {extension.group(1)}")  # an extension is a package to install
             elif _ASSIGN_MAGIC.match(line):
                 out.append(_ASSIGN_MAGIC.match(line).group(1) + "None")
             else:
