@@ -518,3 +518,13 @@ def test_writing_never_loses_or_reorders_existing_text(existing, additions):
     assert new.startswith(existing)
     added = new[len(existing):].split()
     assert set(added) <= set(additions)
+
+
+def test_a_declared_windows_package_that_is_also_imported_gets_its_marker_row(make_project):
+    project = make_project({"requirements.txt": "pywin32==306\n", "a.py": "import win32api\nimport numpy\n"})
+    result = deps.infer(project)
+    (item,) = result.platform_only
+    assert (item.name, item.import_name, item.platform, item.declared.line) == ("pywin32", "win32api", "Windows", 1)
+    rows = [r for r in deps.reconcile(result) if r.kind == "platform-only"]
+    assert rows[0].new_line == 'pywin32==306 ; sys_platform == "win32"'
+    assert [p.name for p in result.required] == ["numpy"]

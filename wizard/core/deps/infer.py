@@ -202,17 +202,15 @@ def infer(project: Path, environment: PythonEnvironment | None = None, scan: Pro
         if top in PLATFORM_IMPORTS:
             if context == REQUIRED:
                 dist, system = PLATFORM_IMPORTS[top]
-                entry = platform.get(dist)
+                entry = platform.get(normalise(dist))
                 locations = (entry.locations if entry else ()) + (location,)
-                platform[dist] = PlatformOnly(dist, top, system, locations)
+                platform[normalise(dist)] = PlatformOnly(dist, top, system, locations)
             continue
         modules = sorted({s.module for s in group}, key=lambda m: -m.count("."))
         dist = source = None
-        chosen = modules[-1]
         for module in modules:
             dist, source = resolve_import(module, environment, preferred)
             if dist:
-                chosen = module
                 break
         if dist is None:
             if context == REQUIRED:
@@ -233,7 +231,7 @@ def infer(project: Path, environment: PythonEnvironment | None = None, scan: Pro
     for key, install in installs.items():
         system = platform_of_distribution(install.name)
         if system:
-            platform.setdefault(install.name, PlatformOnly(install.name, "", system, (install.location,)))
+            platform.setdefault(key, PlatformOnly(install.name, "", system, (install.location,)))
             continue
         entry = resolved.setdefault(key, {"name": install.name, "import": "", "locations": [], "required": True,
                                           "source": "pip-install"})
@@ -264,8 +262,9 @@ def infer(project: Path, environment: PythonEnvironment | None = None, scan: Pro
             continue
         system = platform_of_distribution(declared_entry.name)
         if system and not declared_entry.has_marker:
-            platform.setdefault(declared_entry.name, PlatformOnly(declared_entry.name, "", system,
-                                                                  declared=declared_entry))
+            seen = platform.get(key)  # also imported (unguarded): keep where, add the line to fix
+            platform[key] = PlatformOnly(declared_entry.name, seen.import_name if seen else "", system,
+                                         seen.locations if seen else (), declared=declared_entry)
             continue
         used.add(key)
         packages.append(Package(declared_entry.name, "", None, "unused", None,
