@@ -250,3 +250,18 @@ async def test_create_on_github_without_token_explains(make_app, make_project, g
         await pilot.click("#create")
         await until(pilot, lambda: "needs a GitHub token" in text_of(screen, "#publish-result"), "the explanation")
         assert github_api.requests == [] and not screen.busy
+
+
+async def test_detached_head_explained(make_app, make_project, bare_remote):
+    project = ready_project(make_project)
+    gitops.commit(project, ["analysis.ipynb"], "Initial")
+    git(project, "switch", "--quiet", "--detach")
+    app = make_app(project)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_publish(pilot)
+        assert "detached HEAD" in text_of(screen, "#publish-state")
+        assert "git switch" in text_of(screen, "#publish-result")
+        before = snapshot(project)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert snapshot(project) == before and app.state.pushed_sha is None

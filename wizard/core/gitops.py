@@ -787,6 +787,8 @@ def commit_and_push(path: Path, files: Sequence[str], message: str, *, branch: s
     repo = _require_repo(path)
     _ensure_branch(repo)
     local = repo.active_branch.name
+    if files and not has_identity(path):
+        raise _no_identity_error()
     remote_branch_sha(path, branch or local, token=token)
     committed = 0
     if files:
