@@ -258,11 +258,10 @@ def ref_warnings(ref: str, branches: list[str] | tuple[str, ...] = ()) -> list[s
 
 def r_configured(project: Path) -> bool:
     """True when the project asks repo2docker for R (install.R, DESCRIPTION, runtime.txt r-…, r-base in conda)."""
-    from wizard.core.overview import summarise
+    from wizard.core.catalog import config_folder
 
-    overview = summarise(project)
-    base = project / overview.config_dir
-    names = {Path(p).name for p in overview.environment_files}
+    base = project / config_folder(project)
+    names = {p.name for p in base.iterdir() if p.is_file()} if base.is_dir() else set()
     if names & {"install.R", "DESCRIPTION"}:
         return True
     if "runtime.txt" in names and _read(base / "runtime.txt").strip().startswith("r-"):

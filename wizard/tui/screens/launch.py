@@ -52,6 +52,31 @@ Every build's log is saved in `.binder-wizard/logs/` in your project (never comm
 """
 
 
+# Events the worker may hold for a busy screen before it waits (and the hub's stream waits) for it.
+INBOX_LIMIT = 2_000
+
+
+class Inbox:
+    """Build events on their way from the worker to the screen.
+
+    The worker adds events and posts a wake-up message only when none is waiting; the handler takes
+    everything at once. A fast hub thus makes few, large screen updates instead of one per network read,
+    and when the screen is far behind the worker waits for it, so memory stays bounded."""
+
+    def __init__(self) -> None:
+        import asyncio
+
+        self.events: list[BuildEvent] = []
+        self.posted = False
+        self.drained = asyncio.Event()
+
+    def take(self) -> list[BuildEvent]:
+        events, self.events = self.events, []
+        self.posted = False
+        self.drained.set()
+        return events
+
+
 @dataclass
 class Choices:
     target: Target | None
@@ -87,8 +112,8 @@ class LaunchScreen(StepScreen):
         choices: Choices
 
     @dataclass
-    class BuildBatch(Message):
-        events: list[BuildEvent]
+    class BuildNews(Message):
+        inbox: Inbox
 
     @dataclass
     class BuildDone(Message):
@@ -256,6 +281,7 @@ class LaunchScreen(StepScreen):
         except OSError:
             log = None  # a read-only project folder must not stop the launch
         recent: deque[str] = deque(maxlen=MAX_LINES)
+        inbox = Inbox()
         try:
             async for batch in stream.batches():
                 for event in batch:
@@ -263,7 +289,13 @@ class LaunchScreen(StepScreen):
                         recent.append(event.message)
                         if log is not None:
                             log.write(event.phase, event.message)
-                self.post_message(self.BuildBatch(batch))
+                inbox.events.extend(batch)
+                if not inbox.posted:
+                    inbox.posted = True
+                    inbox.drained.clear()
+                    self.post_message(self.BuildNews(inbox))
+                elif len(inbox.events) > INBOX_LIMIT:
+                    await inbox.drained.wait()
         finally:
             outcome = stream.outcome or BuildOutcome("cancelled")
             findings = triage(recent, self.state.project, str(outcome.problem or "")) \
@@ -272,10 +304,10 @@ class LaunchScreen(StepScreen):
                 log.close(outcome, findings)
             self.post_message(self.BuildDone(outcome, findings, log.path if log else None))
 
-    def on_launch_screen_build_batch(self, message: BuildBatch) -> None:
+    def on_launch_screen_build_news(self, message: BuildNews) -> None:
         phases = self.query_one(LaunchPhases)
         lines: list[str] = []
-        for event in message.events:
+        for event in message.inbox.take():
             if event.kind == "stall":
                 lines.append(f"⚠ {event.message}")
                 self.notify(event.message, title="Waiting for the hub", severity="warning", markup=False)
@@ -293,6 +325,7 @@ class LaunchScreen(StepScreen):
         self.query_one(LaunchPhases).finish(outcome.result)
         self.query_one("#launch", Button).disabled = self.target is None
         logs = self.query_one(BuildLogView)
+        logs.flush()
         if outcome.result == "ready":
             url, badge_text = self._links()
             self.query_one(LinksPanel).show(url, badge_text, server_url(outcome.ready or {}, self.opening),
@@ -305,6 +338,7 @@ class LaunchScreen(StepScreen):
             self.query_one("#launch-result").border_title = "The launch failed"
         else:
             logs.add(["— Cancelled. The build may go on on the hub; launching again follows it. —"])
+            logs.flush()
         if message.log_path is not None:
             self.query_one("#build-log").border_title = "Build log (saved; l reopens the last one)"
         self.refresh_bindings()
@@ -416,6 +450,7 @@ class LaunchScreen(StepScreen):
         view = self.query_one(BuildLogView)
         view.clear()
         view.add([safe_text(line) for line in lines])
+        view.flush()
         result = summary.get("result", "unknown result")
         self.query_one("#build-log").border_title = safe_text(f"Saved log: {path.name} ({result})")
         findings = [Finding(**f) for f in summary.get("findings", []) if isinstance(f, dict)] \

@@ -10,6 +10,9 @@ from textual.widgets import Input, Log
 
 # Lines kept for the filter and shown: the end of the log is what matters; the whole log is saved on disk.
 MAX_LINES = 10_000
+# New lines reach the Log widget at most this often: one write (and one repaint) per interval however
+# fast the hub sends, and lines that would scroll out of the bounded Log at once are never drawn.
+FLUSH_SECONDS = 0.1
 
 
 class BuildLogView(Vertical):
@@ -24,6 +27,8 @@ class BuildLogView(Vertical):
         super().__init__(**kwargs)
         self.lines: deque[str] = deque(maxlen=MAX_LINES)
         self.filter_text = ""
+        self._pending: deque[str] = deque(maxlen=MAX_LINES)
+        self._flush_timer = None
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="Show only lines containing… (Esc closes)", id="log-filter")
@@ -35,6 +40,7 @@ class BuildLogView(Vertical):
 
     def clear(self) -> None:
         self.lines.clear()
+        self._pending.clear()
         self.log.clear()
 
     def add(self, messages: list[str]) -> None:
@@ -47,7 +53,19 @@ class BuildLogView(Vertical):
             needle = self.filter_text.lower()
             new = [line for line in new if needle in line.lower()]
         if new:
-            self._write(new)
+            self._pending.extend(new)
+            if self._flush_timer is None:
+                self._flush_timer = self.set_timer(FLUSH_SECONDS, self.flush)
+
+    def flush(self) -> None:
+        """Write what is waiting to the Log now."""
+        if self._flush_timer is not None:
+            self._flush_timer.stop()
+            self._flush_timer = None
+        if self._pending:
+            lines = list(self._pending)
+            self._pending.clear()
+            self._write(lines)
 
     def _write(self, lines: list[str]) -> None:
         """Append, following the tail only when the view was at the end (within the row a horizontal
@@ -71,6 +89,7 @@ class BuildLogView(Vertical):
     def set_filter(self, text: str) -> None:
         self.filter_text = text.strip()
         needle = self.filter_text.lower()
+        self._pending.clear()
         self.log.clear()
         self._write([line for line in self.lines if needle in line.lower()] if needle else list(self.lines))
 
