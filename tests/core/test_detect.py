@@ -301,3 +301,15 @@ def test_engine_follows_unsaved_edits(make_project):
     edited = analyse(project, {"requirements.txt": "numpy==2.1.0\nglob\n"})
     assert any(d.code == "req-stdlib" and d.line == 2 for d in edited.diagnostics) and not edited.ok
     assert (project / "requirements.txt").read_text() == REQ
+
+
+def test_a_detector_bug_becomes_a_plain_error(make_project, monkeypatch):
+    from wizard.core import engine
+
+    def broken(project, overrides=None):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(engine, "detect", broken)
+    report = engine.analyse(make_project({"requirements.txt": REQ}))
+    assert [d.code for d in report.diagnostics] == ["internal-error"] and not report.ok
+    assert report.to_json()["buildpack"] is None

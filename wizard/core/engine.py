@@ -128,7 +128,10 @@ def _normalise(overrides: dict[str, str] | None) -> dict[str, str]:
 def analyse(project: Path, overrides: dict[str, str] | None = None) -> Report:
     project = Path(project)
     overrides = _normalise(overrides)
-    found = detect(project, overrides)
+    try:
+        found = detect(project, overrides)
+    except Exception as error:  # a bug in the detector: say so plainly instead of crashing the caller
+        return Report(project, _failed_detection(project, error), ())
     findings: list[Diagnostic] = [*found.errors, *found.notes]
     unreadable = {d.file for d in found.errors if d.code in _UNREADABLE_CODES}
     for rel in found.files_used:
@@ -145,6 +148,17 @@ def analyse(project: Path, overrides: dict[str, str] | None = None) -> Report:
             findings.append(Diagnostic(finding.file, finding.line, finding.column, "info", finding.code,
                                        f"(This file is ignored: {reason}.) {finding.message}", finding.fix))
     return Report(project, found, tuple(_dedupe_and_sort(findings)))
+
+
+def _failed_detection(project: Path, error: Exception) -> Detection:
+    problem = Diagnostic(".", None, None, "error", "internal-error",
+                         f"binder-wizard could not work out what Binder will build ({type(error).__name__}). "
+                         "This is a bug in binder-wizard, not in your project.",
+                         "Please report it; `repo2docker --no-build .` gives repo2docker's own verdict meanwhile.")
+    return Detection(project=project, binder_dir="", buildpack=None, python_version=None,
+                     python_version_source=None, r_version=None, r_snapshot_date=None, julia_version=None,
+                     files_used=(), files_ignored=(), errors=(problem,), notes=(),
+                     summary="binder-wizard could not analyse this folder (see the error).")
 
 
 def _dedupe_and_sort(findings: list[Diagnostic]) -> list[Diagnostic]:
