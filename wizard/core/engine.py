@@ -131,7 +131,8 @@ def analyse(project: Path, overrides: dict[str, str] | None = None) -> Report:
     try:
         found = detect(project, overrides)
     except Exception as error:  # a bug in the detector: say so plainly instead of crashing the caller
-        return Report(project, _failed_detection(project, error), ())
+        failed = _failed_detection(project, error)
+        return Report(project, failed, failed.errors)
     findings: list[Diagnostic] = [*found.errors, *found.notes]
     unreadable = {d.file for d in found.errors if d.code in _UNREADABLE_CODES}
     for rel in found.files_used:
