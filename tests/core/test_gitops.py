@@ -215,6 +215,14 @@ def test_gitignore_suggestion(make_project):
     text = (project / ".gitignore").read_text()
     assert text.startswith("__pycache__\n.env\n") and ".ipynb_checkpoints/\n" in text
     assert gitops.missing_gitignore_lines(project) == []
+    assert gitops.missing_gitignore_lines(project, ["data/huge.h5", ".env"]) == [
+        "# Kept out by the safety check", "data/huge.h5"]
+
+
+def test_gitignore_keeps_crlf_and_existing_rules(make_project):
+    project = make_project({".gitignore": b"*.log\r\n/.env"})
+    gitops.add_to_gitignore(project, [".env", "__pycache__/"])
+    assert (project / ".gitignore").read_bytes() == b"*.log\r\n/.env\r\n__pycache__/\r\n"
 
 
 def test_keep_out_and_suggested_message(make_project):

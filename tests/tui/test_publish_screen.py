@@ -11,6 +11,7 @@ from textual.widgets import Input
 from tests.servers.git_server import TEST_TOKEN, branch_sha, commit_on_remote, force_updates, git, snapshot
 from wizard.core import gitops
 from wizard.core.config import Config
+from wizard.tui.dialogs.confirm import ConfirmDialog
 from wizard.tui.dialogs.publish_diverged import DivergedDialog
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.screens.publish import PublishScreen
@@ -265,3 +266,19 @@ async def test_detached_head_explained(make_app, make_project, bare_remote):
         await pilot.press("ctrl+p")
         await settle(pilot)
         assert snapshot(project) == before and app.state.pushed_sha is None
+
+
+async def test_gitignore_suggestion_shown_then_added_on_confirmation(make_app, make_project):
+    project = ready_project(make_project)
+    app = make_app(project)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_publish(pilot)
+        assert ".env" in screen.view.gitignore_lines
+        await pilot.click("#add-gitignore")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog) and not (project / ".gitignore").exists()
+        await pilot.click("#yes")
+        await until(pilot, lambda: ".env" not in [c.path for c in screen.view.state.changes], "the reload")
+        text = (project / ".gitignore").read_text()
+        assert ".ipynb_checkpoints/" in text and ".env\n" in text
+        assert not screen.query_one("#publish-gitignore").display

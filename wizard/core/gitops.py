@@ -398,19 +398,23 @@ def set_identity(path: Path, name: str, email: str) -> None:
 # --------------------------------------------------------------------------- .gitignore
 
 
-def missing_gitignore_lines(path: Path) -> list[str]:
-    """The suggested .gitignore lines this project does not have yet (comments only before new rules)."""
+def missing_gitignore_lines(path: Path, extra: Iterable[str] = ()) -> list[str]:
+    """The suggested .gitignore lines this project does not have yet: the Python/R/Jupyter template,
+    then `extra` patterns (what the audit kept out). A comment line only comes with new rules."""
     existing = set()
     try:
-        existing = {line.strip() for line in (Path(path) / ".gitignore").read_text(encoding="utf-8").splitlines()}
+        text = (Path(path) / ".gitignore").read_text(encoding="utf-8")
+        existing = {line.strip() for line in text.splitlines()}
     except (OSError, UnicodeDecodeError):
         pass
+    extra = tuple(dict.fromkeys(p for p in extra if p and p not in GITIGNORE_SUGGESTION))
+    suggestion = GITIGNORE_SUGGESTION + (("# Kept out by the safety check",) + extra if extra else ())
     lines: list[str] = []
     comment = None
-    for line in GITIGNORE_SUGGESTION:
+    for line in suggestion:
         if line.startswith("#"):
             comment = line
-        elif line not in existing and line.rstrip("/") not in existing:
+        elif not {line, line.rstrip("/"), f"/{line}"} & existing:
             if comment:
                 lines.append(comment)
                 comment = None
@@ -419,32 +423,52 @@ def missing_gitignore_lines(path: Path) -> list[str]:
 
 
 def add_to_gitignore(path: Path, lines: Iterable[str]) -> None:
-    """Append lines to .gitignore (created if missing), keeping what is there."""
+    """Add lines to .gitignore (created if missing); nothing there is removed or reordered."""
+    from wizard.core.audit import gitignore_text
+
     target = Path(path) / ".gitignore"
-    old = target.read_text(encoding="utf-8") if target.exists() else ""
-    new = "\n".join(lines)
-    if not new:
-        return
-    sep = "" if not old or old.endswith("\n") else "\n"
-    target.write_text(f"{old}{sep}{new}\n", encoding="utf-8")
+    try:
+        old = target.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        old = ""
+    new = gitignore_text(old, lines)
+    if new != old:
+        with open(target, "w", encoding="utf-8", newline="") as handle:
+            handle.write(new)
 
 
 # --------------------------------------------------------------------------- audit hook
 
 
-def keep_out_reasons(path: Path, changes: Sequence[FileChange]) -> dict[str, str]:
-    """{path: reason} for changed files the pre-push audit wants out of the commit (too large, secrets,
-    junk). Deleted files have nothing to audit. The one place the Publish step asks the audit."""
+@dataclass(frozen=True)
+class KeptOut:
+    reason: str
+    gitignore: str | None  # the .gitignore pattern the audit suggests for it
+
+
+def keep_out(path: Path, changes: Sequence[FileChange]) -> dict[str, KeptOut]:
+    """Changed files the pre-push audit wants out of the commit (too large, secrets, junk), with the
+    reason and a .gitignore pattern. Deleted files have nothing to audit. The one place the Publish
+    step asks the audit."""
     from wizard.core.audit import audit_files
 
     present = [c.path for c in changes if c.size is not None]
     wanted = set(present)
-    reasons: dict[str, str] = {}
+    kept: dict[str, KeptOut] = {}
     for finding in audit_files(Path(path), present).findings:
         if finding.blocks_commit and finding.path in wanted:
-            reasons[finding.path] = (f"{reasons[finding.path]} {finding.message}" if finding.path in reasons
-                                     else finding.message)
-    return reasons
+            if finding.path in kept:
+                earlier = kept[finding.path]
+                kept[finding.path] = KeptOut(f"{earlier.reason} {finding.message}",
+                                             earlier.gitignore or finding.gitignore)
+            else:
+                kept[finding.path] = KeptOut(finding.message, finding.gitignore)
+    return kept
+
+
+def keep_out_reasons(path: Path, changes: Sequence[FileChange]) -> dict[str, str]:
+    """{path: reason} for the files `keep_out` finds."""
+    return {rel: kept.reason for rel, kept in keep_out(path, changes).items()}
 
 
 def suggested_message(state: RepoState, files: Sequence[str]) -> str:

@@ -194,15 +194,17 @@ class PublishScreen(StepScreen):
         if not state.is_repo:
             view = PublishView(state, {}, gitops.missing_gitignore_lines(path), False, "", None)
         else:
-            reasons = gitops.keep_out_reasons(path, state.changes)
+            kept = gitops.keep_out(path, state.changes)
+            reasons = {rel: k.reason for rel, k in kept.items()}
+            patterns = [k.gitignore for k in kept.values() if k.gitignore]
             chosen = [c.path for c in state.changes if c.path not in reasons]
             problem = None
             try:
                 gitops.ensure_publishable(state)
             except PublishError as error:
                 problem = error
-            view = PublishView(state, reasons, gitops.missing_gitignore_lines(path), not gitops.has_identity(path),
-                               gitops.suggested_message(state, chosen), problem)
+            view = PublishView(state, reasons, gitops.missing_gitignore_lines(path, patterns),
+                               not gitops.has_identity(path), gitops.suggested_message(state, chosen), problem)
         self.post_message(self.Loaded(view))
 
     def on_publish_screen_loaded(self, message: Loaded) -> None:
@@ -269,7 +271,7 @@ class PublishScreen(StepScreen):
             path = files.get_option_at_index(files.highlighted).value
             if path in reasons:
                 reasons = {path: reasons[path]}
-        text = "\n".join(f"Kept out: {reason}" for reason in reasons.values())
+        text = "\n".join(f"Left unticked: {reason}" for reason in reasons.values())
         self.query_one("#publish-reason", Static).update(safe_text(text))
 
     @on(Input.Changed, "#message")
@@ -284,12 +286,24 @@ class PublishScreen(StepScreen):
 
     @on(Button.Pressed, "#add-gitignore")
     def _add_gitignore(self) -> None:
-        from wizard.core import gitops
+        """Show exactly what would be added, and add it only when the user agrees."""
+        from wizard.tui.dialogs.confirm import ConfirmDialog
 
-        if self.view is not None:
-            gitops.add_to_gitignore(self.state.project, self.view.gitignore_lines)
-            self.notify("Added the suggested lines to .gitignore.", markup=False)
-            self.reload()
+        if self.view is None or not self.view.gitignore_lines:
+            return
+        lines = list(self.view.gitignore_lines)
+
+        def add(confirmed: bool | None) -> None:
+            from wizard.core import gitops
+
+            if confirmed:
+                gitops.add_to_gitignore(self.state.project, lines)
+                self.notify("Added the suggested lines to .gitignore.", markup=False)
+                self.reload()
+
+        detail = "Git will then leave these out of every commit. Added at the end; nothing is removed:\n\n"
+        self.app.push_screen(ConfirmDialog("Add these lines to .gitignore?", detail + "\n".join(lines),
+                                           yes="Add them", no="Cancel"), add)
 
     @on(Button.Pressed, "#create")
     def _create_pressed(self) -> None:

@@ -35,7 +35,7 @@ class PublishFileList(SelectionList[str]):
             tag = "environment" if is_environment_file(change.path) else change.status
             prompt = Content.assemble(label, "  ", (tag, "dim"))
             if change.path in reasons:
-                prompt = Content.assemble(label, "  ", ("kept out", "bold $warning"))
+                prompt = Content.assemble(label, "  ", ("flagged", "bold $warning"))
             checked = previous.get(change.path, change.path not in reasons)
             selections.append(Selection(prompt, change.path, checked))
         self.add_options(selections)
