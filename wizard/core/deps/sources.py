@@ -220,11 +220,30 @@ def r_packages(text: str) -> list[tuple[str, int]]:
 # ---------------------------------------------------------------- per file kind
 
 
+_GET_IPYTHON = re.compile(
+    r"get_ipython\(\)\.(?:system\(\s*(?P<q1>['\"])(?P<command>.*?)(?P=q1)"
+    r"|run_line_magic\(\s*['\"](?P<magic>pip|conda|mamba)['\"]\s*,\s*(?P<q2>['\"])(?P<args>.*?)(?P=q2))"
+)
+
+
+def exported_magic_installs(text: str) -> list[tuple[int, str, str | None]]:
+    """`get_ipython().system('pip install x')` and `run_line_magic('pip', 'install x')`: what
+    `jupyter nbconvert --to script` writes for `!pip install x` and `%pip install x`."""
+    found = []
+    for number, line in enumerate(text.split("\n"), 1):
+        for match in _GET_IPYTHON.finditer(line):
+            command = match.group("command") or f"{match.group('magic')} {match.group('args')}"
+            found += [(number, name, version) for name, version in _installs_in_line(command)]
+    return found
+
+
 def _add_python(scan: FileScan, text: str, path: str, offset: int = 0, cell: int | None = None,
                 ipython: bool = False) -> None:
     installs: list[tuple[int, str, str | None]] = []
     if ipython:
         text, installs = ipython_to_python(text)
+    if "get_ipython" in text:
+        installs += exported_magic_installs(text)
     found, parsed = python_imports(text)
     scan.tolerant |= not parsed
     for item in found:
