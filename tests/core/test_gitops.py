@@ -238,3 +238,17 @@ def test_keep_out_and_suggested_message(make_project):
     (project / "requirements.txt").write_text("numpy\npandas\n")
     state = gitops.repo_state(project)
     assert gitops.suggested_message(state, ["requirements.txt"]) == "Update the Binder environment: requirements.txt"
+
+
+def test_virtual_environments_in_the_project_are_kept_out(make_project):
+    project = new_repo(make_project, {"analysis.py": "import numpy\n", "requirements.txt": "numpy\n",
+                                      "venv/pyvenv.cfg": "home = /usr/bin\n",
+                                      "venv/lib/python3.11/site-packages/numpy/__init__.py": "x = 1\n",
+                                      "envs/conda/conda-meta/history": "==> 2024 <==\n",
+                                      "envs/conda/bin/python": "binary\n"})
+    state = gitops.repo_state(project)
+    kept = gitops.keep_out(project, state.changes)
+    assert set(kept) == {"venv/pyvenv.cfg", "venv/lib/python3.11/site-packages/numpy/__init__.py",
+                         "envs/conda/conda-meta/history", "envs/conda/bin/python"}
+    assert kept["venv/pyvenv.cfg"].gitignore == "venv/" and "Python environment" in kept["venv/pyvenv.cfg"].reason
+    assert kept["envs/conda/bin/python"].gitignore == "envs/conda/"

@@ -453,8 +453,20 @@ def keep_out(path: Path, changes: Sequence[FileChange]) -> dict[str, KeptOut]:
     from wizard.core.audit import audit_files
 
     present = [c.path for c in changes if c.size is not None]
-    wanted = set(present)
     kept: dict[str, KeptOut] = {}
+    # A virtualenv or conda env inside the project: thousands of files Binder must not get (it builds its
+    # own environment from the environment files). Kept out whole, and not worth auditing file by file.
+    envs = tuple(rel.removesuffix("pyvenv.cfg").removesuffix("conda-meta/history")
+                 for rel in present if rel.endswith(("/pyvenv.cfg", "/conda-meta/history")))
+    if envs:
+        for rel in present:
+            folder = next((env for env in envs if rel.startswith(env)), None)
+            if folder:
+                kept[rel] = KeptOut(f"{folder} is a Python environment made on this computer; Binder builds "
+                                    "its own from your environment files, so it does not belong in the "
+                                    "repository.", folder)
+        present = [rel for rel in present if rel not in kept]
+    wanted = set(present)
     for finding in audit_files(Path(path), present).findings:
         if finding.blocks_commit and finding.path in wanted:
             if finding.path in kept:
