@@ -143,14 +143,16 @@ def make_env(folder: Path, distributions: set[str]) -> Path:
 # ----------------------------------------------------------------------------- the generated tree
 
 THIRD_PARTY = [  # (import statement, distribution)
-    ("import numpy as np", "numpy"), ("import pandas as pd", "pandas"), ("import matplotlib.pyplot as plt", "matplotlib"),
+    ("import numpy as np", "numpy"), ("import pandas as pd", "pandas"),
+    ("import matplotlib.pyplot as plt", "matplotlib"),
     ("from sklearn.model_selection import train_test_split", "scikit-learn"), ("import cv2", "opencv-python"),
     ("from PIL import Image", "pillow"), ("import yaml", "pyyaml"), ("from bs4 import BeautifulSoup", "beautifulsoup4"),
     ("from skimage import io", "scikit-image"), ("from dateutil import parser", "python-dateutil"),
     ("import requests", "requests"), ("import scipy.stats", "scipy"), ("import seaborn as sns", "seaborn"),
     ("import xarray as xr", "xarray"), ("import torch", "torch"), ("import networkx as nx", "networkx"),
     ("from google.cloud import storage", "google-cloud-storage"), ("import statsmodels.api as sm", "statsmodels"),
-    ("from Bio import SeqIO", "biopython"), ("import attr", "attrs"), ("from dotenv import load_dotenv", "python-dotenv"),
+    ("from Bio import SeqIO", "biopython"), ("import attr", "attrs"),
+    ("from dotenv import load_dotenv", "python-dotenv"),
     ("import plotly.express as px", "plotly"), ("import h5py", "h5py"), ("import sympy", "sympy"),
     ("import tqdm", "tqdm"), ("import zmq", "pyzmq"), ("import git", "gitpython"), ("import fitz", "pymupdf"),
     ("from azure.storage.blob import BlobServiceClient", "azure-storage-blob"), ("import docx", "python-docx"),

@@ -178,7 +178,8 @@ def test_unparseable_code_uses_the_line_scanner():
 def test_ipython_lines_become_python_with_the_same_numbers():
     text, installs = ipython_to_python(
         "%matplotlib inline\nx = !ls\nfor i in y:\n    !echo $i\n%time import numpy\nnp.mean?\n"
-        "!{sys.executable} -m pip install 'pandas>=2' seaborn==0.13.2 -r extra.txt\n%conda install -c conda-forge pytorch"
+        "!{sys.executable} -m pip install 'pandas>=2' seaborn==0.13.2 -r extra.txt\n"
+        "%conda install -c conda-forge pytorch"
     )
     lines = text.split("\n")
     assert lines[0] == "pass" and lines[1] == "x = None" and lines[3] == "    pass"
@@ -415,7 +416,8 @@ def test_sample_project():
 
 def test_the_projects_own_package_dependencies_count_as_declared(make_project):
     project = make_project({
-        "pyproject.toml": '[project]\nname = "mytool"\ndependencies = ["numpy>=1.2", "pywin32; sys_platform == \'win32\'"]\n'
+        "pyproject.toml": '[project]\nname = "mytool"\n'
+                          'dependencies = ["numpy>=1.2", "pywin32; sys_platform == \'win32\'"]\n'
                           '[build-system]\nrequires = ["hatchling"]\n',
         "setup.py": "from setuptools import setup\nsetup(install_requires=['scipy'])\n",
         "mytool/__init__.py": "import numpy\nimport scipy\nimport pandas\n",
