@@ -127,3 +127,13 @@ def test_check_does_not_import_textual_or_heavy_modules(make_project):
             % str(project))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_coloured_and_plain_reports_say_the_same_words(make_project):
+    import re
+
+    project = make_project({"requirements.txt": "glob\nnumpy\n", "Runtime.txt": "python-3.12\n"})
+    plain = _run_cli(project, {})
+    coloured = _run_cli(project, {"FORCE_COLOR": "1", "TERM": "xterm-256color", "COLUMNS": "400"})
+    assert "\x1b[" not in plain
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain

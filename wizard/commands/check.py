@@ -47,25 +47,38 @@ def _print_text(report) -> None:
     import os
     import sys
 
-    from rich.console import Console
-    from rich.text import Text
-
     from wizard.core.detect import REPO2DOCKER_VERSION
     from wizard.core.safety import safe_text
 
-    # Colour only on a terminal, never with NO_COLOR (Rich checks both; be explicit about NO_COLOR).
-    console = Console(file=sys.stdout, highlight=False, no_color=bool(os.environ.get("NO_COLOR")),
-                      emoji=False)
+    # Colour only on a terminal (or with FORCE_COLOR), never with NO_COLOR. Without colour the report is
+    # plain text, so Rich (~25 ms to import) is only loaded when it has styles to draw: a pre-commit hook
+    # gets the same words faster.
+    colour = (sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR"))) and not os.environ.get("NO_COLOR")
+    if colour:
+        from rich.console import Console
+        from rich.text import Text
+
+        console = Console(file=sys.stdout, highlight=False, emoji=False)
+
+        def emit(parts: list[tuple[str, str | None]]) -> None:
+            text = Text()
+            for chunk, style in parts:
+                text.append(chunk, style=style)
+            console.print(text, markup=False, highlight=False, soft_wrap=True)
+    else:
+        def emit(parts: list[tuple[str, str | None]]) -> None:
+            sys.stdout.write("".join(chunk for chunk, _ in parts) + "\n")
+
     found = report.detection
 
     def line(*parts: tuple[str, str] | str, indent: int = 0) -> None:
-        text = Text(" " * indent)
+        pieces: list[tuple[str, str | None]] = [(" " * indent, None)] if indent else []
         for part in parts:
             if isinstance(part, tuple):
-                text.append(safe_text(part[0]), style=part[1])
+                pieces.append((safe_text(part[0]), part[1]))
             else:
-                text.append(safe_text(part))
-        console.print(text, markup=False, highlight=False, soft_wrap=True)
+                pieces.append((safe_text(part), None))
+        emit(pieces)
 
     line(("binder-wizard check", "bold"), f"  {report.project}  ", (f"(repo2docker {REPO2DOCKER_VERSION} rules)",
                                                                     "dim"))
@@ -83,7 +96,7 @@ def _print_text(report) -> None:
     if found.julia_version:
         line("Julia: ", (found.julia_version, "bold"), " (the newest release matching [compat] on the build day)")
 
-    console.print()
+    line()
     if found.files_used:
         line(("Files Binder will use:", "bold"))
         for rel in found.files_used:
@@ -95,7 +108,7 @@ def _print_text(report) -> None:
         for rel, reason in found.files_ignored:
             line(("- ", "dim"), rel, (f" — {reason}", "dim"), indent=2)
 
-    console.print()
+    line()
     counts = {severity: sum(1 for d in report.diagnostics if d.severity == severity)
               for severity in ("error", "warning", "info")}
     if report.diagnostics:
@@ -109,7 +122,7 @@ def _print_text(report) -> None:
             line(finding.message, indent=4)
             if finding.fix:
                 line(("fix: ", "green"), finding.fix, indent=4)
-        console.print()
+        line()
     words = ", ".join(f"{n} {name}{'s' if n != 1 else ''}" for name, n in counts.items() if n)
     if report.ok:
         line(("OK", "bold green"), f": Binder should build this project{f' ({words})' if words else ''}.")
