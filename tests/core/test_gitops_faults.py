@@ -3,12 +3,11 @@ are byte-identical to before, and the remote was never force-updated."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
 
-from tests.servers.git_server import (TEST_TOKEN, branch_sha, commit_on_remote, force_updates, git, make_bare,
+from tests.servers.git_server import (TEST_TOKEN, branch_sha, commit_on_remote, force_updates, git,
                                       snapshot)
 from wizard.core import gitops
 from wizard.core.gitops import Problem, PublishError
