@@ -223,3 +223,20 @@ def test_fresh_folder_gets_the_named_first_branch(make_project, bare_remote, cap
     code, out, err = publish(capsys, project, "--remote", bare_remote().as_uri(), "--branch", "trunk", "--yes")
     assert code == 1 and "user.email" in err  # no identity in the hermetic HOME; the repository exists now
     assert git(project, "branch", "--show-current") == "trunk"
+
+
+def test_wrong_token_fails_before_committing_and_is_never_printed(make_project, git_http_auth_server,
+                                                                   monkeypatch, capsys):
+    wrong = "ghp_" + "WrongWrongWrong" * 2 + "0000"
+    project = with_identity(make_project(FILES))
+    bare = git_http_auth_server.create("analysis")
+    monkeypatch.setenv("GITHUB_TOKEN", wrong)
+    Path(os.environ["BINDER_WIZARD_CONFIG"]).write_text('github_api = "http://127.0.0.1:1"\n')
+    before = snapshot(project)["files"]
+    url = git_http_auth_server.url("analysis").replace("http://", f"http://x-access-token:{wrong}@")
+    code, out, err = publish(capsys, project, "--remote", url, "--yes")
+    assert code == 1 and out == "" and "did not accept your credentials" in err and "GH_TOKEN" in err
+    for text in (out, err, (project / ".git" / "config").read_text()):
+        assert wrong not in text
+    assert snapshot(project)["files"] == before and branch_sha(bare) is None
+    assert git(project, "rev-parse", "--verify", "-q", "HEAD", check=False) == ""
