@@ -367,3 +367,11 @@ def test_duplicate_and_crlf_fixes():
     assert fixed == "dependencies:\n  - numpy\n"
     assert apply(by_code(check("requirements.txt", "-e src/pkg\n"))["req-local-path-without-dot"],
                  "-e src/pkg\n") == "-e ./src/pkg\n"
+
+
+def test_editable_install_of_a_package_binder_installs_anyway(make_project):
+    project = make_project({"requirements.txt": "numpy\n-e .\n", "setup.py": "from setuptools import setup\nsetup()\n"})
+    report = analyse(project)
+    twice = next(d for d in report.diagnostics if d.code == "req-installed-twice")
+    assert (twice.file, twice.line, twice.severity) == ("requirements.txt", 2, "info")
+    assert apply(twice, "numpy\n-e .\n") == "numpy\n"

@@ -431,6 +431,24 @@ def _whole_file(ctx, out, names, pinned, local_root, lines):
                     "This line installs the repository itself, but there is no setup.py or pyproject.toml at "
                     "the repository root (pip runs from the root, even for binder/requirements.txt).",
                     "Add a pyproject.toml for your package, or remove the line.")
+        elif "/" not in ctx.path and getattr(ctx.detection, "buildpack", None) in ("python", "r", "julia") and (
+                "setup.py" in getattr(ctx.detection, "files_used", ()) or _is_package(root)):
+            out.add(local_root, 1, "info", "req-installed-twice",
+                    "Binder already runs `pip install .` for a package at the repository root, so this line installs "
+                    "it a second time (the build just takes longer).", "Remove this line.")
+
+
+def _is_package(root) -> bool:
+    """repo2docker's test: setup.py, or pyproject.toml with both [project] and [build-system]."""
+    if (root / "setup.py").exists():
+        return True
+    try:
+        import tomllib
+
+        data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return "project" in data and "build-system" in data
 
 
 # --------------------------------------------------------------------------------------------------
@@ -506,6 +524,7 @@ FIXES = {
     "req-stdlib": _remove_line,
     "req-duplicate": _remove_line,
     "req-pkg-resources": _remove_line,
+    "req-installed-twice": _remove_line,
     "req-single-equals": _single_equals,
     "req-local-path-without-dot": _dot_path,
     "req-local-file-url": _file_url,
