@@ -530,3 +530,12 @@ def test_a_declared_windows_package_that_is_also_imported_gets_its_marker_row(ma
     rows = [r for r in deps.reconcile(result) if r.kind == "platform-only"]
     assert rows[0].new_line == 'pywin32==306 ; sys_platform == "win32"'
     assert [p.name for p in result.required] == ["numpy"]
+
+
+def test_package_names_are_the_functions_whatever_the_import_order():
+    code = ("import wizard.core.deps.infer, wizard.core.deps.reconcile\n"
+            "from wizard.core import deps\n"
+            "from wizard.core.deps import infer, reconcile\n"
+            "print(callable(deps.infer), callable(deps.reconcile), callable(infer), callable(reconcile))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True"] * 4

@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
     from wizard.cli import EXIT_OK, UsageError, project_path
 
     project = project_path(args.path)
-    pending = _start_environment_query(project, args.python)  # first: it runs while we import and scan
+    pending = _start_environment_query(project, args.python)  # first: it runs while we scan
     from wizard.core import deps
 
     scan = deps.scan_project(project)

@@ -24,46 +24,27 @@ Modules: `sources` (one file -> imports; notebooks, magics, R), `python_source` 
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-# Loaded on first use (PEP 562), so `requirements` can start asking the project's Python before
-# the heavier modules are imported.
-_LAZY = {
-    "Declared": "declared", "DeclaredFile": "declared", "declared_file": "declared",
-    "parse_requirements": "declared",
-    "PendingQuery": "environment", "PythonEnvironment": "environment", "PythonNotFound": "environment",
-    "find_python": "environment", "project_environment": "environment", "query_environment": "environment",
-    "PIN_STYLES": "infer", "Inference": "infer", "Package": "infer", "PlatformOnly": "infer",
-    "format_requirement": "infer", "infer": "infer", "r_install_script": "infer", "resolve_import": "infer",
-    "ReconcileRow": "reconcile", "apply_rows": "reconcile", "new_requirements_text": "reconcile",
-    "reconcile": "reconcile",
-    "ProjectScan": "scan", "scan_project": "scan",
-    "Location": "sources",
-}
+# Eager on purpose: importing a submodule binds its name on this package, so a lazy package would
+# hand out the `infer` / `reconcile` submodules instead of the functions, depending on import order.
+from wizard.core.deps.declared import Declared, DeclaredFile, declared_file, parse_requirements
+from wizard.core.deps.environment import (PendingQuery, PythonEnvironment, PythonNotFound, find_python,
+                                          project_environment, query_environment)
+from wizard.core.deps.infer import (PIN_STYLES, Inference, Package, PlatformOnly, format_requirement, infer,
+                                    r_install_script, resolve_import)
+from wizard.core.deps.reconcile import ReconcileRow, apply_rows, new_requirements_text, reconcile
+from wizard.core.deps.scan import ProjectScan, scan_project
+from wizard.core.deps.sources import Location
+from wizard.core.diagnostics import Diagnostic
 
-__all__ = sorted([*_LAZY, "undeclared_diagnostics"])
-
-if TYPE_CHECKING:
-    from wizard.core.deps.declared import Declared, DeclaredFile, declared_file, parse_requirements  # noqa: F401
-    from wizard.core.deps.environment import (PendingQuery, PythonEnvironment, PythonNotFound,  # noqa: F401
-                                              find_python, project_environment, query_environment)
-    from wizard.core.deps.infer import (PIN_STYLES, Inference, Package, PlatformOnly,  # noqa: F401
-                                        format_requirement, infer, r_install_script, resolve_import)
-    from wizard.core.deps.reconcile import ReconcileRow, apply_rows, new_requirements_text, reconcile  # noqa: F401
-    from wizard.core.deps.scan import ProjectScan, scan_project  # noqa: F401
-    from wizard.core.deps.sources import Location  # noqa: F401
-    from wizard.core.diagnostics import Diagnostic
-
-
-def __getattr__(name: str):
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__all__ = [
+    "Declared", "DeclaredFile", "Diagnostic", "Inference", "Location", "PIN_STYLES", "Package", "PendingQuery",
+    "PlatformOnly", "ProjectScan", "PythonEnvironment", "PythonNotFound", "ReconcileRow", "apply_rows",
+    "declared_file", "find_python", "format_requirement", "infer", "new_requirements_text", "parse_requirements",
+    "project_environment", "query_environment", "r_install_script", "reconcile", "resolve_import",
+    "scan_project", "undeclared_diagnostics",
+]
 
 
 def undeclared_diagnostics(project: Path, environment: PythonEnvironment | None = None,
@@ -74,12 +55,6 @@ def undeclared_diagnostics(project: Path, environment: PythonEnvironment | None 
     message, since a notebook has no plain line numbers). Nothing when the project has no Python
     environment file yet: the missing file is reported elsewhere, once.
     """
-    from wizard.core.deps.declared import declared_file
-    from wizard.core.deps.environment import PythonNotFound, project_environment
-    from wizard.core.deps.infer import infer
-    from wizard.core.deps.sources import Location
-    from wizard.core.diagnostics import Diagnostic
-
     target = declared_file(project)
     if target.kind is None or not target.exists:
         return []
