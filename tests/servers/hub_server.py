@@ -259,6 +259,7 @@ class HubServer:
         client_closed = asyncio.create_task(reader.read(1))  # b"" when the client hangs up
         try:
             batch: list[bytes] = []
+            batched = 0
             for item in build.events:
                 if isinstance(item, dict):
                     item = sse(item)
@@ -267,10 +268,12 @@ class HubServer:
                         item = item.replace(CAPTURED_HUB.encode(), self.url.encode())
                     if self.coalesce:
                         batch.append(item)
-                        if sum(map(len, batch)) < 65536:
+                        batched += len(item)
+                        if batched < 65536:
                             continue
                         item = b"".join(batch)
                         batch.clear()
+                        batched = 0
                     writer.write(_chunk(item))
                     await writer.drain()
                 elif isinstance(item, Sleep):

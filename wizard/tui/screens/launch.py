@@ -52,29 +52,38 @@ Every build's log is saved in `.binder-wizard/logs/` in your project (never comm
 """
 
 
-# Events the worker may hold for a busy screen before it waits (and the hub's stream waits) for it.
-INBOX_LIMIT = 2_000
-
-
 class Inbox:
     """Build events on their way from the worker to the screen.
 
     The worker adds events and posts a wake-up message only when none is waiting; the handler takes
-    everything at once. A fast hub thus makes few, large screen updates instead of one per network read,
-    and when the screen is far behind the worker waits for it, so memory stays bounded."""
+    everything at once. A fast hub thus makes few, large screen updates instead of one per network read.
+    Only the last MAX_LINES messages are kept (the Log shows no more; the saved log has all of them) and
+    phase changes are kept apart, so a busy screen neither slows the stream nor grows memory."""
 
     def __init__(self) -> None:
-        import asyncio
-
-        self.events: list[BuildEvent] = []
+        self.messages: deque[str] = deque(maxlen=MAX_LINES)
+        self.phases: list[str] = []  # phase changes, in order
+        self.stalls: list[str] = []
         self.posted = False
-        self.drained = asyncio.Event()
+        self._phase: str | None = None
 
-    def take(self) -> list[BuildEvent]:
-        events, self.events = self.events, []
+    def add(self, batch: list[BuildEvent]) -> None:
+        for event in batch:
+            if event.kind == "stall":
+                self.stalls.append(event.message)
+                self.messages.append(f"⚠ {event.message}")
+                continue
+            if event.phase != self._phase:
+                self._phase = event.phase
+                self.phases.append(event.phase)
+            self.messages.append(event.message)
+
+    def take(self) -> tuple[list[str], list[str], list[str]]:
+        taken = (self.phases, list(self.messages), self.stalls)
+        self.phases, self.stalls = [], []
+        self.messages.clear()
         self.posted = False
-        self.drained.set()
-        return events
+        return taken
 
 
 @dataclass
@@ -289,13 +298,10 @@ class LaunchScreen(StepScreen):
                         recent.append(event.message)
                         if log is not None:
                             log.write(event.phase, event.message)
-                inbox.events.extend(batch)
+                inbox.add(batch)
                 if not inbox.posted:
                     inbox.posted = True
-                    inbox.drained.clear()
                     self.post_message(self.BuildNews(inbox))
-                elif len(inbox.events) > INBOX_LIMIT:
-                    await inbox.drained.wait()
         finally:
             outcome = stream.outcome or BuildOutcome("cancelled")
             findings = triage(recent, self.state.project, str(outcome.problem or "")) \
@@ -305,16 +311,13 @@ class LaunchScreen(StepScreen):
             self.post_message(self.BuildDone(outcome, findings, log.path if log else None))
 
     def on_launch_screen_build_news(self, message: BuildNews) -> None:
+        phases_seen, messages, stalls = message.inbox.take()
         phases = self.query_one(LaunchPhases)
-        lines: list[str] = []
-        for event in message.inbox.take():
-            if event.kind == "stall":
-                lines.append(f"⚠ {event.message}")
-                self.notify(event.message, title="Waiting for the hub", severity="warning", markup=False)
-                continue
-            phases.enter(event.phase)
-            lines.append(event.message)
-        self.query_one(BuildLogView).add(lines)
+        for phase in phases_seen:
+            phases.enter(phase)
+        for stall in stalls:
+            self.notify(stall, title="Waiting for the hub", severity="warning", markup=False)
+        self.query_one(BuildLogView).add(messages)
 
     def on_launch_screen_build_done(self, message: BuildDone) -> None:
         from wizard.core.links import persistent_url, server_url
