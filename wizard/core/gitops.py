@@ -279,8 +279,9 @@ def repo_state(path: Path) -> RepoState:
     import git
 
     try:
+        # GIT_OPTIONAL_LOCKS=0: reading must never take index.lock from a commit or rebase running alongside
         out = repo.git.status("--porcelain=v2", "--branch", "-z", "--untracked-files=all",
-                              strip_newline_in_stdout=False)
+                              strip_newline_in_stdout=False, env={"GIT_OPTIONAL_LOCKS": "0"})
     except git.GitCommandError as error:
         raise classify(_stderr(error)) from None
     head_sha = branch = upstream = None
