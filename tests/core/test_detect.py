@@ -253,7 +253,7 @@ def test_build_context_filters_and_stencila(make_project):
     assert dict(found.files_ignored)[".dockerignore"].startswith("ignored because a binder/ folder exists")
     assert any(n.code == "stencila-manifest" and n.file == "stencila/manifest.xml" for n in found.notes)
     docker = detect(make_project({"binder/Dockerfile": "FROM x:1\n", ".dockerignore": "x\n"}, name="d"))
-    assert docker.files_used == (".dockerignore", "binder/Dockerfile")
+    assert docker.files_used == ("binder/Dockerfile", ".dockerignore")
 
 
 def test_utf16_requirements_are_read_like_pip(make_project):

@@ -463,7 +463,7 @@ def detect(project: Path, overrides: dict[str, str] | None = None) -> Detection:
         r_version=versions.get("r"),
         r_snapshot_date=versions.get("r_date"),
         julia_version=versions.get("julia"),
-        files_used=tuple(dict.fromkeys(state.used)),
+        files_used=_main_files_first(state.used),
         files_ignored=tuple(sorted(state.ignored.items())),
         errors=tuple(errors),
         notes=tuple(state.notes),
@@ -471,6 +471,15 @@ def detect(project: Path, overrides: dict[str, str] | None = None) -> Detection:
         r2d_error=first,
         fallback_python=fallback,
     )
+
+
+_EXTRAS = ("apt.txt", "postBuild", "start", ".dockerignore", ".containerignore")
+
+
+def _main_files_first(used: list[str]) -> tuple[str, ...]:
+    """The files that choose the setup first, then the extras every setup applies (apt.txt, postBuild...)."""
+    unique = list(dict.fromkeys(used))
+    return tuple(sorted(unique, key=lambda rel: rel.rsplit("/", 1)[-1] in _EXTRAS))
 
 
 def _check_legacy(files: _Files) -> None:
