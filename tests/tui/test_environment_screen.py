@@ -282,6 +282,25 @@ async def test_step3_can_send_the_user_to_a_line(make_app, make_project):
         assert app.state.goto_file is None
 
 
+async def test_a_line_asked_for_before_the_first_visit_is_opened(make_app, make_project):
+    project = make_project({"requirements.txt": "numpy\n", "apt.txt": "curl\nvim\n"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        app.state.goto_file = ("apt.txt", 2)
+        screen = await open_step1(pilot)
+        assert screen.current == "apt.txt" and editor(screen).cursor_location == (1, 0)
+
+
+async def test_paths_outside_the_project_are_not_opened(make_app, make_project, tmp_path):
+    (tmp_path / "secret.txt").write_text("token")
+    project = make_project({"requirements.txt": "numpy\n"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_step1(pilot)
+        await screen.open_file("../secret.txt")
+        assert screen.current == "requirements.txt" and "../secret.txt" not in screen.buffers
+
+
 async def test_files_changed_elsewhere_are_followed_when_coming_back(make_app, make_project):
     project = make_project({"requirements.txt": "numpy\n", "apt.txt": "curl\n"})
     app = make_app(project)

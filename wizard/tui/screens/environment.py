@@ -137,6 +137,7 @@ class EnvironmentScreen(StepScreen):
         self._shown_serial = -1  # serial of the analysis on screen
         self._timer: Timer | None = None
         self._editor_ids = 0
+        self._footer_state: tuple[bool, bool] | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -158,6 +159,8 @@ class EnvironmentScreen(StepScreen):
         self.call_later(self._open_first_file)
 
     async def _open_first_file(self) -> None:
+        if self.current is not None:  # e.g. step 3 already asked for a file and line
+            return
         detection = self.analysis.detection
         first = next((path for path in detection.files_used if (self.state.project / path).is_file()), None)
         if first is not None:
@@ -243,7 +246,10 @@ class EnvironmentScreen(StepScreen):
             diagnostics = list(buffer.problems)
         problems.show(diagnostics, lambda d: self.analysis.fix(d) is not None,
                       "this file" if self.current else "the project")
-        self.refresh_bindings()
+        footer_state = (any(self.analysis.fix(d) for d in diagnostics), self._current_editor() is not None)
+        if footer_state != self._footer_state:  # Save and Fix are dimmed when they cannot act
+            self._footer_state = footer_state
+            self.refresh_bindings()
         if buffer is not None and buffer.editor is not None:
             buffer.editor.show_problems(diagnostics)
 
@@ -304,6 +310,9 @@ class EnvironmentScreen(StepScreen):
 
     async def open_file(self, relpath: str, line: int | None = None, column: int | None = None) -> None:
         """Show `relpath`: its editor (opened on first use), or its template when it does not exist."""
+        if not self._inside_project(relpath):  # e.g. a path quoted from a build log
+            self.notify(f"{relpath} is not a file of this project.", severity="warning", markup=False)
+            return
         self.current = relpath
         switcher = self.query_one("#editor-area", ContentSwitcher)
         buffer = self.buffers.get(relpath)
@@ -323,6 +332,12 @@ class EnvironmentScreen(StepScreen):
         self._show_title()
         if self.analysis is not None:
             self._refresh_problems()
+
+    def _inside_project(self, relpath: str) -> bool:
+        if not relpath or Path(relpath).is_absolute():
+            return False
+        root = self.state.project.resolve()
+        return (root / relpath).resolve().is_relative_to(root) or ".." not in Path(relpath).parts
 
     async def _open_buffer(self, relpath: str) -> Buffer:
         loaded = files.load(self.state.project, relpath)
@@ -357,9 +372,13 @@ class EnvironmentScreen(StepScreen):
 
     @on(ProblemList.Jump)
     async def _jump_to_problem(self, event: ProblemList.Jump) -> None:
-        buffer = self.buffers.get(event.diagnostic.file)
-        if buffer is not None and buffer.editor is not None and event.diagnostic.line is not None:
-            self._jump(buffer.editor, event.diagnostic.line, event.diagnostic.column)
+        found = event.diagnostic
+        if found.file != self.current and (self.state.project / found.file).is_file():
+            await self.open_file(found.file, found.line, found.column)  # a project-wide problem's file
+            return
+        buffer = self.buffers.get(found.file)
+        if buffer is not None and buffer.editor is not None and found.line is not None:
+            self._jump(buffer.editor, found.line, found.column)
 
     def action_next_problem(self) -> None:
         problems = self.query_one(ProblemList)
@@ -514,7 +533,12 @@ class EnvironmentScreen(StepScreen):
             return
         diagnostic, fix = target
         before = buffer.disk_text()
-        after = fix.apply(before)
+        try:
+            after = fix.apply(before)
+        except Exception as error:  # a bug in one fix must not cost the user their edits
+            self.notify(safe_text(f"This fix failed ({type(error).__name__}); nothing was changed."),
+                        severity="error", markup=False)
+            return
         if after == before:
             self.notify("The fix changes nothing here.", markup=False)
             return
@@ -572,7 +596,7 @@ class EnvironmentScreen(StepScreen):
         except SaveConflict as conflict:
             self._ask_about_conflict(buffer, conflict, then)
             return False
-        except OSError as error:
+        except (OSError, ValueError) as error:  # ValueError: text that cannot be UTF-8 (lone surrogates)
             self.notify(safe_text(f"Could not save {buffer.relpath}: {error}"), title="Not saved",
                         severity="error", markup=False)
             return False

@@ -90,5 +90,10 @@ class BuildPanel(Static):
     def on_mount(self) -> None:
         self.border_title = "What Binder will build"
 
+    shown: Content | None = None
+
     def show(self, detection: Detection, errors: int, warnings: int, unsaved: bool) -> None:
-        self.update(describe(detection, errors, warnings, unsaved))
+        content = describe(detection, errors, warnings, unsaved)
+        if content != self.shown:  # an update re-lays out the screen (the panel's height is auto)
+            self.shown = content
+            self.update(content)

@@ -43,7 +43,9 @@ class ProblemList(OptionList):
              scope: str = "this file") -> None:
         """Errors first, then warnings, then notes, each in line order."""
         diagnostics = sorted(diagnostics, key=lambda d: (_RANK.get(d.severity, 3), d.line or 0, d.column or 0))
-        self.border_title = f"Problems in {scope} ({len(diagnostics)})" if diagnostics else f"No problems in {scope}"
+        title = f"Problems in {scope} ({len(diagnostics)})" if diagnostics else f"No problems in {scope}"
+        if title != self.border_title:
+            self.border_title = title
         if diagnostics == self.diagnostics and self.option_count == len(diagnostics):
             return
         keep = self.highlighted
