@@ -1110,6 +1110,9 @@ def _julia_checks(state: _State, versions: dict) -> None:
         kind, message = type(error).__name__, str(error)
     else:
         kind, message = "RuntimeError", "Failed to find a matching Julia version: {compat}"
+    if match is None and not isinstance(compat, str):
+        raise _stop(rel, "julia-compat-not-text", kind, message,
+                    f"[compat] julia = {compat!r} must be text in quotes.", 'Write julia = "1.10" (with quotes).')
     if match is None:
         raise _stop(rel, "julia-no-matching-version", kind, message,
                     f"No Julia release matches [compat] julia = {compat!r} (repo2docker understands one range like "
