@@ -340,12 +340,18 @@ async def test_new_binder_folder_warns_and_moves_root_files(make_app, make_proje
 
 
 async def test_file_contents_and_names_are_never_markup(make_app, make_project):
-    project = make_project({"requirements.txt": "[/oops]\n[@click=app.quit]x[/]\n", "[b]notes.txt": "x"})
+    project = make_project({"requirements.txt": "[/oops]\n[@click=app.quit]x[/]\n",
+                            "[b][@click=app.quit]x/environment.yml": "dependencies: [x]\n"})
     app = make_app(project)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_step1(pilot)
         await until_analysed(pilot, screen)
         assert editor(screen).text.startswith("[/oops]")
+        assert any("[/oops]" in d.message for d in screen.query_one(ProblemList).diagnostics)
+        assert "[b][@click=app.quit]x/environment.yml" in screen.query_one(FileList).entries  # a stray file, shown as is
+        await screen.open_file("[b][@click=app.quit]x/environment.yml")
+        await pilot.pause()
+        assert "[b][@click=app.quit]x/environment.yml" in str(screen.query_one("#editor-title").render())
         assert app.is_running
 
 
