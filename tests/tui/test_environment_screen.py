@@ -172,7 +172,10 @@ async def test_create_runtime_txt_from_template_changes_the_python_version(make_
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_step1(pilot)
         assert "3.10" in panel_text(screen)
+        suggested = screen.query_one(FileList).entries["runtime.txt"]
+        assert suggested.status == "missing" and suggested.notes  # "pin your Python version"
         await screen.open_file("runtime.txt")
+        assert any(d.code == "python-unpinned" for d in screen.query_one(ProblemList).diagnostics)
         assert screen.query_one("#editor-area").current == "missing"
         await pilot.pause()
         await pilot.click("#create")

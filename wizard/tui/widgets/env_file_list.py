@@ -23,6 +23,7 @@ class FileEntry:
     errors: int = 0
     warnings: int = 0
     unsaved: bool = False
+    notes: int = 0  # for a missing file: advice that involves creating it (e.g. "pin Python")
 
 
 _HEADINGS = {
@@ -35,7 +36,9 @@ _HEADINGS = {
 def _prompt(entry: FileEntry) -> Content:
     unsaved = Content.styled(" *", "bold $warning") if entry.unsaved else Content("")
     if entry.status == "missing":
-        return Content.assemble(("+ ", "$text-muted"), (entry.relpath, "$text-muted"))
+        suggested = entry.notes or entry.errors or entry.warnings
+        return Content.assemble(("+ ", "$text-muted"), (entry.relpath, "" if suggested else "$text-muted"),
+                                ("  suggested" if suggested else "", "italic $accent"))
     if entry.status == "ignored":
         return Content.assemble(("– ", "$text-muted"), (entry.relpath, "$text-muted strike"), unsaved,
                                 ("\n  ignored: " + entry.reason, "$text-muted italic"))

@@ -51,15 +51,12 @@ def file_entries(project: Path, analysis: Analysis, unsaved: set[str]) -> list[F
     detection = analysis.detection
     counts: dict[str, list[int]] = {}
     for d in analysis.diagnostics:
-        tally = counts.setdefault(d.file, [0, 0])
-        if d.severity == "error":
-            tally[0] += 1
-        elif d.severity == "warning":
-            tally[1] += 1
+        tally = counts.setdefault(d.file, [0, 0, 0])
+        tally[{"error": 0, "warning": 1}.get(d.severity, 2)] += 1
 
     def entry(relpath: str, status, reason: str = "") -> FileEntry:
-        errors, warnings = counts.get(relpath, (0, 0))
-        return FileEntry(relpath, status, reason, errors, warnings, relpath in unsaved)
+        errors, warnings, notes = counts.get(relpath, (0, 0, 0))
+        return FileEntry(relpath, status, reason, errors, warnings, relpath in unsaved, notes)
 
     entries = [entry(path, "used") for path in detection.files_used]
     entries += [entry(path, "ignored", reason) for path, reason in detection.files_ignored]
