@@ -187,6 +187,20 @@ async def test_create_runtime_txt_from_template_changes_the_python_version(make_
         assert screen.query_one(FileList).entries["runtime.txt"].status == "used"
 
 
+async def test_runtime_txt_can_be_created_for_r(make_app, make_project):
+    project = make_project({"install.R": 'install.packages("ggplot2")\n'})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        await screen.open_file("runtime.txt")
+        await pilot.pause()
+        await pilot.click("#create-variant")
+        await settle(pilot)
+        assert (project / "runtime.txt").read_text().startswith("r-")
+        detection = screen.analysis.detection
+        assert detection.buildpack == "r" and detection.r_version and "R " in panel_text(screen)
+
+
 async def test_save_writes_exact_bytes_and_makes_postbuild_executable(make_app, make_project):
     project = make_project({"requirements.txt": "numpy\n", "postBuild": b"#!/bin/bash\r\nset -e\r\n"})
     os.chmod(project / "postBuild", 0o644)

@@ -408,15 +408,15 @@ class EnvironmentScreen(StepScreen):
 
     @on(MissingFileView.Create)
     async def _missing_create(self, event: MissingFileView.Create) -> None:
-        await self.create_file(event.relpath)
+        await self.create_file(event.relpath, event.variant)
 
-    async def create_file(self, relpath: str) -> None:
+    async def create_file(self, relpath: str, variant: str | None = None) -> None:
         """Write the catalog's template to `relpath` and open it. A new binder/ folder hides the top-level
         environment files, so the user is warned first and offered to move them."""
         folder = relpath.rpartition("/")[0]
         hidden = hidden_root_files(self.state.project) if folder and not (self.state.project / folder).is_dir() else []
         if not hidden:
-            await self._write_template(relpath)
+            await self._write_template(relpath, variant)
             return
         unsaved = [path for path in hidden if self.buffers.get(path) and self.buffers[path].dirty]
         question = ChoiceDialog(
@@ -436,7 +436,7 @@ class EnvironmentScreen(StepScreen):
                 if not await self._move_into(hidden, folder):
                     return
             if answer in ("move", "create"):
-                await self._write_template(relpath)
+                await self._write_template(relpath, variant)
 
         self.app.push_screen(question, chosen)
 
@@ -453,9 +453,10 @@ class EnvironmentScreen(StepScreen):
         self.notify(f"Moved into {folder}/: " + ", ".join(Path(p).name for p in moved), markup=False)
         return True
 
-    async def _write_template(self, relpath: str) -> None:
+    async def _write_template(self, relpath: str, variant: str | None = None) -> None:
+        info = file_info(Path(relpath).name, self.analysis.detection)
+        template = dict(info.variants)[variant] if variant else info.template or ""
         try:
-            template = file_info(Path(relpath).name, self.analysis.detection).template or ""
             files.save(self.state.project, relpath, template, expected=ABSENT)
         except SaveConflict:
             self.notify(f"{relpath} already exists; opening it instead.", markup=False)

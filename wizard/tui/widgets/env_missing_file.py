@@ -26,19 +26,22 @@ class FileInfo:
     when: str
     template: str | None  # None: a tool writes this file (see how_to_create)
     how_to_create: str = ""
+    variants: tuple[tuple[str, str], ...] = ()  # (label, template), e.g. ("R", "r-4.4-2025-06-02\n")
 
 
 class MissingFileView(VerticalScroll):
     @dataclass
     class Create(Message):
         relpath: str
+        variant: str | None = None  # a FileInfo.variants label: write that template instead
 
     def compose(self) -> ComposeResult:
         yield Static(id="missing-title", classes="view-title")
         yield Static(id="missing-purpose")
         with Horizontal(classes="view-buttons"):
             yield Button("Create", id="create", variant="primary")
-            yield Button("Create in a binder/ folder", id="create-in-binder")
+            yield Button("Create in binder/", id="create-in-binder")
+            yield Button("Create the variant", id="create-variant")
         yield Static(id="missing-when", classes="view-muted")
         yield Static(id="missing-template-label", classes="view-label")
         yield Static(id="missing-template", classes="template-preview")
@@ -59,11 +62,19 @@ class MissingFileView(VerticalScroll):
         create.label = Content(f"Create {relpath}")
         create.display = has_template
         self.query_one("#create-in-binder", Button).display = has_template and offer_binder_folder
+        variant = self.query_one("#create-variant", Button)
+        variant.display = bool(info.variants)
+        self.variant = info.variants[0][0] if info.variants else None
+        if self.variant is not None:
+            variant.label = Content(f"Create for {self.variant}")
         self.scroll_home(animate=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.post_message(self.Create(self.binder_relpath if event.button.id == "create-in-binder" else self.relpath))
+        if event.button.id == "create-variant":
+            self.post_message(self.Create(self.relpath, self.variant))
+        else:
+            self.post_message(self.Create(self.binder_relpath if event.button.id == "create-in-binder" else self.relpath))
 
 
 class StartView(VerticalScroll):

@@ -22,6 +22,9 @@ _OFFER_ORDER = ("requirements.txt", "runtime.txt", "environment.yml", "apt.txt",
                 "Dockerfile")
 
 
+_VARIANT_LABELS = {"r": "R"}
+
+
 @dataclass(frozen=True)
 class Analysis:
     detection: Detection
@@ -93,6 +96,10 @@ def file_info(name: str, detection: Detection) -> FileInfo:
     if found is None:
         return FileInfo(name, name, f"{name} is one of the files Binder reads.", "", None, "")
     template = None
+    python = template_python(detection)
     if found.template is not None:
-        template = catalog.render_template(name, python_version=template_python(detection))
-    return FileInfo(name, found.title, found.purpose, found.when_to_use, template, found.how_to_create)
+        template = catalog.render_template(name, python_version=python)
+    variants = tuple((_VARIANT_LABELS.get(variant, variant), catalog.render_template(name, python_version=python,
+                                                                                     variant=variant))
+                     for variant, _ in found.alternatives)
+    return FileInfo(name, found.title, found.purpose, found.when_to_use, template, found.how_to_create, variants)
