@@ -271,10 +271,10 @@ class EnvironmentScreen(StepScreen):
         return next((b for b in self.buffers.values() if b.editor is editor), None)
 
     def _mark_unsaved(self, buffer: Buffer) -> None:
-        was = buffer.relpath in self.state.unsaved_files
-        if buffer.dirty == was:
+        dirty = buffer.dirty  # joins the editor's lines: once per keystroke is enough
+        if dirty == (buffer.relpath in self.state.unsaved_files):
             return
-        if buffer.dirty:
+        if dirty:
             self.state.unsaved_files.add(buffer.relpath)
         else:
             self.state.unsaved_files.discard(buffer.relpath)
