@@ -159,6 +159,7 @@ def main() -> int:
 
     process, url = start_server(args.lines)
     small_process, small_url = start_server(args.lines // 10)
+    big_process, big_url = start_server(args.lines * 3)  # memory must not grow with the log
     try:
         bare, bare_cpu, n_bare = timed(lambda: bare_consumer(url), args.repeat)
         core, core_cpu, n_core = timed(lambda: core_consumer(url), args.repeat)
@@ -168,11 +169,10 @@ def main() -> int:
         print(f"bare httpx-sse consumer: {bare:.3f} s wall, {bare_cpu:.3f} s CPU  ({n_bare / bare:,.0f} events/s)")
         print(f"core BuildStream:        {core:.3f} s wall, {core_cpu:.3f} s CPU  ratio {core / bare:.2f} wall, "
               f"{core_cpu / bare_cpu:.2f} CPU (target <= 2)")
-        mem_small = peak_memory(lambda: core_consumer(small_url))
-        mem_big = peak_memory(lambda: core_consumer(url))
+        mems = [peak_memory(lambda u=u: core_consumer(u)) for u in (small_url, url, big_url)]
         bare_mem = peak_memory(lambda: bare_consumer(url))
-        print(f"core peak memory: {mem_small:.1f} MB at {args.lines // 10} lines, {mem_big:.1f} MB at {args.lines} "
-              f"lines (bare consumer: {bare_mem:.1f} MB)")
+        print(f"core peak memory: {mems[0]:.1f} / {mems[1]:.1f} / {mems[2]:.1f} MB at {args.lines // 10:,} / "
+              f"{args.lines:,} / {args.lines * 3:,} lines (bare consumer: {bare_mem:.1f} MB)")
         if not args.no_screen:
             import tempfile
 
@@ -180,15 +180,15 @@ def main() -> int:
                 runs = [screen_consumer(url, Path(folder) / f"run{n}") for n in range(args.repeat)]
                 shown = runs[0][0]
                 seconds, cpu = min(r[1] for r in runs), min(r[3] for r in runs)
-                _, _, peak_small, _ = screen_consumer(small_url, Path(folder) / "b", measure_memory=True)
-                _, _, peak_big, _ = screen_consumer(url, Path(folder) / "c", measure_memory=True)
+                peaks = [screen_consumer(u, Path(folder) / f"mem{n}", measure_memory=True)[2]
+                         for n, u in enumerate((small_url, url, big_url))]
             print(f"Launch screen headless:  {seconds:.3f} s wall, {cpu:.3f} s CPU  ratio {seconds / bare:.2f} wall, "
                   f"{cpu / bare_cpu:.2f} CPU (target <= 2); the log keeps the last {shown} lines")
-            print(f"screen peak memory during the build: {peak_small:.1f} MB at {args.lines // 10} lines, "
-                  f"{peak_big:.1f} MB at {args.lines} lines")
+            print(f"screen peak memory during the build: {peaks[0]:.1f} / {peaks[1]:.1f} / {peaks[2]:.1f} MB at "
+                  f"{args.lines // 10:,} / {args.lines:,} / {args.lines * 3:,} lines")
     finally:
-        process.terminate()
-        small_process.terminate()
+        for child in (process, small_process, big_process):
+            child.terminate()
     return 0
 
 

@@ -57,10 +57,15 @@ class BuildLog:
         self._handle.write(f"# binder-wizard build log: {provider}/{spec} on {hub}\n")
 
     def write(self, phase: str, message: str) -> None:
-        if self._handle is None or not message:
+        self.write_many([(phase, message)])
+
+    def write_many(self, entries) -> None:
+        """Append (phase, message) pairs in one write."""
+        if self._handle is None:
             return
-        text = message if message.endswith("\n") else message + "\n"
-        self._handle.write(f"[{phase}] {text}" if phase else text)
+        self._handle.write("".join(
+            (f"[{phase}] " if phase else "") + (message if message.endswith("\n") else message + "\n")
+            for phase, message in entries if message))
 
     def close(self, outcome=None, findings=()) -> None:
         if self._handle is None:

