@@ -25,7 +25,7 @@ def run(args) -> int:
     from wizard.core.engine import analyse
 
     try:
-        report = analyse(project)
+        report = _with_import_warnings(analyse(project))
     except PermissionError as error:
         raise UsageError(f"cannot read {error.filename or project}: {error.strerror or error}") from None
     except OSError as error:
@@ -37,6 +37,22 @@ def run(args) -> int:
     else:
         _print_text(report)
     return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _with_import_warnings(report):
+    """Add "imported but not declared" warnings: the code needs a package Binder will not install.
+
+    Only here, not in `analyse`: the editor calls that on every pause in typing, and scanning the
+    code is too slow for that. The project's Python is not asked (a subprocess, ~0.2 s): the table of
+    known mismatches and the popular names map imports well enough for a warning, and `check` must
+    stay fast enough for a pre-commit hook. `binder-wizard requirements` asks it.
+    """
+    import dataclasses
+
+    from wizard.core.deps import undeclared_diagnostics
+
+    extra = tuple(undeclared_diagnostics(report.project, ask_environment=False))
+    return dataclasses.replace(report, diagnostics=report.diagnostics + extra) if extra else report
 
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
