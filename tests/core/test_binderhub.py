@@ -280,3 +280,33 @@ def test_batch_cleaning_equals_cleaning_each_message(texts):
     assert stream._clean_all(texts) == expected or "\ue000" in "".join(texts)
     assert len(stream._clean_all(texts)) == len(texts)
     assert not any("\x1b" in t or "ghp_" in t for t in stream._clean_all(texts))
+
+
+@pytest.mark.parametrize(("code", "message", "expected"), [
+    (400, "Missing Accept header: text/event-stream\n", "must ask for an event stream"),
+    (400, "Building but not launching is not permitted", "refused the request"),
+    (403, "Requests from AWS are not allowed\n", "cloud computers"),
+    (403, "Invalid build token\n", "build token"),
+    (403, "Forbidden\n", "log in"),
+    (409, "User alice already has a running server.\n", "already have a server"),
+    (429, "Rate limit exceeded. Try again in 3600 seconds.\n", "rate limit"),
+    (500, "Internal Server Error\n", "internal error"),
+])
+def test_status_codes_in_failed_events_become_plain_messages(code, message, expected):
+    from wizard.core.binderhub import problem_for_status
+
+    problem = problem_for_status(code, message, {"x-ratelimit-reset": str(int(time.time()) + 1800)})
+    assert expected in problem.message and problem.action and problem.status_code == code
+
+
+def test_long_logs_still_lose_every_secret_and_escape():
+    """The fast paths in safety (skip a pattern when its literal is absent) must not skip real hits."""
+    from wizard.core.safety import safe_text
+
+    filler = "Downloading numpy-2.1.0-cp311-manylinux.whl (16.3 MB)\n" * 2000
+    secrets = ["https://user:hunter22@example.org/x.git", "ghp_" + "a" * 36, "github_pat_" + "b" * 30,
+               "glpat-" + "c" * 20, "xoxb-" + "1" * 12, "AKIA" + "D" * 16, "Authorization: token s3cr3tvalue"]
+    text = filler + " ".join(secrets) + "\x1b[2J\x1b]52;c;eA==\x07\r\n" + filler
+    cleaned = safe_text(text)
+    for leaked in ("hunter22", "aaaa", "bbbb", "cccc", "1111", "DDDD", "s3cr3tvalue", "\x1b", "\x07", "\r"):
+        assert leaked not in cleaned

@@ -153,7 +153,7 @@ async def test_badge_written_into_readme_after_showing_the_diff(make_app, projec
         await settle(pilot, lambda: type(app.screen).__name__ == "ReadmeBadgeDialog")
         assert "+[![Binder](https://hub.example.org/badge_logo.svg)]" in app.screen.diff
         assert (project / "README.md").read_text() == "# Demo\n\nHello.\n", "nothing written before yes"
-        await pilot.click("#write")
+        await pilot.click("#write")  # "Write only"
         await settle(pilot, lambda: isinstance(app.screen, LaunchScreen))
         assert (project / "README.md").read_text() == (
             "# Demo\n\n[![Binder](https://hub.example.org/badge_logo.svg)](https://hub.example.org/v2/gh/me/demo/HEAD)"
@@ -161,6 +161,25 @@ async def test_badge_written_into_readme_after_showing_the_diff(make_app, projec
         await pilot.press("w")  # already there: no dialog
         await pilot.pause()
         assert isinstance(app.screen, LaunchScreen)
+
+
+async def test_rst_readme_badge_written_then_step_2(make_app, project, local_hub):
+    (project / "README.md").unlink()
+    (project / "README.rst").write_text("Demo\n====\n")
+    app = make_app(project, config=CONFIG)
+    async with app.run_test(size=SNAPSHOT_SIZE, notifications=True) as pilot:
+        screen = await open_launch(pilot)
+        await pilot.press("b")
+        assert app.clipboard == (".. image:: https://hub.example.org/badge_logo.svg\n"
+                                 " :target: https://hub.example.org/v2/gh/me/demo/HEAD")
+        await pilot.press("w")
+        await settle(pilot, lambda: type(app.screen).__name__ == "ReadmeBadgeDialog")
+        await pilot.click("#publish")
+        await settle(pilot, lambda: type(app.screen).__name__ == "PublishScreen")
+        assert (project / "README.rst").read_text() == (
+            "Demo\n====\n\n.. image:: https://hub.example.org/badge_logo.svg\n"
+            " :target: https://hub.example.org/v2/gh/me/demo/HEAD\n")
+        assert screen.badge_format == "rst"
 
 
 async def test_open_choice_and_pushed_sha_shape_the_link(make_app, project, local_hub):

@@ -1,4 +1,4 @@
-"""Show the README change the badge makes; dismisses True to write it."""
+"""Show the README change the badge makes; dismisses "write", "publish" (write, then go to step 2) or None."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from textual.widgets import Button, Static
 from wizard.tui.widgets.env_diff import DiffView
 
 
-class ReadmeBadgeDialog(ModalScreen[bool]):
+class ReadmeBadgeDialog(ModalScreen[str | None]):
     """The file name and diff come from the user's README: shown without markup."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -26,16 +26,18 @@ class ReadmeBadgeDialog(ModalScreen[bool]):
             yield Static(f"{verb} {self.readme_name}?", classes="dialog-title", markup=False)
             with VerticalScroll(classes="diff-scroll"):
                 yield DiffView(self.diff.splitlines(), id="readme-diff")
-            yield Static("Then publish it in step 2 so the badge shows on GitHub.", classes="dialog-detail")
+            yield Static("The badge shows on GitHub once the README is published (step 2).",
+                         classes="dialog-detail")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Write README", variant="primary", id="write")
+                yield Button("Write and publish", variant="primary", id="publish")
+                yield Button("Write only", id="write")
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#write", Button).focus()
+        self.query_one("#publish", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "write")
+        self.dismiss(event.button.id if event.button.id in ("write", "publish") else None)
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        self.dismiss(None)

@@ -94,6 +94,7 @@ class Choices:
     refs: list[tuple[str, str]]
     opens: list[tuple[str, str]]
     branches: list[str]
+    badge_format: str  # "markdown", or "rst" for a README.rst
 
 
 class LaunchScreen(StepScreen):
@@ -139,6 +140,7 @@ class LaunchScreen(StepScreen):
         self.outcome: BuildOutcome | None = None
         self.findings: list[Finding] = []
         self.branches: list[str] = []
+        self.badge_format = "markdown"
 
     # ------------------------------------------------------------------ layout
 
@@ -170,6 +172,7 @@ class LaunchScreen(StepScreen):
     def load_choices(self) -> None:
         from wizard.core.links import local_branches, notebooks_at, r_configured, target_for
         from wizard.core.overview import summarise
+        from wizard.core.readme import find_readme, kind_of
 
         project, state = self.state.project, self.state
         refs: list[tuple[str, str]] = []
@@ -180,14 +183,18 @@ class LaunchScreen(StepScreen):
         if branch:
             refs.append((f"branch {branch}", branch))
         opens = [("Default interface", "default"), ("JupyterLab", "lab")]
-        opens += [(f"{path} (JupyterLab)", f"file:{path}") for path in notebooks_at(project, "HEAD")[:30]]
+        # Only files the hub will have: those in the commit that is launched.
+        opens += [(f"{path} (JupyterLab)", f"file:{path}") for path in notebooks_at(project, refs[0][1])[:30]]
         if r_configured(project):
             opens.append(("RStudio", "rstudio"))
         try:
             target, error = target_for(project, ref=refs[0][1]), None
         except LinkError as problem:
             target, error = None, str(problem)
-        self.post_message(self.ChoicesLoaded(Choices(target, error, refs, opens, local_branches(project))))
+        readme = find_readme(project)
+        badge_format = "rst" if readme is not None and kind_of(readme) == "rst" else "markdown"
+        self.post_message(self.ChoicesLoaded(Choices(target, error, refs, opens, local_branches(project),
+                                                     badge_format)))
 
     def on_launch_screen_choices_loaded(self, message: ChoicesLoaded) -> None:
         choices = message.choices
@@ -202,6 +209,7 @@ class LaunchScreen(StepScreen):
         open_select.value = keep_open if keep_open in open_values else "default"
         self.target = choices.target
         self.branches = choices.branches
+        self.badge_format = choices.badge_format
         self.query_one("#launch", Button).disabled = choices.target is None
         if choices.target is None:
             self.query_one("#launch-target", Static).update(
@@ -226,10 +234,11 @@ class LaunchScreen(StepScreen):
         return hub_base(self.state.config.hub_url)
 
     def _links(self) -> tuple[str, str]:
+        """The launch URL and the badge, in the README's format (reStructuredText for README.rst)."""
         from wizard.core.links import badge, launch_url
 
         url = launch_url(self._hub(), self.target, self.opening)
-        return url, badge("markdown", self._hub(), url)
+        return url, badge(self.badge_format, self._hub(), url)
 
     def _refresh_links(self) -> None:
         from wizard.core.links import ref_warnings
@@ -411,8 +420,8 @@ class LaunchScreen(StepScreen):
         from wizard.core.readme import write_edit
         from wizard.tui.dialogs.launch_readme import ReadmeBadgeDialog
 
-        def write_if_confirmed(confirmed: bool | None) -> None:
-            if not confirmed:
+        def write_if_confirmed(choice: str | None) -> None:
+            if choice is None:
                 return
             try:
                 write_edit(edit)
@@ -420,8 +429,13 @@ class LaunchScreen(StepScreen):
                 self.notify(safe_text(str(error)), title="Cannot write the README", severity="error",
                             markup=False)
                 return
-            self.notify(f"{edit.path.name} updated. Publish it in step 2 (ctrl+b) to show the badge on GitHub.",
-                        title="Badge written", markup=False)
+            if choice == "publish":
+                self.notify(f"{edit.path.name} updated: commit and push it here.", title="Badge written",
+                            markup=False)
+                self.post_message(self.Navigate(2))
+            else:
+                self.notify(f"{edit.path.name} updated. Publish it in step 2 (ctrl+b) to show the badge on "
+                            "GitHub.", title="Badge written", markup=False)
 
         self.app.push_screen(ReadmeBadgeDialog(edit.path.name, edit.action, edit.diff()), write_if_confirmed)
 
