@@ -195,6 +195,16 @@ async def test_open_choice_and_pushed_sha_shape_the_link(make_app, project, loca
         await pilot.pause()
         assert screen.query_one(LinksPanel).launch_url == \
             f"https://hub.example.org/v2/gh/me/demo/{sha}?urlpath=%2Fdoc%2Ftree%2Findex.ipynb"
+        screen.query_one("#open-choice").value = "classic:index.ipynb"
+        await pilot.pause()
+        assert screen.query_one(LinksPanel).launch_url.endswith("?urlpath=%2Ftree%2Findex.ipynb")
+        screen.query_one("#open-choice").value = "custom:"
+        await pilot.pause()
+        await pilot.press(*"/voila")
+        assert screen.query_one(LinksPanel).launch_url.endswith("?urlpath=%2Fvoila")
+        assert "RStudio" not in str(screen.query_one("#open-choice")._options), "no R in this project"
+        screen.query_one("#open-choice").value = "file:index.ipynb"
+        await pilot.pause()
         await pilot.press("ctrl+l")
         await settle(pilot, lambda: screen.outcome is not None)
         assert local_hub.requests[-1].path == f"/build/gh/me/demo/{sha}"

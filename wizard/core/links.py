@@ -124,7 +124,7 @@ class OpenTarget:
             "file": f"{self.path} in JupyterLab",
             "classic": f"{self.path or 'the file list'} in the classic notebook",
             "rstudio": "RStudio",
-            "custom": f"the URL path {self.path}",
+            "custom": f"the URL path {self.path}" if self.path else "the hub's default interface",
         }[self.kind]
 
 

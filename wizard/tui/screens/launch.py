@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, ContentSwitcher, Select, Static
+from textual.widgets import Button, ContentSwitcher, Input, Select, Static
 from textual.worker import Worker, WorkerState
 
 from wizard.core.binderhub import BuildEvent, BuildOutcome
@@ -148,6 +148,7 @@ class LaunchScreen(StepScreen):
         with Horizontal(id="launch-choices"):
             yield Select([], prompt="Version", allow_blank=True, id="ref-choice", compact=True)
             yield Select([], prompt="Open", allow_blank=True, id="open-choice", compact=True)
+            yield Input(placeholder="/voila/render/app.ipynb", id="custom-path", compact=True)
             yield Button("Launch (ctrl+l)", id="launch", variant="primary", compact=True, disabled=True)
         yield Static(id="launch-target")
         yield LaunchPhases(id="phases")
@@ -184,9 +185,13 @@ class LaunchScreen(StepScreen):
             refs.append((f"branch {branch}", branch))
         opens = [("Default interface", "default"), ("JupyterLab", "lab")]
         # Only files the hub will have: those in the commit that is launched.
-        opens += [(f"{path} (JupyterLab)", f"file:{path}") for path in notebooks_at(project, refs[0][1])[:30]]
-        if r_configured(project):
+        files = notebooks_at(project, refs[0][1])[:30]
+        opens += [(f"{path} (JupyterLab)", f"file:{path}") for path in files]
+        opens += [("Classic notebook (file list)", "classic:")]
+        opens += [(f"{path} (classic notebook)", f"classic:{path}") for path in files]
+        if r_configured(project):  # RStudio only starts when the image has R
             opens.append(("RStudio", "rstudio"))
+        opens.append(("Another URL path…", "custom:"))
         try:
             target, error = target_for(project, ref=refs[0][1]), None
         except LinkError as problem:
@@ -223,10 +228,19 @@ class LaunchScreen(StepScreen):
         if event.select.id == "ref-choice":
             self.target = Target(self.target.provider, self.target.repo, str(event.value))
         elif event.select.id == "open-choice":
-            value = str(event.value)
-            kind, _, path = value.partition(":")
+            kind, _, path = str(event.value).partition(":")
+            custom = self.query_one("#custom-path", Input)
+            custom.display = kind == "custom"
+            if kind == "custom":
+                path = custom.value.strip()
+                custom.focus()
             self.opening = OpenTarget(kind, path)
         self._refresh_links()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "custom-path" and self.target is not None:
+            self.opening = OpenTarget("custom", event.value.strip())
+            self._refresh_links()
 
     def _hub(self) -> str:
         from wizard.core.links import hub_base
