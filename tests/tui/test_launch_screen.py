@@ -87,6 +87,7 @@ async def test_ready_path_links_copy_and_open(make_app, project, local_hub, monk
     app = make_app(project, config=CONFIG)
     async with app.run_test(size=SNAPSHOT_SIZE, notifications=True) as pilot:
         screen = await open_launch(pilot)
+        assert screen.query_one(BuildLogView).log.lines[0].startswith("Nothing built yet. Press Ctrl+L")
         await pilot.press("ctrl+l")
         await settle(pilot, lambda: screen.outcome is not None)
         assert screen.outcome.result == "ready"
@@ -107,6 +108,10 @@ async def test_ready_path_links_copy_and_open(make_app, project, local_hub, monk
         await pilot.press("o")
         assert opened == [links.server_url]
         assert list((project / ".binder-wizard" / "logs").glob("*.log"))
+    again = make_app(project, config=CONFIG)  # the next session says what happened last time
+    async with again.run_test(size=SNAPSHOT_SIZE) as pilot:
+        screen = await open_launch(pilot)
+        assert screen.query_one(BuildLogView).log.lines[0].startswith("Last build: ready, started ")
 
 
 async def test_failure_is_triaged_and_g_opens_step_1_at_the_line(make_app, make_project, local_hub, shared_dir):

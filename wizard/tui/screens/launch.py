@@ -95,6 +95,7 @@ class Choices:
     opens: list[tuple[str, str]]
     branches: list[str]
     badge_format: str  # "markdown", or "rst" for a README.rst
+    last_build: str | None  # one line about the last saved build log, if any
 
 
 class LaunchScreen(StepScreen):
@@ -173,6 +174,7 @@ class LaunchScreen(StepScreen):
     def load_choices(self) -> None:
         from wizard.core.links import local_branches, notebooks_at, r_configured, target_for
         from wizard.core.overview import summarise
+        from wizard.core.buildlogs import last_log
         from wizard.core.readme import find_readme, kind_of
 
         project, state = self.state.project, self.state
@@ -198,8 +200,14 @@ class LaunchScreen(StepScreen):
             target, error = None, str(problem)
         readme = find_readme(project)
         badge_format = "rst" if readme is not None and kind_of(readme) == "rst" else "markdown"
+        found = last_log(project)
+        last_build = None
+        if found is not None:
+            summary = found[1]
+            last_build = (f"Last build: {summary.get('result', 'unfinished')}, started {summary.get('started', '?')} "
+                          f"({summary.get('provider', '?')}/{summary.get('spec', '?')}). Press l to show its log.")
         self.post_message(self.ChoicesLoaded(Choices(target, error, refs, opens, local_branches(project),
-                                                     badge_format)))
+                                                     badge_format, last_build)))
 
     def on_launch_screen_choices_loaded(self, message: ChoicesLoaded) -> None:
         choices = message.choices
@@ -215,6 +223,11 @@ class LaunchScreen(StepScreen):
         self.target = choices.target
         self.branches = choices.branches
         self.badge_format = choices.badge_format
+        view = self.query_one(BuildLogView)
+        if not self.building and self.outcome is None and not view.lines:
+            view.log.clear()
+            view.log.write_line(safe_text(choices.last_build) if choices.last_build else
+                                "Nothing built yet. Press Ctrl+L to ask the hub to build and start your project.")
         self.query_one("#launch", Button).disabled = choices.target is None
         if choices.target is None:
             self.query_one("#launch-target", Static).update(
