@@ -278,3 +278,18 @@ def test_snapshot_failed(snap_compare, make_app, make_project, local_hub, shared
     git(project, "remote", "add", "origin", "https://github.com/me/demo.git")
     run_before = _snapshot_run(None, local_hub, "failed-broken-environment-yml.txt")
     assert snap_compare(make_app(project, config=CONFIG), run_before=run_before, terminal_size=SNAPSHOT_SIZE)
+
+
+async def test_a_fresh_push_becomes_the_launched_commit(make_app, project, local_hub):
+    app = make_app(project, config=CONFIG)
+    async with app.run_test(size=SNAPSHOT_SIZE) as pilot:
+        screen = await open_launch(pilot)
+        assert screen.target.ref == "HEAD"
+        app.state.pushed_sha = "0123456789abcdef0123456789abcdef01234567"  # what step 2 sets after a push
+        screen.post_message(StepScreen.Navigate(0))
+        await settle(pilot, lambda: not isinstance(app.screen, LaunchScreen))
+        app.screen.post_message(StepScreen.Navigate(3))
+        await settle(pilot, lambda: screen.target.ref == app.state.pushed_sha)
+        assert screen.query_one("#ref-choice").value == app.state.pushed_sha
+        assert screen.query_one(LinksPanel).launch_url == \
+            "https://hub.example.org/v2/gh/me/demo/0123456789abcdef0123456789abcdef01234567"

@@ -142,6 +142,7 @@ class LaunchScreen(StepScreen):
         self.findings: list[Finding] = []
         self.branches: list[str] = []
         self.badge_format = "markdown"
+        self._seen_push: str | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -217,10 +218,15 @@ class LaunchScreen(StepScreen):
         ref_select.set_options([(safe_text(label), value) for label, value in choices.refs])
         open_select.set_options([(safe_text(label), value) for label, value in choices.opens])
         ref_values = [value for _, value in choices.refs]
-        ref_select.value = keep_ref if keep_ref in ref_values else ref_values[0]
+        # A commit just published in step 2 becomes the choice; otherwise the user's choice stays.
+        fresh_push = self.state.pushed_sha is not None and self.state.pushed_sha != self._seen_push
+        self._seen_push = self.state.pushed_sha
+        chosen_ref = keep_ref if keep_ref in ref_values and not fresh_push else ref_values[0]
+        ref_select.value = chosen_ref
         open_values = [value for _, value in choices.opens]
         open_select.value = keep_open if keep_open in open_values else "default"
-        self.target = choices.target
+        target = choices.target
+        self.target = None if target is None else Target(target.provider, target.repo, str(chosen_ref))
         self.branches = choices.branches
         self.badge_format = choices.badge_format
         view = self.query_one(BuildLogView)
