@@ -84,13 +84,13 @@ async def _launch(project, config, hub, target, opening, shareable, args, printe
 
     recent: deque[str] = deque(maxlen=5000)
     try:
-        async for event in stream.events():
-            if event.kind == "stall":
-                printer.warn(event.message)
-                continue
-            log.write(event.phase, event.message)
-            recent.append(event.message)
-            printer.event(event)
+        async for batch in stream.batches():  # everything that arrived together, printed in one go
+            events = [event for event in batch if event.kind == "event"]
+            for stall in (event for event in batch if event.kind == "stall"):
+                printer.warn(stall.message)
+            log.write_many((event.phase, event.message) for event in events)
+            recent.extend(event.message for event in events)
+            printer.events(events)
     finally:
         outcome = stream.outcome
         findings = triage(recent, project, str(outcome.problem or "")) if outcome and outcome.result != "ready" else []
@@ -127,8 +127,8 @@ class _JsonPrinter:
     def warn(self, text: str) -> None:
         print(f"warning: {text}", file=sys.stderr)
 
-    def event(self, event) -> None:
-        sys.stdout.write(json.dumps({"phase": event.phase, "message": event.message}) + "\n")
+    def events(self, events) -> None:
+        sys.stdout.write("".join(json.dumps({"phase": e.phase, "message": e.message}) + "\n" for e in events))
 
     def stop(self) -> None:
         sys.stdout.flush()
@@ -162,16 +162,24 @@ class _TextPrinter:
 
         self.errors.print(Text(f"warning: {text}", style="yellow"))
 
-    def event(self, event) -> None:
+    def events(self, events) -> None:
+        """Print a batch: a heading at each phase change, then that phase's lines as one Text."""
         from rich.text import Text
 
-        if event.phase != self.phase:
-            self.phase = event.phase
-            if self.status is not None:
-                self.status.update(Text(f"{event.phase}…"))
-            self.console.print(Text(f"── {event.phase}", style="bold cyan"))
-        if event.message.strip():
-            self.console.print(Text(event.message.rstrip("\n")))
+        lines: list[str] = []
+        for event in events:
+            if event.phase != self.phase:
+                if lines:
+                    self.console.print(Text("\n".join(lines)))
+                    lines = []
+                self.phase = event.phase
+                if self.status is not None:
+                    self.status.update(Text(f"{event.phase}…"))
+                self.console.print(Text(f"── {event.phase}", style="bold cyan"))
+            if event.message.strip():
+                lines.append(event.message.rstrip("\n"))
+        if lines:
+            self.console.print(Text("\n".join(lines)))
 
     def stop(self) -> None:
         if self.status is not None:
