@@ -29,6 +29,8 @@ from textual.worker import Worker, WorkerState
 from wizard.core import files
 from wizard.core.detect import ROOT_ONLY_FILES
 from wizard.core.diagnostics import Diagnostic
+from wizard.core.engine import Report, analyse
+from wizard.core.validators import fix_for
 from wizard.core.files import ABSENT, DiskVersion, SaveConflict
 from wizard.core.safety import safe_text
 from wizard.tui.screens.base import StepScreen
@@ -39,7 +41,7 @@ from wizard.tui.widgets.env_build_panel import BuildPanel
 from wizard.tui.widgets.env_editor import EnvEditor
 from wizard.tui.widgets.env_file_list import FileList
 from wizard.tui.widgets.env_missing_file import MissingFileView, StartView
-from wizard.tui.widgets.env_model import Analysis, analyse, file_entries, file_info, hidden_root_files
+from wizard.tui.widgets.env_model import file_entries, file_info, hidden_root_files
 from wizard.tui.widgets.env_problems import ProblemList
 
 HELP = """\
@@ -126,12 +128,12 @@ class EnvironmentScreen(StepScreen):
     @dataclass
     class Analysed(Message):
         serial: int
-        analysis: Analysis
+        analysis: Report
 
     def __init__(self, state) -> None:
         super().__init__(state)
         self.buffers: dict[str, Buffer] = {}
-        self.analysis: Analysis | None = None
+        self.analysis: Report | None = None
         self.current: str | None = None  # relpath shown on the right (open or missing)
         self._edit_serial = 0  # bumped by every edit, save or file change
         self._shown_serial = -1  # serial of the analysis on screen
@@ -185,7 +187,7 @@ class EnvironmentScreen(StepScreen):
             return None
         if action == "fix":
             problems = self.query_one(ProblemList)
-            return True if any(self.analysis.fix(d) for d in problems.diagnostics) else None
+            return True if any(fix_for(d) for d in problems.diagnostics) else None
         if action == "save":
             return True if self._current_editor() is not None else None
         return super().check_action(action, parameters)
@@ -220,7 +222,7 @@ class EnvironmentScreen(StepScreen):
         """True when the problems shown are those of the text in the editors now."""
         return self._shown_serial == self._edit_serial
 
-    def _apply(self, serial: int, analysis: Analysis) -> None:
+    def _apply(self, serial: int, analysis: Report) -> None:
         self._shown_serial = serial
         self.analysis = analysis
         errors = sum(d.severity == "error" for d in analysis.diagnostics)
@@ -241,12 +243,12 @@ class EnvironmentScreen(StepScreen):
             listed = self.query_one(FileList).entries
             diagnostics = [d for d in self.analysis.diagnostics if d.file not in listed]
         else:
-            diagnostics = self.analysis.for_file(self.current)
+            diagnostics = list(self.analysis.for_file(self.current))
         if buffer is not None and buffer.editor is None:
             diagnostics = list(buffer.problems)
-        problems.show(diagnostics, lambda d: self.analysis.fix(d) is not None,
+        problems.show(diagnostics, lambda d: fix_for(d) is not None,
                       "this file" if self.current else "the project")
-        footer_state = (any(self.analysis.fix(d) for d in diagnostics), self._current_editor() is not None)
+        footer_state = (any(fix_for(d) for d in diagnostics), self._current_editor() is not None)
         if footer_state != self._footer_state:  # Save and Fix are dimmed when they cannot act
             self._footer_state = footer_state
             self.refresh_bindings()
@@ -556,7 +558,7 @@ class EnvironmentScreen(StepScreen):
         """The highlighted problem if it has a fix; else the first fixable one on the cursor's line; else
         the first fixable one in the file."""
         problems = self.query_one(ProblemList)
-        candidates = [(d, self.analysis.fix(d)) for d in problems.diagnostics]
+        candidates = [(d, fix_for(d)) for d in problems.diagnostics]
         candidates = [(d, fix) for d, fix in candidates if fix is not None]
         if not candidates:
             return None

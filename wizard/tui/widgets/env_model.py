@@ -1,18 +1,15 @@
-"""What step 1 shows, computed without any UI: the analysis, the file list entries, catalog texts.
+"""What step 1 shows, computed without any UI: the file list entries and the catalog's texts.
 
 No Textual here (only plain data), so it can be tested and reused directly.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from wizard.core import catalog
 from wizard.core.detect import CONFIG_FILES, ROOT_ONLY_FILES, Detection
-from wizard.core.diagnostics import Diagnostic
-from wizard.core.engine import analyse as analyse_project
-from wizard.core.validators import Fix, fix_for
+from wizard.core.engine import Report
 from wizard.tui.widgets.env_file_list import FileEntry
 from wizard.tui.widgets.env_missing_file import FileInfo
 
@@ -25,31 +22,13 @@ _OFFER_ORDER = ("requirements.txt", "runtime.txt", "environment.yml", "apt.txt",
 _VARIANT_LABELS = {"r": "R"}
 
 
-@dataclass(frozen=True)
-class Analysis:
-    detection: Detection
-    diagnostics: tuple[Diagnostic, ...]
-
-    def for_file(self, relpath: str) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.file == relpath]
-
-    @staticmethod
-    def fix(diagnostic: Diagnostic) -> Fix | None:
-        return fix_for(diagnostic)
-
-
-def analyse(project: Path, overrides: dict[str, str]) -> Analysis:
-    report = analyse_project(project, overrides)
-    return Analysis(report.detection, report.diagnostics)
-
-
 def offered_names() -> list[str]:
     names = list(catalog.ENVIRONMENT_FILES)
     rank = {name: i for i, name in enumerate(_OFFER_ORDER)}
     return sorted(names, key=lambda n: (rank.get(n, len(rank)), names.index(n)))
 
 
-def file_entries(project: Path, analysis: Analysis, unsaved: set[str]) -> list[FileEntry]:
+def file_entries(project: Path, analysis: Report, unsaved: set[str]) -> list[FileEntry]:
     """Every file Binder reads: used, ignored (with why), or missing from the folder in use."""
     detection = analysis.detection
     counts: dict[str, list[int]] = {}
