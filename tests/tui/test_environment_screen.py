@@ -285,12 +285,29 @@ async def test_leaving_the_step_with_unsaved_edits_asks_and_can_save(make_app, m
         assert (project / "requirements.txt").read_text() == "numpy\npandas\n"
 
 
+async def test_going_on_with_errors_asks_first(make_app, make_project):
+    project = make_project({"requirements.txt": "numpy\n", "apt.txt": "Git\n"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        await pilot.press("ctrl+n")
+        dialog = app.screen
+        assert isinstance(dialog, ChoiceDialog) and "apt.txt" in dialog.detail
+        await pilot.click("#stay")
+        assert app.screen is screen
+        await pilot.press("ctrl+b")  # going back never asks about errors
+        assert type(app.screen).__name__ == "OverviewScreen"
+
+
 async def test_step3_can_send_the_user_to_a_line(make_app, make_project):
     project = make_project({"requirements.txt": "numpy\n", "apt.txt": "curl\nvim\nlibgl1-mesa-glx\n"})
     app = make_app(project)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_step1(pilot)
-        await pilot.press("ctrl+n")  # to step 2
+        await pilot.press("ctrl+n")  # to step 2, despite the error in apt.txt
+        await pilot.click("#leave")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "PublishScreen"
         app.state.goto_file = ("apt.txt", 3)
         await pilot.press("ctrl+b")
         await settle(pilot)

@@ -679,16 +679,27 @@ class EnvironmentScreen(StepScreen):
         self._leave_to(self.STEP - 1)
 
     def _leave_to(self, step: int) -> None:
+        """Ask first when edits are unsaved; going forward, also say when the build would fail."""
         dirty = [buffer for buffer in self.buffers.values() if buffer.dirty]
-        if not dirty:
+        failing = self._files_with_errors() if step > self.STEP else []
+        would_fail = (f"Binder's build would also stop on the errors in {', '.join(failing)}."
+                      if failing else "")
+        if not dirty and not failing:
             self.post_message(self.Navigate(step))
             return
-        names = ", ".join(buffer.relpath for buffer in dirty)
-        question = ChoiceDialog(
-            "Save your changes first?",
-            f"Not saved yet: {names}. The next steps publish and build the files as they are on disk.",
-            [("save", "Save and continue", "primary"), ("leave", "Continue without saving", "warning"),
-             ("stay", "Keep editing", "default")])
+        if dirty:
+            names = ", ".join(buffer.relpath for buffer in dirty)
+            question = ChoiceDialog(
+                "Save your changes first?",
+                f"Not saved yet: {names}. The next steps publish and build the files as they are on disk. "
+                + would_fail,
+                [("save", "Save and continue", "primary"), ("leave", "Continue without saving", "warning"),
+                 ("stay", "Keep editing", "default")])
+        else:
+            question = ChoiceDialog(
+                "Continue with errors?", would_fail + " You can publish anyway, but the build will fail "
+                "until they are fixed (Ctrl+F fixes many of them).",
+                [("leave", "Continue anyway", "warning"), ("stay", "Fix them first", "primary")])
 
         def chosen(answer: str | None) -> None:
             if answer == "leave":
@@ -697,6 +708,12 @@ class EnvironmentScreen(StepScreen):
                 self._save_all(dirty, lambda: self.post_message(self.Navigate(step)))
 
         self.app.push_screen(question, chosen)
+
+    def _files_with_errors(self) -> list[str]:
+        if self.analysis is None:
+            return []
+        found = dict.fromkeys(d.file for d in self.analysis.diagnostics if d.severity == "error")
+        return ["the project" if path in (".", "") else path for path in found]
 
     def _save_all(self, buffers: list[Buffer], then) -> None:
         """Save one after the other; a conflict asks, and the rest continue once it is resolved."""
