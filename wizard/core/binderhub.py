@@ -398,12 +398,14 @@ class BuildStream:
                         response.raise_for_status()
                     self._watched = _watch(response.stream, self.max_event_bytes, flush)
                     response.stream = self._watched
+                    parse, add = self._parse, pending.append
                     async for sse in source.aiter_sse():
-                        if not sse.data.strip():
+                        data = sse.data
+                        if not data or data.isspace():
                             continue
-                        pending.append(self._parse(sse.data))
+                        add(parse(data))
                         count += 1
-                        if self.phase not in ("ready", "failed") or not pending[-1][2].get("phase"):
+                        if self.phase != "ready" and self.phase != "failed" or not pending[-1][2].get("phase"):
                             continue
                         batch = self._batch(pending)
                         await queue.put(batch)

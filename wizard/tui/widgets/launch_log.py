@@ -12,7 +12,7 @@ from textual.widgets import Input, Log
 MAX_LINES = 10_000
 # New lines reach the Log widget at most this often: one write (and one repaint) per interval however
 # fast the hub sends, and lines that would scroll out of the bounded Log at once are never drawn.
-FLUSH_SECONDS = 0.1
+FLUSH_SECONDS = 0.2
 
 
 class BuildLogView(Vertical):
