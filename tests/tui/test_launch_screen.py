@@ -293,3 +293,31 @@ async def test_a_fresh_push_becomes_the_launched_commit(make_app, project, local
         assert screen.query_one("#ref-choice").value == app.state.pushed_sha
         assert screen.query_one(LinksPanel).launch_url == \
             "https://hub.example.org/v2/gh/me/demo/0123456789abcdef0123456789abcdef01234567"
+
+
+async def test_log_follows_the_tail_unless_scrolled_up_and_stays_bounded(make_app, project, local_hub):
+    from wizard.tui.widgets.launch_log import MAX_LINES
+
+    app = make_app(project, config=CONFIG)
+    async with app.run_test(size=SNAPSHOT_SIZE) as pilot:
+        screen = await open_launch(pilot)
+        view = screen.query_one(BuildLogView)
+        view.clear()
+        view.add([f"line {n}\n" for n in range(200)])
+        view.flush()
+        await pilot.pause()
+        assert view.log.scroll_offset.y == view.log.max_scroll_y > 0  # following the end
+        view.log.scroll_home(animate=False, immediate=True)
+        await pilot.pause()
+        view.add(["more\n"] * 50)
+        view.flush()
+        await pilot.pause()
+        assert view.log.scroll_offset.y == 0, "reading older lines is not interrupted"
+        view.log.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        view.add([f"x {n}\n" for n in range(MAX_LINES + 500)])
+        view.flush()
+        await pilot.pause()
+        assert view.log.scroll_offset.y == view.log.max_scroll_y
+        assert len(view.lines) == MAX_LINES and view.log.line_count <= MAX_LINES
+        assert view.log.lines[-1] == f"x {MAX_LINES + 499}"
