@@ -7,6 +7,7 @@ import os
 import stat
 
 import pytest
+from textual.notifications import Notify
 
 from wizard.tui.dialogs.confirm import ConfirmDialog
 from wizard.tui.dialogs.env_choice import ChoiceDialog
@@ -285,18 +286,16 @@ async def test_leaving_the_step_with_unsaved_edits_asks_and_can_save(make_app, m
         assert (project / "requirements.txt").read_text() == "numpy\npandas\n"
 
 
-async def test_going_on_with_errors_asks_first(make_app, make_project):
+async def test_going_on_with_errors_warns_without_stopping(make_app, make_project):
     project = make_project({"requirements.txt": "numpy\n", "apt.txt": "Git\n"})
     app = make_app(project)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_step1(pilot)
+    seen = []
+    async with app.run_test(size=SIZE, notifications=True, message_hook=seen.append) as pilot:
+        await open_step1(pilot)
         await pilot.press("ctrl+n")
-        dialog = app.screen
-        assert isinstance(dialog, ChoiceDialog) and "apt.txt" in dialog.detail
-        await pilot.click("#stay")
-        assert app.screen is screen
-        await pilot.press("ctrl+b")  # going back never asks about errors
-        assert type(app.screen).__name__ == "OverviewScreen"
+        assert type(app.screen).__name__ == "PublishScreen"
+        warnings = [m.notification for m in seen if isinstance(m, Notify)]
+        assert any(n.severity == "warning" and "apt.txt" in n.message for n in warnings)
 
 
 async def test_step3_can_send_the_user_to_a_line(make_app, make_project):
@@ -305,8 +304,6 @@ async def test_step3_can_send_the_user_to_a_line(make_app, make_project):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_step1(pilot)
         await pilot.press("ctrl+n")  # to step 2, despite the error in apt.txt
-        await pilot.click("#leave")
-        await pilot.pause()
         assert type(app.screen).__name__ == "PublishScreen"
         app.state.goto_file = ("apt.txt", 3)
         await pilot.press("ctrl+b")

@@ -679,35 +679,34 @@ class EnvironmentScreen(StepScreen):
         self._leave_to(self.STEP - 1)
 
     def _leave_to(self, step: int) -> None:
-        """Ask first when edits are unsaved; going forward, also say when the build would fail."""
+        """Ask first when edits are unsaved."""
         dirty = [buffer for buffer in self.buffers.values() if buffer.dirty]
-        failing = self._files_with_errors() if step > self.STEP else []
-        would_fail = (f"Binder's build would also stop on the errors in {', '.join(failing)}."
-                      if failing else "")
-        if not dirty and not failing:
-            self.post_message(self.Navigate(step))
+        if not dirty:
+            self._go(step)
             return
-        if dirty:
-            names = ", ".join(buffer.relpath for buffer in dirty)
-            question = ChoiceDialog(
-                "Save your changes first?",
-                f"Not saved yet: {names}. The next steps publish and build the files as they are on disk. "
-                + would_fail,
-                [("save", "Save and continue", "primary"), ("leave", "Continue without saving", "warning"),
-                 ("stay", "Keep editing", "default")])
-        else:
-            question = ChoiceDialog(
-                "Continue with errors?", would_fail + " You can publish anyway, but the build will fail "
-                "until they are fixed (Ctrl+F fixes many of them).",
-                [("leave", "Continue anyway", "warning"), ("stay", "Fix them first", "primary")])
+        names = ", ".join(buffer.relpath for buffer in dirty)
+        question = ChoiceDialog(
+            "Save your changes first?",
+            f"Not saved yet: {names}. The next steps publish and build the files as they are on disk.",
+            [("save", "Save and continue", "primary"), ("leave", "Continue without saving", "warning"),
+             ("stay", "Keep editing", "default")])
 
         def chosen(answer: str | None) -> None:
             if answer == "leave":
-                self.post_message(self.Navigate(step))
+                self._go(step)
             elif answer == "save":
-                self._save_all(dirty, lambda: self.post_message(self.Navigate(step)))
+                self._save_all(dirty, lambda: self._go(step))
 
         self.app.push_screen(question, chosen)
+
+    def _go(self, step: int) -> None:
+        """Move on; going forward while Binder's build would fail says so (without stopping the user)."""
+        failing = self._files_with_errors() if step > self.STEP else []
+        if failing:
+            self.notify(f"Binder's build would stop on the errors in {', '.join(failing)}. You can publish "
+                        "anyway, but fix them (back in step 1; Ctrl+F fixes many) before launching.",
+                        title="Errors remain", severity="warning", timeout=10, markup=False)
+        self.post_message(self.Navigate(step))
 
     def _files_with_errors(self) -> list[str]:
         if self.analysis is None:
