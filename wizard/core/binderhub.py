@@ -208,7 +208,7 @@ def _watch(stream, limit: int, before_read):
 
 
 # Joins a batch of messages so they are cleaned with one pass of the safety regexes instead of one per
-# message. U+E000 (private use) is never stripped; it is replaced inside messages first.
+# message. U+E000 (private use) is never stripped; a batch whose messages contain it is cleaned one by one.
 _JOIN = "\n\ue000\n"
 
 
@@ -261,9 +261,11 @@ class BuildStream:
 
     def _clean_all(self, texts: list[str]) -> list[str]:
         """`_clean` for many messages at once; falls back to one by one when a sequence spans messages."""
-        if len(texts) < 4 or any(len(t) > MAX_MESSAGE_CHARS for t in texts):
+        if len(texts) < 4 or max(map(len, texts)) > MAX_MESSAGE_CHARS:
             return [self._clean(t) for t in texts]
-        joined = _JOIN.join(t.replace("\ue000", "\ufffd") for t in texts)
+        joined = _JOIN.join(texts)
+        if joined.count("\ue000") != len(texts) - 1:  # a message holds the separator's character itself
+            return [self._clean(t) for t in texts]
         cleaned = strip_control(scrub_secrets(joined, self._secrets())).split(_JOIN)
         if len(cleaned) != len(texts):
             return [self._clean(t) for t in texts]
