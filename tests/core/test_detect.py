@@ -313,3 +313,46 @@ def test_a_detector_bug_becomes_a_plain_error(make_project, monkeypatch):
     report = engine.analyse(make_project({"requirements.txt": REQ}))
     assert [d.code for d in report.diagnostics] == ["internal-error"] and not report.ok
     assert report.to_json()["buildpack"] is None
+
+
+# --------------------------------------------------------------------------------------------------
+# Hostile files: a named pipe or a folder where a config file should be
+
+
+def _finishes(function, *args, seconds: float = 20):
+    """Run `function` in a daemon thread: a hang fails the test instead of blocking the whole run."""
+    import threading
+
+    result: dict = {}
+    worker = threading.Thread(target=lambda: result.setdefault("value", function(*args)), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive(), f"{function.__name__} hung"
+    return result["value"]
+
+
+@pytest.mark.parametrize("name", ["requirements.txt", "environment.yml", "runtime.txt", "apt.txt", "Dockerfile",
+                                  "pyproject.toml", "binder/environment.yml"])
+def test_named_pipe_is_reported_not_waited_on(make_project, name):
+    import os
+
+    from wizard.core.engine import analyse
+
+    files = {"requirements.txt": REQ} if name in ("apt.txt", "pyproject.toml") else {}
+    project = make_project(files)
+    (project / name).parent.mkdir(exist_ok=True)
+    os.mkfifo(project / name)
+    report = _finishes(analyse, project)
+    assert not report.ok
+    problems = [d for d in report.errors if d.file == name]
+    assert [d.code for d in problems] == ["not-a-file"], report.diagnostics
+    assert "named pipe" in problems[0].message and "internal-error" not in {d.code for d in report.diagnostics}
+
+
+@pytest.mark.parametrize("name", ["environment.yml", "environment.yaml", "binder/environment.yml"])
+def test_folder_named_environment_yml_is_explained_not_a_crash(make_project, name):
+    project = make_project({"requirements.txt": REQ})
+    (project / name).mkdir(parents=True)
+    found = detect(project)
+    assert found.buildpack == "conda" and codes(found) == ["not-a-file"]
+    assert None not in found.files_used and name not in found.files_used

@@ -13,8 +13,10 @@ can call it on every pause in typing with the unsaved text of the file being edi
 from __future__ import annotations
 
 import datetime
+import errno
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,6 +136,29 @@ class Detection:
 # Reading files the way repo2docker does (or from the editor's unsaved text)
 
 
+def read_file_bytes(path: str | os.PathLike) -> bytes:
+    """The bytes of a regular file. Never blocks: a named pipe or device raises OSError instead.
+
+    A FIFO called requirements.txt would make a plain open().read() wait forever for a writer.
+    O_NONBLOCK makes opening it return at once; fstat then says what it really is.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", os.fspath(path))
+        if not stat.S_ISREG(mode):
+            kind = "a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+            raise OSError(errno.EINVAL, f"Not a regular file ({kind})", os.fspath(path))
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1  # the file object closes it now
+            return handle.read()
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
 class _Unreadable(Exception):
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
@@ -191,8 +216,7 @@ class _Files:
         if rel in self.overrides:
             return self.overrides[rel].encode("utf-8", "surrogatepass")
         try:
-            with open(self._path(rel), "rb") as handle:
-                return handle.read()
+            return read_file_bytes(self._path(rel))
         except IsADirectoryError:
             raise _Unreadable("IsADirectoryError", f"[Errno 21] Is a directory: '{rel}'") from None
         except OSError as error:
@@ -257,6 +281,13 @@ def _unreadable(rel: str, error: _Unreadable, stage: str) -> _Stop:
         return _stop(rel, "not-utf8", error.kind, error.message,
                      f"{rel} is not UTF-8 text, so repo2docker cannot read it.",
                      "Save the file again with UTF-8 encoding (or replace it if it is not a text file).", stage)
+    special = re.search(r"Not a regular file \((.*?)\)", error.message)
+    if special:  # repo2docker would wait forever on a pipe; git does not even store one
+        return _Stop(Diagnostic(rel, None, None, "error", "not-a-file",
+                                f"'{rel}' is {special.group(1)}, not a normal file: git cannot store it, so it "
+                                "will not exist on GitHub, and a local repo2docker build would wait forever "
+                                "reading it.", f"Replace '{rel}' with a normal text file."),
+                     stage, error.kind, error.message)
     return _stop(rel, "unreadable", error.kind, error.message, f"{rel} cannot be read.",
                  "Check the file's permissions.", stage)
 
@@ -1314,7 +1345,8 @@ def _classify_files(state: _State, pack: str | None, versions: dict) -> None:
         if has("install.R"):
             use(path("install.R"))
     elif pack == "conda":
-        use(env_rel)
+        if env_rel:  # None when the name is taken by a folder or a pipe (reported as not-a-file)
+            use(env_rel)
         if has("environment.yml") and has("environment.yaml"):
             ignore(path("environment.yaml"), "environment.yml wins over environment.yaml")
     elif pack == "pipfile":

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from wizard.core.detect import Detection, detect
+from wizard.core.detect import Detection, detect, read_file_bytes
 from wizard.core.diagnostics import Diagnostic
 from wizard.core.validators import MAX_BYTES, FileContext, decode, fix_for, validate_text
 
@@ -73,7 +73,7 @@ def _validate_file(project: Path, rel: str, overrides: dict[str, str], found: De
             size = path.stat().st_size
             if size > MAX_BYTES:
                 return [_too_large(rel, size)]
-            data = path.read_bytes()
+            data = read_file_bytes(path)
         except IsADirectoryError:
             return []  # the detector already explains a folder with a file's name
         except OSError as error:

@@ -272,7 +272,9 @@ def _requirements_next_door(ctx: FileContext, out: _Out, dep_line) -> None:
     folder = ctx.path.rsplit("/", 1)[0] if "/" in ctx.path else ""
     req = ctx.project / folder / "requirements.txt" if folder else ctx.project / "requirements.txt"
     try:
-        lines = [line.strip() for line in req.read_text(encoding="utf-8-sig").splitlines()]
+        from wizard.core.detect import read_file_bytes
+
+        lines = [line.strip() for line in read_file_bytes(req).decode("utf-8-sig").splitlines()]
     except (OSError, UnicodeDecodeError):
         return
     packages = [line for line in lines if line and not line.startswith("#")]

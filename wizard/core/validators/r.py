@@ -34,8 +34,10 @@ def _config_dir(project: str) -> str:
 def _runtime_r_date(project: str, config_dir: str) -> tuple[bool, datetime.date | None]:
     """(runtime.txt names R with a date, the date) as repo2docker parses it; (False, None) otherwise."""
     try:
-        with open(os.path.join(project, config_dir, "runtime.txt"), encoding="utf-8", errors="replace") as f:
-            parts = f.read().strip().split("-")
+        from wizard.core.detect import read_file_bytes
+
+        data = read_file_bytes(os.path.join(project, config_dir, "runtime.txt"))
+        parts = data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n").strip().split("-")
     except OSError:
         return False, None
     if parts[0] != "r" or len(parts) not in (4, 5):

@@ -357,7 +357,9 @@ def apt_packages(ctx: FileContext) -> set[str] | None:
         return None
     folder = ctx.path.rsplit("/", 1)[0] if "/" in ctx.path else ""
     try:
-        text = (ctx.project / folder / "apt.txt").read_text(encoding="utf-8", errors="replace")
+        from wizard.core.detect import read_file_bytes
+
+        text = read_file_bytes(ctx.project / folder / "apt.txt").decode("utf-8", errors="replace")
     except OSError:
         return set()
     return {line.partition("#")[0].strip().split("=")[0] for line in text.splitlines()} - {""}
@@ -445,7 +447,9 @@ def _is_package(root) -> bool:
     try:
         import tomllib
 
-        data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+        from wizard.core.detect import read_file_bytes
+
+        data = tomllib.loads(read_file_bytes(root / "pyproject.toml").decode("utf-8"))
     except (OSError, ValueError):
         return False
     return "project" in data and "build-system" in data

@@ -286,9 +286,10 @@ def _exec_checks(code_lines, add) -> None:
 def _bom_on_disk(ctx) -> bool:
     if ctx.project is None:
         return False
+    from wizard.core.detect import read_file_bytes
+
     try:
-        with open(os.path.join(ctx.project, ctx.path), "rb") as handle:
-            return handle.read(3) == b"\xef\xbb\xbf"
+        return read_file_bytes(os.path.join(ctx.project, ctx.path)).startswith(b"\xef\xbb\xbf")
     except OSError:
         return False
 
