@@ -116,7 +116,7 @@ class EnvironmentScreen(StepScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save"),
         Binding("ctrl+f", "fix", "Fix"),
-        Binding("ctrl+g", "next_problem", "Next problem"),
+        Binding("ctrl+g", "next_problem", "Next problem", show=False),  # in the help; keeps 80 columns
         Binding("ctrl+r", "dependencies", "Dependencies"),
     ]
 

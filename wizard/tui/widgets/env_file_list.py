@@ -29,7 +29,7 @@ class FileEntry:
 _HEADINGS = {
     "used": "Used by Binder",
     "ignored": "Present but ignored",
-    "missing": "Add a file (from a template)",
+    "missing": "Add a file (template)",
 }
 
 
