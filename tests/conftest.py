@@ -16,6 +16,17 @@ pytest_plugins = [
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
+# Property tests explore the same examples on every run, so CI is repeatable; a failure found while
+# exploring (HYPOTHESIS_PROFILE=explore, random and longer) becomes a plain regression test.
+try:
+    from hypothesis import settings
+
+    settings.register_profile("suite", derandomize=True, deadline=None, database=None)
+    settings.register_profile("explore", deadline=None, max_examples=1000)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
+except ImportError:
+    pass
+
 
 @pytest.fixture(autouse=True)
 def hermetic(monkeypatch, tmp_path_factory):

@@ -651,3 +651,15 @@ def test_project_toml_invalid_exactly_when_toml_010_or_julia_would_refuse(lines)
         except Exception:
             refused.append(True)
     assert ("julia-invalid-toml" in codes("Project.toml", text)) == any(refused), text
+
+
+def test_dockerfile_user_fix_ends_a_dangling_continuation_first():
+    # Found by the fuzz test: appending after "USER root \" glued the new USER onto the old line.
+    from wizard.core.validators import FileContext, fix_for, validate_text
+
+    text = "FROM python:3.12-slim\nUSER root \\\n"
+    ctx = FileContext("Dockerfile", "Dockerfile")
+    root_at_end = next(d for d in validate_text(text, ctx) if d.code == "docker-root-at-end")
+    fixed = fix_for(root_at_end).apply(text)
+    assert fixed == "FROM python:3.12-slim\nUSER root\nUSER 1000\n"
+    assert "docker-root-at-end" not in [d.code for d in validate_text(fixed, ctx)]

@@ -256,12 +256,22 @@ def _copy_checks(final, add) -> None:
             "Write `COPY --chown=${NB_UID} . ${HOME}` (or `RUN chown -R ${NB_UID} ${HOME}` as root afterwards).")
 
 
+def _append(text: str, block: str) -> str:
+    """Add lines at the end, in the file's line endings, after ending a dangling `\\` continuation
+    (otherwise the new first line would be glued onto the last instruction)."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = text.splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if lines and lines[-1].rstrip().endswith("\\"):
+        lines[-1] = lines[-1].rstrip()[:-1].rstrip()
+    body = newline.join(lines) + newline if lines else ""
+    return body + block.replace("\n", newline)
+
+
 def _fix_root_at_end(text: str, diagnostic: Diagnostic) -> str:
     user = "${NB_USER}" if _declared(parse(text), "NB_USER") is not None else "1000"
-    newline = "\r\n" if "\r\n" in text else "\n"
-    if text and not text.endswith(("\n", "\r")):
-        text += newline
-    return text + f"USER {user}" + newline
+    return _append(text, f"USER {user}\n")
 
 
 USER_BLOCK = """
@@ -278,10 +288,7 @@ USER ${NB_USER}
 
 
 def _fix_no_user(text: str, diagnostic: Diagnostic) -> str:
-    newline = "\r\n" if "\r\n" in text else "\n"
-    if text and not text.endswith(("\n", "\r")):
-        text += newline
-    return text + USER_BLOCK.replace("\n", newline)
+    return _append(text, USER_BLOCK)
 
 
 FIXES = {"docker-root-at-end": _fix_root_at_end, "docker-no-user": _fix_no_user}
