@@ -112,7 +112,8 @@ def test_build_log_saved_excluded_from_git_and_reopened(make_project):
     log.close(outcome, triage(["Killed\n"]))
     path, summary = last_log(project)
     assert path == log.path and path.parent == project / ".binder-wizard" / "logs"
-    assert path.read_text().splitlines()[1:] == ["[waiting] Waiting for build to start...", "[failed] Error during build"]
+    assert path.read_text().splitlines()[1:] == ["── waiting", "Waiting for build to start...", "── failed",
+                                                 "Error during build"]
     assert summary["result"] == "failed" and summary["sha"] == "a" * 40
     assert summary["phases"][0] == {"phase": "waiting", "started": 0.0, "seconds": 1.5}
     assert summary["findings"][0]["code"] == "out-of-memory"

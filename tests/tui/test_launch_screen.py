@@ -236,7 +236,7 @@ async def test_untrusted_text_filter_and_last_log(make_app, project, local_hub):
         view.clear()
         await pilot.press("l")
         await pilot.pause()
-        assert "[building] Spawn one" in view.lines
+        assert "Spawn one" in view.lines and "── building" in view.lines
         assert screen.query_one(TriagePanel).findings[0].code == "out-of-memory"
 
 

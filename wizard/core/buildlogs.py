@@ -1,7 +1,7 @@
 """Build logs saved in the project under `.binder-wizard/logs/` (kept out of git via .git/info/exclude).
 
-Each build writes `<timestamp>-<provider>.log` (the text, streamed to disk as it arrives, so memory stays
-bounded) and a `.json` summary beside it: hub, spec, commit, result, phase timings, problem.
+Each build writes `<timestamp>-<provider>.log` (the text with a `── phase` heading at each phase change,
+streamed to disk as it arrives, so memory stays bounded) and a `.json` summary beside it: hub, spec, commit, result, phase timings, problem.
 """
 
 from __future__ import annotations
@@ -54,18 +54,24 @@ class BuildLog:
         self.meta = {"hub": hub, "provider": provider, "spec": spec, "sha": sha,
                      "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         self._handle: TextIO | None = self.path.open("w", encoding="utf-8", newline="\n")
+        self._phase: str | None = None
         self._handle.write(f"# binder-wizard build log: {provider}/{spec} on {hub}\n")
 
     def write(self, phase: str, message: str) -> None:
         self.write_many([(phase, message)])
 
     def write_many(self, entries) -> None:
-        """Append (phase, message) pairs in one write."""
+        """Append (phase, message) pairs: a "── phase" heading where the phase changes, then the messages."""
         if self._handle is None:
             return
-        self._handle.write("".join(
-            (f"[{phase}] " if phase else "") + (message if message.endswith("\n") else message + "\n")
-            for phase, message in entries if message))
+        parts: list[str] = []
+        for phase, message in entries:
+            if phase != self._phase:
+                self._phase = phase
+                parts.append(f"── {phase}\n")
+            if message:
+                parts.append(message if message.endswith("\n") else message + "\n")
+        self._handle.write("".join(parts))
 
     def close(self, outcome=None, findings=()) -> None:
         if self._handle is None:

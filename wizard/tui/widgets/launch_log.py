@@ -45,9 +45,8 @@ class BuildLogView(Vertical):
 
     def add(self, messages: list[str]) -> None:
         """Append messages (each may hold several lines; text already made safe by the core)."""
-        new: list[str] = []
-        for message in messages:
-            new.extend(message.splitlines() or [""])
+        # One splitlines over the joined text; a message without a final newline still ends its line.
+        new = "".join(m if m.endswith("\n") else m + "\n" for m in messages).splitlines()
         self.lines.extend(new)
         if self.filter_text:
             needle = self.filter_text.lower()
