@@ -151,3 +151,12 @@ def test_usage_errors_exit_2(project, args, capsys):
 def test_missing_folder_exits_2(tmp_path, capsys):
     assert launch(str(tmp_path / "nope"), "--repo", "a/b") == 2
     assert "no such folder" in capsys.readouterr().err
+
+
+def test_launch_goes_on_when_the_log_cannot_be_saved(hub, project, capsys):
+    hub.add_build("gh/me/demo/HEAD", [sse({"phase": "ready", "url": hub.url + "user/x/", "token": "t"})])
+    (project / ".binder-wizard").write_text("a file where the logs folder should be\n")
+    assert launch(str(project), "--hub", hub.url, "--repo", "me/demo", "--format", "json", "--no-browser") == 0
+    captured = capsys.readouterr()
+    assert "cannot be saved" in captured.err and json_lines(captured.out)[-1]["result"] == "ready"
+    assert (project / ".binder-wizard").read_text() == "a file where the logs folder should be\n"

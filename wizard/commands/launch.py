@@ -77,7 +77,11 @@ async def _launch(project, config, hub, target, opening, shareable, args, printe
     stream = BuildStream(hub, target.provider, target.spec, token=hub_token_from_env(),
                          stall_warning_seconds=config.stall_warning_seconds, timeout=args.timeout)
     sha = target.ref if len(target.ref) == 40 else None
-    log = BuildLog(project, hub=hub, provider=target.provider, spec=target.spec, sha=sha)
+    try:
+        log = BuildLog(project, hub=hub, provider=target.provider, spec=target.spec, sha=sha)
+    except OSError as error:  # a read-only folder must not stop the launch
+        printer.warn(f"the build log cannot be saved in this folder ({error.strerror or error})")
+        log = None
     printer.start(f"Building {target.provider}/{target.spec} on {hub}")
     # Triage reads the log tail; keep a bounded window of messages.
     from collections import deque
@@ -88,13 +92,15 @@ async def _launch(project, config, hub, target, opening, shareable, args, printe
             events = [event for event in batch if event.kind == "event"]
             for stall in (event for event in batch if event.kind == "stall"):
                 printer.warn(stall.message)
-            log.write_many((event.phase, event.message) for event in events)
+            if log is not None:
+                log.write_many((event.phase, event.message) for event in events)
             recent.extend(event.message for event in events)
             printer.events(events)
     finally:
         outcome = stream.outcome
         findings = triage(recent, project, str(outcome.problem or "")) if outcome and outcome.result != "ready" else []
-        log.close(outcome, findings)
+        if log is not None:
+            log.close(outcome, findings)
         printer.stop()
     ready = outcome.ready or {}
     result = {
@@ -116,7 +122,7 @@ async def _launch(project, config, hub, target, opening, shareable, args, printe
             import webbrowser
 
             webbrowser.open(opened)
-    printer.finish(result, outcome, findings, server_url(ready, opening), log.path, project)
+    printer.finish(result, outcome, findings, server_url(ready, opening), log.path if log else None, project)
     return outcome
 
 
@@ -207,8 +213,9 @@ class _TextPrinter:
                 where = f" ({finding.file}, line {finding.line})" if finding.file and finding.line else \
                     f" ({finding.file})" if finding.file else ""
                 self.errors.print(Text(f"  What to do: {finding.action}{where}"))
-        try:
-            shown = log_path.relative_to(project)
-        except ValueError:
-            shown = log_path
-        self.console.print(Text(f"Build log saved in {shown}", style="dim"))
+        if log_path is not None:
+            try:
+                shown = log_path.relative_to(project)
+            except ValueError:
+                shown = log_path
+            self.console.print(Text(f"Build log saved in {shown}", style="dim"))
