@@ -91,6 +91,34 @@ def test_environment_shapes():
     assert "environment-dependency-mapping" in by_code(check("environment.yml", "dependencies:\n  - numpy: 1.2\n"))
 
 
+BILLION_LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{key}: &{key} [{', '.join([f'*{previous}'] * 9)}]\n" for previous, key in zip("abcdefgh", "bcdefghi")
+) + "dependencies: *i\n"
+
+
+def test_environment_billion_laughs_is_not_expanded(make_project):
+    """Nine levels of aliases (9**9 items once expanded): shared like ruamel shares them, checked at once."""
+    import threading
+
+    from wizard.core import yaml12
+
+    project = make_project({"environment.yml": BILLION_LAUGHS})
+    result: dict = {}
+    worker = threading.Thread(target=lambda: result.update(loaded=yaml12.load(BILLION_LAUGHS),
+                                                           report=analyse(project)), daemon=True)
+    worker.start()
+    worker.join(20)
+    assert not worker.is_alive(), "expanding the aliases"
+    loaded, report = result["loaded"], result["report"]
+    assert loaded.error is None and loaded.data["dependencies"][0] is loaded.data["dependencies"][1]
+    assert loaded.data.key_marks["dependencies"] == (10, 1)  # positions kept on the ruamel path too
+    assert report.detection.buildpack == "conda" and report.detection.python_version == "3.10"
+    nested = [d for d in report.diagnostics if d.code == "environment-dependency-not-text"]
+    assert nested and "nested list" in nested[0].message and len(nested[0].message) < 200
+    unknown = {d.line for d in report.diagnostics if d.code == "environment-unknown-key"}
+    assert unknown == set(range(1, 10))  # one per key, each on its own line
+
+
 @pytest.mark.parametrize("spec, code", [
     ("python=3.15", "python-unsupported"), ("python=4", "python-major-unknown"),
     ("conda-forge::python=3.12", "environment-python-pin-form"), ("python 3.11", "environment-python-pin-form"),

@@ -268,6 +268,26 @@ def _stop(file: str, code: str, kind: str, r2d_message: str, explain: str, fix: 
     return _Stop(Diagnostic(file, line, column, "error", code, message, fix), stage, kind, r2d_message)
 
 
+def brief(value: object, limit: int = 60) -> str:
+    """A short repr for messages: YAML aliases can make a tiny file hold a list with billions of items."""
+
+    def show(item: object, depth: int) -> str:
+        if isinstance(item, (list, tuple, dict)):
+            if depth >= 2:
+                return "[...]" if isinstance(item, (list, tuple)) else "{...}"
+            if isinstance(item, dict):
+                parts = [f"{show(k, depth + 1)}: {show(v, depth + 1)}" for k, v in list(item.items())[:4]]
+                return "{" + ", ".join(parts + ["..."] * (len(item) > 4)) + "}"
+            parts = [show(v, depth + 1) for v in list(item[:4])]
+            return "[" + ", ".join(parts + ["..."] * (len(item) > 4)) + "]"
+        if isinstance(item, str) and len(item) > limit:
+            item = item[:limit]
+        return repr(item)
+
+    text = show(value, 0)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _note(file: str, code: str, message: str, fix: str | None = None, severity: str = "warning") -> Diagnostic:
     return Diagnostic(file, None, None, severity, code, message, fix)
 
@@ -844,7 +864,7 @@ def _check_env_pip(state: _State, env) -> None:
                 where = marks[index] if index < len(marks) else (None, None)
                 raise _stop(rel, "environment-pip-not-text", "AttributeError",
                             f"'{type(line).__name__}' object has no attribute 'split'",
-                            f"The pip entry {line!r} is not text; repo2docker expects each pip entry to be a "
+                            f"The pip entry {brief(line)} is not text; repo2docker expects each pip entry to be a "
                             "requirement like 'package==1.0'.", "Put the entry in quotes or write 'name==version'.",
                             "render", *where)
 

@@ -196,18 +196,39 @@ def load(text: str) -> Loaded:
         return Loaded(None, YamlError("RecursionError", "nested too deeply", None, None, str(error)))
 
 
+def _ruamel_mark(node, kind: str, where) -> tuple[int | None, int | None]:
+    """1-based (line, column) ruamel recorded for a key, value or item (an alias: where its anchor is)."""
+    try:
+        line, column = getattr(node.lc, kind)(where)
+        return line + 1, column + 1
+    except Exception:  # plain dict/list without positions
+        return None, None
+
+
 def _load_with_ruamel(text: str) -> Loaded:
-    """Rare: libyaml refused what ruamel accepts. Use ruamel's data, converted, without positions."""
+    """Rare: tags, anchors, or text libyaml refuses but ruamel accepts. ruamel's data, converted."""
     from ruamel.yaml import YAML
 
+    # ruamel shares one object per anchor; so must the copy, or a "billion laughs" file (aliases of
+    # aliases, a few hundred bytes) expands into billions of items. Memoised by id, which also keeps
+    # a self-referencing anchor (&a [*a]) from recursing forever.
+    converted: dict[int, object] = {}
+
     def convert(value):
+        if isinstance(value, (dict, list)) and id(value) in converted:
+            return converted[id(value)]
         if isinstance(value, dict):
-            out = Map((k, convert(v)) for k, v in value.items())
+            out = converted[id(value)] = Map()
             out.key_marks, out.value_marks = {}, {}
+            for k, v in value.items():
+                out[k] = convert(v)
+                out.key_marks[k] = _ruamel_mark(value, "key", k)
+                out.value_marks[k] = _ruamel_mark(value, "value", k)
             return out
         if isinstance(value, list):
-            out = Seq(convert(v) for v in value)
-            out.marks = [(None, None)] * len(out)
+            out = converted[id(value)] = Seq()
+            out.extend(convert(v) for v in value)
+            out.marks = [_ruamel_mark(value, "item", i) for i in range(len(out))]
             return out
         if isinstance(value, str):
             return str(value)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from wizard.core.detect import LOCKFILE_PYTHONS, MAJOR_PYTHONS, load_environment
+from wizard.core.detect import LOCKFILE_PYTHONS, MAJOR_PYTHONS, brief, load_environment
 from wizard.core.diagnostics import Diagnostic
 from wizard.core.validators import FileContext
 
@@ -162,7 +162,7 @@ def _check_dependencies(deps, dep_line, ctx: FileContext, out: _Out) -> None:
                 pline, pcol = pip_marks[pip_index] if pip_index < len(pip_marks) else (None, None)
                 if not isinstance(entry, str):
                     out.add(pline, pcol, "error", "environment-pip-not-text",
-                            f"The pip entry {entry!r} is not text; repo2docker expects each pip entry to be a "
+                            f"The pip entry {brief(entry)} is not text; repo2docker expects each pip entry to be a "
                             "requirement like 'package==1.0'.", "Put the entry in quotes or write 'name==version'.")
                     continue
                 check_line(entry, pline, (pcol or 1) - 1, req_out, ctx.project, pip_seen, in_conda=True)
@@ -170,10 +170,17 @@ def _check_dependencies(deps, dep_line, ctx: FileContext, out: _Out) -> None:
         elif dep is None:
             out.add(line, column, "error", "environment-dependency-empty",
                     "There is an empty '- ' item in dependencies.", "Remove the empty line or add a package name.")
-        else:
+        elif isinstance(dep, list):
             out.add(line, column, "error", "environment-dependency-not-text",
-                    f"The dependency {dep!r} is not a package name (YAML read it as a number); conda will fail.",
-                    f"Write it as text, e.g. '- python={dep}' or put it in quotes.")
+                    f"The dependency {brief(dep)} is a nested list, not a package name; conda will fail.",
+                    "Write one package per line, each starting with '- ', all at the same indentation.")
+        else:
+            read_as = "true/false" if isinstance(dep, bool) else "a number" if isinstance(dep, (int, float)) \
+                else "something other than text"
+            out.add(line, column, "error", "environment-dependency-not-text",
+                    f"The dependency {brief(dep)} is not a package name (YAML read it as {read_as}); conda will "
+                    "fail.", f"Write it as text, e.g. '- python={brief(dep)}' or put it in quotes."
+                    if isinstance(dep, (int, float)) and not isinstance(dep, bool) else "Put it in quotes.")
     if pip_blocks and not has_pip:
         line = marks[deps.index(pip_blocks[0])][0] if marks else None
         out.add(line, 1, "warning", "environment-pip-missing",
