@@ -9,6 +9,15 @@ FORMATS = ("markdown", "rst", "html", "url")
 
 
 def add_arguments(parser) -> None:
+    add_target_arguments(parser, ref_default="HEAD",
+                         ref_help="branch, tag or commit (default: HEAD, which follows the default branch)")
+    parser.add_argument("--format", choices=FORMATS, default="markdown", help="badge format (default: markdown)")
+    parser.add_argument("--write", action="store_true",
+                        help="put the badge into README.md/README.rst (replacing an old Binder badge) and show the diff")
+
+
+def add_target_arguments(parser, ref_default: str | None, ref_help: str) -> None:
+    """PATH, --hub, --provider, --repo, --ref and --open: what to launch, where (shared with `launch`)."""
     from wizard.core.links import PROVIDERS
 
     parser.add_argument("path", nargs="?", default=".", metavar="PATH", help="the project folder (default: here)")
@@ -16,13 +25,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--provider", choices=list(PROVIDERS), metavar="P",
                         help=f"where the hub gets the repository: {', '.join(PROVIDERS)} (default: from origin)")
     parser.add_argument("--repo", metavar="SPEC", help="owner/name, a clone URL or a DOI (default: the origin remote)")
-    parser.add_argument("--ref", default="HEAD", metavar="REF",
-                        help="branch, tag or commit (default: HEAD, which follows the default branch)")
+    parser.add_argument("--ref", default=ref_default, metavar="REF", help=ref_help)
     parser.add_argument("--open", metavar="FILE",
                         help="what to open: a file (e.g. index.ipynb), lab, rstudio, classic:FILE or /url/path")
-    parser.add_argument("--format", choices=FORMATS, default="markdown", help="badge format (default: markdown)")
-    parser.add_argument("--write", action="store_true",
-                        help="put the badge into README.md/README.rst (replacing an old Binder badge) and show the diff")
 
 
 def run(args) -> int:

@@ -24,17 +24,9 @@ def _seconds(text: str) -> float:
 
 
 def add_arguments(parser) -> None:
-    from wizard.core.links import PROVIDERS
+    from wizard.commands.badge import add_target_arguments
 
-    parser.add_argument("path", nargs="?", default=".", metavar="PATH", help="the project folder (default: here)")
-    parser.add_argument("--hub", metavar="URL", help="the BinderHub (default: your config, else https://mybinder.org)")
-    parser.add_argument("--provider", choices=list(PROVIDERS), metavar="P",
-                        help=f"where the hub gets the repository: {', '.join(PROVIDERS)} (default: from origin)")
-    parser.add_argument("--repo", metavar="SPEC", help="owner/name, a clone URL or a DOI (default: the origin remote)")
-    parser.add_argument("--ref", metavar="REF",
-                        help="branch, tag or commit (default: the pushed commit, else HEAD)")
-    parser.add_argument("--open", metavar="FILE",
-                        help="what to open: a file (e.g. index.ipynb), lab, rstudio, classic:FILE or /url/path")
+    add_target_arguments(parser, ref_default=None, ref_help="branch, tag or commit (default: the pushed commit, else HEAD)")
     parser.add_argument("--no-browser", action="store_true", help="do not open the server in a web browser")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.add_argument("--timeout", type=_seconds, metavar="SECONDS", help="give up after this long (default: never)")
