@@ -356,3 +356,44 @@ def test_folder_named_environment_yml_is_explained_not_a_crash(make_project, nam
     found = detect(project)
     assert found.buildpack == "conda" and codes(found) == ["not-a-file"]
     assert None not in found.files_used and name not in found.files_used
+
+
+@pytest.mark.parametrize("name", ["environment.yml", "Pipfile", "pyproject.toml", "requirements.txt"])
+def test_huge_file_is_not_parsed_by_the_detector(make_project, monkeypatch, name):
+    """A 3 MB file gets one clear error; parsing it (seconds of YAML/TOML) is skipped."""
+    from wizard.core import yaml12
+    from wizard.core.engine import analyse
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("parsed a huge file")
+
+    monkeypatch.setattr(yaml12, "load", no_parse)
+    monkeypatch.setattr(detect_module, "load_toml05", no_parse)
+    line = "numpy\n" if name == "requirements.txt" else "# padding\n"
+    text = line * (3_000_000 // len(line))
+    report = analyse(make_project({name: text, "requirements.txt": REQ} if name == "pyproject.toml" else {name: text}))
+    too_large = [d for d in report.diagnostics if d.code == "file-too-large"]
+    assert [(d.file, d.severity) for d in too_large] == [(name, "error")]
+    assert "3.0 MB" in too_large[0].message
+
+
+def test_huge_unsaved_text_is_not_parsed_either(make_project, monkeypatch):
+    from wizard.core import yaml12
+
+    monkeypatch.setattr(yaml12, "load", lambda text: pytest.fail("parsed a huge file"))
+    found = detect(make_project({}), {"environment.yml": "# padding\n" * 300_000})
+    assert codes(found) == ["file-too-large"]
+
+
+def test_messages_quoting_a_file_are_bounded_and_show_control_characters(make_project):
+    from wizard.core.engine import analyse
+
+    project = make_project({"runtime.txt": "py\x1b[2Jthon" + "q" * 1_000_000 + "-3.12\n",
+                            "requirements.txt": "numpy==1.0 ; " + "(" * 100_000 + "\n"})
+    report = analyse(project)
+    shown = [d.message for d in report.diagnostics] + [d.fix or "" for d in report.diagnostics]
+    shown += [item["reason"] for item in report.to_json()["files_ignored"]]
+    assert max(map(len, shown)) < 1000
+    assert not any("\x1b" in text for text in shown)
+    assert any("py\\x1b[2Jthon" in text for text in shown)  # visibly, not silently 'python'
+    assert not any("ignored: ignored" in text for text in shown)

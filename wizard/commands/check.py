@@ -64,7 +64,11 @@ def _print_text(report) -> None:
     import sys
 
     from wizard.core.detect import REPO2DOCKER_VERSION
+    from wizard.core.engine import readable
     from wizard.core.safety import safe_text
+
+    def shown(text: str) -> str:  # control characters in names written visibly, then made safe anyway
+        return safe_text(readable(text, 10**6, 10**7))
 
     # Colour only on a terminal (or with FORCE_COLOR), never with NO_COLOR. Without colour the report is
     # plain text, so Rich (~25 ms to import) is only loaded when it has styles to draw: a pre-commit hook
@@ -91,9 +95,9 @@ def _print_text(report) -> None:
         pieces: list[tuple[str, str | None]] = [(" " * indent, None)] if indent else []
         for part in parts:
             if isinstance(part, tuple):
-                pieces.append((safe_text(part[0]), part[1]))
+                pieces.append((shown(part[0]), part[1]))
             else:
-                pieces.append((safe_text(part), None))
+                pieces.append((shown(part), None))
         emit(pieces)
 
     line(("binder-wizard check", "bold"), f"  {report.project}  ", (f"(repo2docker {REPO2DOCKER_VERSION} rules)",
@@ -122,7 +126,7 @@ def _print_text(report) -> None:
     if found.files_ignored:
         line(("Files Binder will ignore:", "bold"))
         for rel, reason in found.files_ignored:
-            line(("- ", "dim"), rel, (f" — {reason}", "dim"), indent=2)
+            line(("- ", "dim"), rel, (f" — {readable(reason)}", "dim"), indent=2)
 
     line()
     counts = {severity: sum(1 for d in report.diagnostics if d.severity == severity)

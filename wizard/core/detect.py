@@ -22,6 +22,7 @@ from pathlib import Path
 
 from wizard.core.diagnostics import Diagnostic
 from wizard.core.safety import strip_control
+from wizard.core.validators import MAX_BYTES
 
 REPO2DOCKER_VERSION = "2026.4.0"
 
@@ -136,8 +137,16 @@ class Detection:
 # Reading files the way repo2docker does (or from the editor's unsaved text)
 
 
-def read_file_bytes(path: str | os.PathLike) -> bytes:
+class FileTooLarge(OSError):
+    def __init__(self, path: str, size: int) -> None:
+        super().__init__(errno.EFBIG, f"File too large ({size} bytes)", path)
+        self.size = size
+
+
+def read_file_bytes(path: str | os.PathLike, limit: int | None = None) -> bytes:
     """The bytes of a regular file. Never blocks: a named pipe or device raises OSError instead.
+
+    With `limit`, a bigger file raises FileTooLarge before anything is read.
 
     A FIFO called requirements.txt would make a plain open().read() wait forever for a writer.
     O_NONBLOCK makes opening it return at once; fstat then says what it really is.
@@ -150,6 +159,8 @@ def read_file_bytes(path: str | os.PathLike) -> bytes:
         if not stat.S_ISREG(mode):
             kind = "a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
             raise OSError(errno.EINVAL, f"Not a regular file ({kind})", os.fspath(path))
+        if limit is not None and os.fstat(fd).st_size > limit:
+            raise FileTooLarge(os.fspath(path), os.fstat(fd).st_size)
         os.set_blocking(fd, True)
         with os.fdopen(fd, "rb") as handle:
             fd = -1  # the file object closes it now
@@ -214,9 +225,14 @@ class _Files:
 
     def raw(self, rel: str) -> bytes:
         if rel in self.overrides:
-            return self.overrides[rel].encode("utf-8", "surrogatepass")
+            data = self.overrides[rel].encode("utf-8", "surrogatepass")
+            if len(data) > MAX_BYTES:
+                raise _Unreadable("FileTooLarge", str(len(data)))
+            return data
         try:
-            return read_file_bytes(self._path(rel))
+            return read_file_bytes(self._path(rel), MAX_BYTES)
+        except FileTooLarge as error:  # parsing megabytes of YAML or TOML takes seconds; no build needs it
+            raise _Unreadable("FileTooLarge", str(error.size)) from None
         except IsADirectoryError:
             raise _Unreadable("IsADirectoryError", f"[Errno 21] Is a directory: '{rel}'") from None
         except OSError as error:
@@ -227,6 +243,7 @@ class _Files:
         if rel in self._texts:
             return self._texts[rel]
         if rel in self.overrides:
+            self.raw(rel)  # the size check
             text = self.overrides[rel]
         else:
             data = self.raw(rel)
@@ -293,6 +310,12 @@ def _note(file: str, code: str, message: str, fix: str | None = None, severity: 
 
 
 def _unreadable(rel: str, error: _Unreadable, stage: str) -> _Stop:
+    if error.kind == "FileTooLarge":
+        return _Stop(Diagnostic(rel, None, None, "error", "file-too-large",
+                                f"This file is {int(error.message) / 1e6:.1f} MB; an environment file should be a "
+                                "few KB, so Binder's build would take very long or fail.",
+                                "Check that the right file was saved under this name; list only the packages you "
+                                "need."), stage, error.kind, error.message)
     if error.kind == "IsADirectoryError":
         return _stop(rel, "not-a-file", error.kind, error.message,
                      f"'{rel}' is a folder, but Binder expects a file with this name.",

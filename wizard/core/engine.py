@@ -9,6 +9,7 @@ meant them to count). Findings are de-duplicated and sorted in reading order.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -48,7 +49,7 @@ class Report:
             "python_version": found.python_version,
             "r_version": found.r_version,
             "files_used": list(found.files_used),
-            "files_ignored": [{"path": path, "reason": reason} for path, reason in found.files_ignored],
+            "files_ignored": [{"path": path, "reason": readable(reason)} for path, reason in found.files_ignored],
             "diagnostics": [d.to_json() for d in self.diagnostics],
             "ok": self.ok,
         }
@@ -105,7 +106,7 @@ def _utf16_requirements(data: bytes, ctx: FileContext) -> list[Diagnostic]:
     return [note, *validate_text(text.replace("\r\n", "\n"), ctx)]
 
 
-_UNREADABLE_CODES = {"not-utf8", "binary-file", "unreadable", "not-a-file"}
+_UNREADABLE_CODES = {"not-utf8", "binary-file", "unreadable", "not-a-file", "file-too-large"}
 
 
 def _too_large(rel: str, size: int) -> Diagnostic:
@@ -147,8 +148,14 @@ def analyse(project: Path, overrides: dict[str, str] | None = None) -> Report:
             if finding.severity == "info":
                 continue
             findings.append(Diagnostic(finding.file, finding.line, finding.column, "info", finding.code,
-                                       f"(This file is ignored: {reason}.) {finding.message}", finding.fix))
+                                       f"(This file is ignored: {_why(reason)}.) {finding.message}", finding.fix))
     return Report(project, found, tuple(_dedupe_and_sort(findings)))
+
+
+def _why(reason: str) -> str:
+    """The detector's reason without its own "ignored" lead-in (no "ignored: ignored: ...")."""
+    why = reason.removeprefix("ignored: ").removeprefix("not used: ")
+    return why.removeprefix("ignored ") if why.startswith("ignored because") else why
 
 
 def _failed_detection(project: Path, error: Exception) -> Detection:
@@ -162,6 +169,26 @@ def _failed_detection(project: Path, error: Exception) -> Detection:
                      summary="binder-wizard could not analyse this folder (see the error).")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+MAX_MESSAGE = 4000
+
+
+def readable(text: str, word_limit: int = 120, limit: int = MAX_MESSAGE) -> str:
+    """Message text quoting a user's file, made fit to show: control characters written visibly
+    (\\x1b, so 'py\\x1b[2Jthon' is not shown as 'python'), and a 5 MB line shortened."""
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    if len(text) > word_limit:
+        text = re.sub(r"\S{%d,}" % (word_limit + 1), lambda m: m.group()[: word_limit - 20] + "…", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _bounded(finding: Diagnostic) -> Diagnostic:
+    message = readable(finding.message)
+    fix = readable(finding.fix, 300) if finding.fix else finding.fix
+    return finding if (message, fix) == (finding.message, finding.fix) else replace(finding, message=message, fix=fix)
+
+
 def _dedupe_and_sort(findings: list[Diagnostic]) -> list[Diagnostic]:
     seen: dict[tuple, Diagnostic] = {}
     for finding in findings:  # the detector's come first and win: they quote repo2docker itself
@@ -171,5 +198,5 @@ def _dedupe_and_sort(findings: list[Diagnostic]) -> list[Diagnostic]:
         elif finding.fix and seen[key].fix != finding.fix:
             # Keep the detector's message (it quotes repo2docker) with the validator's precise fix.
             seen[key] = replace(seen[key], fix=finding.fix, column=seen[key].column or finding.column)
-    return sorted(seen.values(), key=lambda d: (d.file, d.line or 0, d.column or 0,
+    return sorted(map(_bounded, seen.values()), key=lambda d: (d.file, d.line or 0, d.column or 0,
                                                 _SEVERITY_RANK.get(d.severity, 3), d.code))
