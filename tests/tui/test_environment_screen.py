@@ -9,10 +9,8 @@ import stat
 import pytest
 from textual.notifications import Notify
 
-from wizard.tui.dialogs.confirm import ConfirmDialog
-from wizard.tui.dialogs.env_choice import ChoiceDialog
+from wizard.tui.dialogs.choice import ChoiceDialog
 from wizard.tui.dialogs.env_dependencies import DependenciesDialog
-from wizard.tui.dialogs.fix_preview import FixPreviewDialog
 from wizard.tui.screens.environment import EnvironmentScreen
 from wizard.tui.widgets.env_build_panel import BuildPanel
 from wizard.tui.widgets.env_diff import DiffView
@@ -127,7 +125,7 @@ async def test_fix_preview_then_apply_changes_the_text_as_previewed_and_undo_res
         problems.highlighted = next(i for i, d in enumerate(problems.diagnostics) if d.code == "script-no-shebang")
         await pilot.press("ctrl+f")
         dialog = app.screen
-        assert isinstance(dialog, FixPreviewDialog)
+        assert isinstance(dialog, ChoiceDialog) and dialog.question == "Fix: Add `#!/bin/bash` as the first line."
         previewed = dialog.query_one(DiffView).lines
         assert "+#!/bin/bash" in previewed
         await pilot.click("#apply")
@@ -146,7 +144,7 @@ async def test_cancelled_fix_changes_nothing(make_app, make_project):
         screen = await open_step1(pilot)
         await screen.open_file("postBuild")
         await pilot.press("ctrl+f")
-        assert isinstance(app.screen, FixPreviewDialog)
+        assert isinstance(app.screen, ChoiceDialog) and app.screen.question.startswith("Fix: ")
         await pilot.press("escape")
         assert editor(screen).text == "pip install numpy\n"
         assert not app.state.unsaved_files
@@ -263,7 +261,7 @@ async def test_quit_with_unsaved_edits_asks_first(make_app, make_project):
         screen = await open_step1(pilot)
         await pilot.press(*"pandas", "enter")
         await pilot.press("ctrl+q")
-        assert isinstance(app.screen, ConfirmDialog)
+        assert isinstance(app.screen, ChoiceDialog) and app.screen.question == "Quit without saving?"
         assert "requirements.txt" in app.screen.detail
         await pilot.press("escape")
         assert app.is_running and app.screen is screen

@@ -155,8 +155,8 @@ async def test_badge_written_into_readme_after_showing_the_diff(make_app, projec
     async with app.run_test(size=SNAPSHOT_SIZE, notifications=True) as pilot:
         await open_launch(pilot)
         await pilot.press("w")
-        await settle(pilot, lambda: type(app.screen).__name__ == "ReadmeBadgeDialog")
-        assert "+[![Binder](https://hub.example.org/badge_logo.svg)]" in app.screen.diff
+        await settle(pilot, lambda: getattr(app.screen, "question", None) == "Add the badge to README.md?")
+        assert "+[![Binder](https://hub.example.org/badge_logo.svg)]" in "\n".join(app.screen.diff)
         assert (project / "README.md").read_text() == "# Demo\n\nHello.\n", "nothing written before yes"
         await pilot.click("#write")  # "Write only"
         await settle(pilot, lambda: isinstance(app.screen, LaunchScreen))
@@ -178,7 +178,7 @@ async def test_rst_readme_badge_written_then_step_2(make_app, project, local_hub
         assert app.clipboard == (".. image:: https://hub.example.org/badge_logo.svg\n"
                                  " :target: https://hub.example.org/v2/gh/me/demo/HEAD")
         await pilot.press("w")
-        await settle(pilot, lambda: type(app.screen).__name__ == "ReadmeBadgeDialog")
+        await settle(pilot, lambda: getattr(app.screen, "question", None) == "Add the badge to README.rst?")
         await pilot.click("#publish")
         await settle(pilot, lambda: type(app.screen).__name__ == "PublishScreen")
         assert (project / "README.rst").read_text() == (

@@ -11,8 +11,7 @@ from textual.widgets import Input
 from tests.servers.git_server import TEST_TOKEN, branch_sha, commit_on_remote, force_updates, git, snapshot
 from wizard.core import gitops
 from wizard.core.config import Config
-from wizard.tui.dialogs.confirm import ConfirmDialog
-from wizard.tui.dialogs.publish_diverged import DivergedDialog
+from wizard.tui.dialogs.choice import ChoiceDialog
 from wizard.tui.screens.base import StepScreen
 from wizard.tui.screens.publish import PublishScreen
 from wizard.tui.widgets.publish_files import PublishFileList
@@ -43,6 +42,10 @@ async def open_publish(pilot) -> PublishScreen:
     assert isinstance(screen, PublishScreen)
     await until(pilot, lambda: screen.view is not None, "the repository was read")
     return screen
+
+
+def asking(app, question: str) -> bool:
+    return isinstance(app.screen, ChoiceDialog) and app.screen.question == question
 
 
 def text_of(screen, selector: str) -> str:
@@ -115,7 +118,7 @@ async def test_divergent_history_dialog_rebases(make_app, make_project, bare_rem
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_publish(pilot)
         await pilot.press("ctrl+p")
-        await until(pilot, lambda: isinstance(app.screen, DivergedDialog), "the divergent-history dialog")
+        await until(pilot, lambda: asking(app, "The remote has new commits"), "the divergent-history dialog")
         assert "never force-push" in text_of(screen, "#publish-result")
         assert branch_sha(bare) == theirs
         await pilot.click("#rebase")
@@ -138,7 +141,7 @@ async def test_divergent_history_conflict_stops_and_restores(make_app, make_proj
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_publish(pilot)
         await pilot.press("ctrl+p")
-        await until(pilot, lambda: isinstance(app.screen, DivergedDialog), "the divergent-history dialog")
+        await until(pilot, lambda: asking(app, "The remote has new commits"), "the divergent-history dialog")
         before = snapshot(project)
         await pilot.click("#merge")
         await until(pilot, lambda: "same lines" in text_of(screen, "#publish-result"), "the conflict report")
@@ -146,7 +149,7 @@ async def test_divergent_history_conflict_stops_and_restores(make_app, make_proj
         assert snapshot(project) == before and app.state.pushed_sha is None
         assert branch_sha(bare) == theirs and force_updates(bare) == []
         await pilot.press("ctrl+p")  # and cancelling the dialog changes nothing either
-        await until(pilot, lambda: isinstance(app.screen, DivergedDialog), "the dialog again")
+        await until(pilot, lambda: asking(app, "The remote has new commits"), "the dialog again")
         await pilot.press("escape")
         await settle(pilot)
         assert "Cancelled" in text_of(screen, "#publish-result") and snapshot(project) == before
@@ -276,7 +279,7 @@ async def test_gitignore_suggestion_shown_then_added_on_confirmation(make_app, m
         assert ".env" in screen.view.gitignore_lines
         await pilot.click("#add-gitignore")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog) and not (project / ".gitignore").exists()
+        assert asking(app, "Add these lines to .gitignore?") and not (project / ".gitignore").exists()
         await pilot.click("#yes")
         await until(pilot, lambda: ".env" not in [c.path for c in screen.view.state.changes], "the reload")
         text = (project / ".gitignore").read_text()

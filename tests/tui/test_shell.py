@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wizard.tui.dialogs.confirm import ConfirmDialog
+from wizard.tui.dialogs.choice import ChoiceDialog
 from wizard.tui.dialogs.help import HelpDialog
 
 STEP_SCREENS = ["OverviewScreen", "EnvironmentScreen", "PublishScreen", "LaunchScreen"]
@@ -86,7 +86,7 @@ async def test_quit_asks_first_when_edits_are_unsaved(make_app, project):
     async with app.run_test() as pilot:
         app.state.unsaved_files.add("requirements.txt")
         await pilot.press("ctrl+q")
-        assert isinstance(app.screen, ConfirmDialog)
+        assert isinstance(app.screen, ChoiceDialog) and app.screen.question == "Quit without saving?"
         await pilot.press("escape")  # keep editing
         assert app.is_running and type(app.screen).__name__ == "OverviewScreen"
         await pilot.press("ctrl+q")

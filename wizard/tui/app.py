@@ -50,14 +50,14 @@ class WizardApp(App[None]):
         if not self.state.unsaved_files:
             self.exit()
             return
-        from wizard.tui.dialogs.confirm import ConfirmDialog
+        from wizard.tui.dialogs.choice import ChoiceDialog
 
         files = ", ".join(sorted(self.state.unsaved_files))
-        question = ConfirmDialog("Quit without saving?", f"These files have changes that are not saved: {files}",
-                                 yes="Quit without saving", no="Keep editing")
+        question = ChoiceDialog("Quit without saving?", f"These files have changes that are not saved: {files}",
+                                [("yes", "Quit without saving", "warning"), ("no", "Keep editing", "default")])
 
-        def quit_if_confirmed(confirmed: bool | None) -> None:
-            if confirmed:
+        def quit_if_confirmed(answer: str | None) -> None:
+            if answer == "yes":
                 self.exit()
 
         self.push_screen(question, quit_if_confirmed)

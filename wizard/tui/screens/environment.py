@@ -34,9 +34,8 @@ from wizard.core.validators import fix_for
 from wizard.core.files import ABSENT, DiskVersion, SaveConflict
 from wizard.core.safety import safe_text
 from wizard.tui.screens.base import StepScreen
-from wizard.tui.dialogs.env_choice import ChoiceDialog
+from wizard.tui.dialogs.choice import ChoiceDialog
 from wizard.tui.dialogs.env_dependencies import DependenciesDialog
-from wizard.tui.dialogs.fix_preview import FixPreviewDialog
 from wizard.tui.widgets.env_build_panel import BuildPanel
 from wizard.tui.widgets.env_editor import EnvEditor
 from wizard.tui.widgets.env_file_list import FileList
@@ -547,12 +546,16 @@ class EnvironmentScreen(StepScreen):
             return
         diff = files.diff_lines(before, after, buffer.relpath, f"{buffer.relpath} (fixed)")
 
-        def confirmed(apply: bool | None) -> None:
-            if apply and buffer.disk_text() == before:
+        def confirmed(answer: str | None) -> None:
+            if answer == "apply" and buffer.disk_text() == before:
                 self._replace_text(buffer, after)
                 self.notify(f"Fixed: {fix.title}. Ctrl+Z undoes it; Ctrl+S saves.", markup=False)
 
-        self.app.push_screen(FixPreviewDialog(fix.title, diagnostic.message, diff), confirmed)
+        question = ChoiceDialog(f"Fix: {fix.title}", diagnostic.message,
+                                [("apply", "Apply fix", "primary"), ("cancel", "Cancel", "default")], diff=diff,
+                                note="The change is made in the editor; save with Ctrl+S. Ctrl+Z undoes it.",
+                                focus="apply")
+        self.app.push_screen(question, confirmed)
 
     def _fix_target(self, buffer: Buffer):
         """The highlighted problem if it has a fix; else the first fixable one on the cursor's line; else

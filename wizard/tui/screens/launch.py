@@ -451,10 +451,10 @@ class LaunchScreen(StepScreen):
             self.notify(f"{edit.path.name} already has this badge.", markup=False)
             return
         from wizard.core.readme import write_edit
-        from wizard.tui.dialogs.launch_readme import ReadmeBadgeDialog
+        from wizard.tui.dialogs.choice import ChoiceDialog
 
         def write_if_confirmed(choice: str | None) -> None:
-            if choice is None:
+            if choice not in ("write", "publish"):
                 return
             try:
                 write_edit(edit)
@@ -470,7 +470,14 @@ class LaunchScreen(StepScreen):
                 self.notify(f"{edit.path.name} updated. Publish it in step 2 (ctrl+b) to show the badge on "
                             "GitHub.", title="Badge written", markup=False)
 
-        self.app.push_screen(ReadmeBadgeDialog(edit.path.name, edit.action, edit.diff()), write_if_confirmed)
+        verb = {"replaced": "Replace the Binder badge in", "created": "Create"}.get(edit.action, "Add the badge to")
+        question = ChoiceDialog(f"{verb} {edit.path.name}?", "", [("publish", "Write and publish", "primary"),
+                                                                 ("write", "Write only", "default"),
+                                                                 ("cancel", "Cancel", "default")],
+                                diff=edit.diff().splitlines(),
+                                note="The badge shows on GitHub once the README is published (step 2).",
+                                focus="publish")
+        self.app.push_screen(question, write_if_confirmed)
 
     # ------------------------------------------------------------------ failure → step 1, saved logs
 

@@ -50,6 +50,14 @@ everything back. Passwords are never asked for or stored; tokens never appear on
 **Keys.** `Ctrl+P` commits and pushes. `Ctrl+R` reads the folder again.
 """
 
+DIVERGED = (
+    "Someone (perhaps you, on github.com) added commits to {branch} that this computer does not have. "
+    "Pushing now would delete them, so binder-wizard will not do that.\n\n"
+    "• Rebase: fetch their commits and put yours on top, in a straight line (usually best).\n"
+    "• Merge: fetch their commits and join both histories with a merge commit.\n\n"
+    "If both changed the same lines, binder-wizard stops, puts everything back as it was, and lists the files."
+)
+
 
 @dataclass(frozen=True)
 class PublishView:
@@ -287,23 +295,23 @@ class PublishScreen(StepScreen):
     @on(Button.Pressed, "#add-gitignore")
     def _add_gitignore(self) -> None:
         """Show exactly what would be added, and add it only when the user agrees."""
-        from wizard.tui.dialogs.confirm import ConfirmDialog
+        from wizard.tui.dialogs.choice import ChoiceDialog
 
         if self.view is None or not self.view.gitignore_lines:
             return
         lines = list(self.view.gitignore_lines)
 
-        def add(confirmed: bool | None) -> None:
+        def add(answer: str | None) -> None:
             from wizard.core import gitops
 
-            if confirmed:
+            if answer == "yes":
                 gitops.add_to_gitignore(self.state.project, lines)
                 self.notify("Added the suggested lines to .gitignore.", markup=False)
                 self.reload()
 
         detail = "Git will then leave these out of every commit. Added at the end; nothing is removed:\n\n"
-        self.app.push_screen(ConfirmDialog("Add these lines to .gitignore?", detail + "\n".join(lines),
-                                           yes="Add them", no="Cancel"), add)
+        self.app.push_screen(ChoiceDialog("Add these lines to .gitignore?", detail + "\n".join(lines),
+                                          [("yes", "Add them", "warning"), ("no", "Cancel", "default")]), add)
 
     @on(Button.Pressed, "#create")
     def _create_pressed(self) -> None:
@@ -455,7 +463,7 @@ class PublishScreen(StepScreen):
 
     def on_publish_screen_failed(self, message: Failed) -> None:
         from wizard.core.gitops import Problem
-        from wizard.tui.dialogs.publish_diverged import DivergedDialog
+        from wizard.tui.dialogs.choice import ChoiceDialog
 
         self.busy = False
         self.query_one("#push-progress").display = False
@@ -468,7 +476,7 @@ class PublishScreen(StepScreen):
             branch = self.view.state.branch if self.view and self.view.state.branch else "the branch"
 
             def chosen(how: str | None) -> None:
-                if how is None:
+                if how not in ("rebase", "merge"):
                     self._show_text("Cancelled. Nothing was pushed; your commits are unchanged.")
                     return
                 self.busy = True
@@ -476,7 +484,10 @@ class PublishScreen(StepScreen):
                 self.query_one("#push-status", Static).update(f"Fetching and running {how} …")
                 self._integrate_and_push(how)
 
-            self.app.push_screen(DivergedDialog(branch), chosen)
+            question = ChoiceDialog("The remote has new commits", DIVERGED.format(branch=branch),
+                                    [("rebase", "Rebase my commits on top", "primary"), ("merge", "Merge", "default"),
+                                     ("cancel", "Cancel", "default")], focus="rebase")
+            self.app.push_screen(question, chosen)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group.startswith("publish") and event.state is WorkerState.ERROR:

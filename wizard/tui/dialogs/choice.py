@@ -1,5 +1,8 @@
-"""A question with several answers (and optionally a diff), for step 1's save conflicts, leaving with
-unsaved edits and moving files into binder/. Dismisses with the chosen answer's id, or None (Escape)."""
+"""The one question dialog: a question, an optional detail and diff, and a row of answers.
+
+Used for every yes/no, for previews (a one-key fix, the README badge, a save conflict) and for choices such as
+rebase or merge. Dismisses with the chosen answer's id, or None (Escape).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ from wizard.tui.widgets.env_diff import DiffView
 
 
 class ChoiceDialog(ModalScreen[str | None]):
-    """`choices` are (id, label, variant); the last one has the focus (make it the safe one).
+    """`choices` are (id, label, variant). `focus` is the id of the answer that has the focus (default: the last
+    one; make that the safe one). `note` is shown under the diff.
 
     Every text may contain file names or contents: all shown without markup.
     """
@@ -21,9 +25,10 @@ class ChoiceDialog(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, question: str, detail: str, choices: list[tuple[str, str, str]],
-                 diff: list[str] | None = None) -> None:
+                 diff: list[str] | None = None, note: str = "", focus: str | None = None) -> None:
         super().__init__()
         self.question, self.detail, self.choices, self.diff = question, detail, choices, diff
+        self.note, self.focus_id = note, focus or choices[-1][0]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog" + (" wide-dialog" if self.diff is not None else "")):
@@ -33,12 +38,14 @@ class ChoiceDialog(ModalScreen[str | None]):
             if self.diff is not None:
                 with VerticalScroll(classes="diff-scroll"):
                     yield DiffView(self.diff)
+            if self.note:
+                yield Static(self.note, classes="dialog-detail", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 for choice_id, label, variant in self.choices:
                     yield Button(label, id=choice_id, variant=variant)  # type: ignore[arg-type]
 
     def on_mount(self) -> None:
-        self.query_one(f"#{self.choices[-1][0]}", Button).focus()
+        self.query_one(f"#{self.focus_id}", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id)
