@@ -397,3 +397,15 @@ def test_messages_quoting_a_file_are_bounded_and_show_control_characters(make_pr
     assert not any("\x1b" in text for text in shown)
     assert any("py\\x1b[2Jthon" in text for text in shown)  # visibly, not silently 'python'
     assert not any("ignored: ignored" in text for text in shown)
+
+
+def test_thousands_of_identical_findings_are_summarised(make_project):
+    """A data file saved as requirements.txt: 20 errors and one 'and N more', not 3,000 lines of report."""
+    from wizard.core.engine import analyse
+
+    rows = "".join(f"{i},{i * 0.5},{i * 0.25}\n" for i in range(3000))
+    report = analyse(make_project({"requirements.txt": rows, "runtime.txt": "python-3.12\n"}))
+    invalid = [d for d in report.diagnostics if d.code == "req-invalid"]
+    assert len(invalid) == 21 and not report.ok
+    assert [d.line for d in invalid[:20]] == list(range(1, 21))
+    assert invalid[20].line == 21 and "2,980 more lines" in invalid[20].message

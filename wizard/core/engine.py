@@ -149,7 +149,7 @@ def analyse(project: Path, overrides: dict[str, str] | None = None) -> Report:
                 continue
             findings.append(Diagnostic(finding.file, finding.line, finding.column, "info", finding.code,
                                        f"(This file is ignored: {_why(reason)}.) {finding.message}", finding.fix))
-    return Report(project, found, tuple(_dedupe_and_sort(findings)))
+    return Report(project, found, tuple(_at_most_per_problem(_dedupe_and_sort(findings))))
 
 
 def _why(reason: str) -> str:
@@ -187,6 +187,34 @@ def _bounded(finding: Diagnostic) -> Diagnostic:
     message = readable(finding.message)
     fix = readable(finding.fix, 300) if finding.fix else finding.fix
     return finding if (message, fix) == (finding.message, finding.fix) else replace(finding, message=message, fix=fix)
+
+
+MAX_PER_PROBLEM = 20
+
+
+def _at_most_per_problem(findings: list[Diagnostic]) -> list[Diagnostic]:
+    """The first 20 findings of one kind in one file, then one line saying how many more there are.
+
+    A data file saved as requirements.txt has thousands of invalid lines: 45,000 identical errors tell
+    the user nothing more than 20 do, and would bury everything else (and slow the editor's list).
+    """
+    counts: dict[tuple[str, str], int] = {}
+    for finding in findings:
+        counts[finding.file, finding.code] = counts.get((finding.file, finding.code), 0) + 1
+    if max(counts.values(), default=0) <= MAX_PER_PROBLEM + 1:
+        return findings
+    shown: dict[tuple[str, str], int] = {}
+    out = []
+    for finding in findings:
+        key = (finding.file, finding.code)
+        seen = shown[key] = shown.get(key, 0) + 1
+        if seen <= MAX_PER_PROBLEM or counts[key] <= MAX_PER_PROBLEM + 1:
+            out.append(finding)
+        elif seen == MAX_PER_PROBLEM + 1:
+            more = counts[key] - MAX_PER_PROBLEM
+            out.append(replace(finding, message=f"…and {more:,} more lines with the same problem ([{finding.code}]); "
+                                                "only the first 20 are listed.", column=None))
+    return out
 
 
 def _dedupe_and_sort(findings: list[Diagnostic]) -> list[Diagnostic]:
