@@ -81,6 +81,20 @@ async def test_help_opens_with_f1_and_closes_with_escape(make_app, project):
         assert type(app.screen).__name__ == "OverviewScreen"
 
 
+async def test_help_is_titled_after_the_screen(make_app, project):
+    app = make_app(project)
+    async with app.run_test() as pilot:
+        titles = []
+        for step in range(4):
+            if step:
+                app.post_message(app.screen.Navigate(step))
+                await pilot.pause()
+            await pilot.press("f1")
+            titles.append(app.screen.help_title)
+            await pilot.press("escape")
+    assert titles == ["Overview", "Step 1: Environment", "Step 2: Publish", "Step 3: Launch"]
+
+
 async def test_quit_asks_first_when_edits_are_unsaved(make_app, project):
     app = make_app(project)
     async with app.run_test() as pilot:

@@ -22,7 +22,6 @@ LAST_STEP = len(STEP_NAMES)
 
 class StepScreen(Screen):
     STEP: ClassVar[int] = 0  # 0 = overview, 1..3 = steps
-    HELP_TITLE: ClassVar[str] = "binder-wizard"
     HELP: ClassVar[str] = ""  # Markdown, written by us (never user content)
 
     BINDINGS = [
@@ -67,7 +66,8 @@ class StepScreen(Screen):
     def action_help(self) -> None:
         from wizard.tui.dialogs.help import HelpDialog
 
-        self.app.push_screen(HelpDialog(self.HELP_TITLE, self.HELP + GENERAL_HELP))
+        title = f"Step {self.STEP}: {STEP_NAMES[self.STEP - 1]}" if self.STEP else "Overview"
+        self.app.push_screen(HelpDialog(title, self.HELP + GENERAL_HELP))
 
 
 GENERAL_HELP = """

@@ -108,7 +108,6 @@ class Buffer:
 
 class EnvironmentScreen(StepScreen):
     STEP = 1
-    HELP_TITLE = "Step 1: Environment"
     HELP = HELP
     CSS_PATH = "environment.tcss"
 

@@ -100,7 +100,6 @@ class Choices:
 
 class LaunchScreen(StepScreen):
     STEP = 3
-    HELP_TITLE = "Step 3: Launch"
     HELP = HELP
     CSS_PATH = "launch.tcss"
 

@@ -55,7 +55,6 @@ def describe_build(detection) -> Content:
 
 class OverviewScreen(StepScreen):
     STEP = 0
-    HELP_TITLE = "Overview"
     HELP = """\
 This screen sums up your project folder. The wizard then goes through three steps:
 

@@ -79,7 +79,6 @@ def _repository_name(folder: str) -> str:
 
 class PublishScreen(StepScreen):
     STEP = 2
-    HELP_TITLE = "Step 2: Publish"
     HELP = HELP
     CSS_PATH = "publish.tcss"
 
