@@ -128,7 +128,7 @@ async def test_failure_is_triaged_and_g_opens_step_1_at_the_line(make_app, make_
         assert local_hub.disconnected.wait(5), "the screen closed the never-ending failed stream"
         triage = screen.query_one(TriagePanel)
         assert triage.fix_target.file == "environment.yml" and triage.fix_target.line == 5
-        assert "environment.yml is not valid YAML" in str(triage.query_one("#triage-text").render())
+        assert "environment.yml is not valid YAML" in str(triage.query_one(".panel-text").render())
         await pilot.press("g")
         await settle(pilot, lambda: type(app.screen).__name__ == "EnvironmentScreen")
         await settle(pilot, lambda: app.state.goto_file is None)

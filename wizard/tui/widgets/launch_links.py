@@ -4,24 +4,17 @@ Everything is shown on screen as well as copied (some terminals ignore the clipb
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Static
+from textual.widgets import Button
+
+from wizard.tui.widgets.action_panel import ActionPanel
 
 
 def _row(label: str, value: str, style: str = "") -> Content:
     return Content.assemble(Content.styled(f"{label:<12}", "bold"), Content.styled(value, style))
 
 
-class LinksPanel(Vertical):
-    DEFAULT_CSS = """
-    LinksPanel { height: auto; }
-    LinksPanel #links-text { height: auto; }
-    LinksPanel Horizontal { height: auto; margin-top: 1; }
-    LinksPanel Button { margin-right: 1; }
-    """
-
+class LinksPanel(ActionPanel):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.launch_url = ""
@@ -29,13 +22,11 @@ class LinksPanel(Vertical):
         self.server_url: str | None = None
         self.persistent_url: str | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Static(id="links-text")
-        with Horizontal():
-            yield Button("Open (o)", id="open-server", compact=True, disabled=True)
-            yield Button("Copy link (c)", id="copy-link", compact=True)
-            yield Button("Copy badge (b)", id="copy-badge", compact=True)
-            yield Button("Badge → README (w)", id="write-badge", compact=True)
+    def buttons(self) -> list[Button]:
+        return [Button("Open (o)", id="open-server", compact=True, disabled=True),
+                Button("Copy link (c)", id="copy-link", compact=True),
+                Button("Copy badge (b)", id="copy-badge", compact=True),
+                Button("Badge → README (w)", id="write-badge", compact=True)]
 
     def show(self, launch_url: str, badge: str, server_url: str | None = None,
              persistent_url: str | None = None) -> None:
@@ -48,5 +39,5 @@ class LinksPanel(Vertical):
         if persistent_url:
             rows.append(_row("This commit", persistent_url))
         rows.append(_row("Badge", badge, "$text-muted"))
-        self.query_one("#links-text", Static).update(Content("\n").join(rows))
+        self.show_text(rows)
         self.query_one("#open-server", Button).disabled = not server_url

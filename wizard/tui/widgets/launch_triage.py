@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from wizard.core.binderhub import HubProblem
 from wizard.core.triage import Finding
+from wizard.tui.widgets.action_panel import ActionPanel
 
 
 def where(finding: Finding) -> str:
@@ -17,23 +16,14 @@ def where(finding: Finding) -> str:
     return finding.file or ""
 
 
-class TriagePanel(Vertical):
-    DEFAULT_CSS = """
-    TriagePanel { height: auto; }
-    TriagePanel #triage-text { height: auto; }
-    TriagePanel Horizontal { height: auto; margin-top: 1; }
-    TriagePanel Button { margin-right: 1; }
-    """
-
+class TriagePanel(ActionPanel):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.findings: list[Finding] = []
 
-    def compose(self) -> ComposeResult:
-        yield Static(id="triage-text")
-        with Horizontal():
-            yield Button("Fix in step 1 (g)", id="goto-fix", compact=True, variant="warning")
-            yield Button("Launch again (ctrl+l)", id="relaunch", compact=True)
+    def buttons(self) -> list[Button]:
+        return [Button("Fix in step 1 (g)", id="goto-fix", compact=True, variant="warning"),
+                Button("Launch again (ctrl+l)", id="relaunch", compact=True)]
 
     @property
     def fix_target(self) -> Finding | None:
@@ -53,7 +43,7 @@ class TriagePanel(Vertical):
             spot = where(finding) if finding.file and finding.file not in finding.action else ""
             parts.append(Content.assemble(Content.styled("  What to do: ", "bold"), finding.action,
                                           f" ({spot})" if spot else ""))
-        self.query_one("#triage-text", Static).update(Content("\n").join(parts))
+        self.show_text(parts)
         fix = self.fix_target
         button = self.query_one("#goto-fix", Button)
         button.display = fix is not None
