@@ -259,24 +259,18 @@ def ref_warnings(ref: str, branches: list[str] | tuple[str, ...] = ()) -> list[s
 def r_configured(project: Path) -> bool:
     """True when the project asks repo2docker for R (install.R, DESCRIPTION, runtime.txt r-…, r-base in conda)."""
     from wizard.core.catalog import config_folder
+    from wizard.core.overview import read_text
 
     base = project / config_folder(project)
     names = {p.name for p in base.iterdir() if p.is_file()} if base.is_dir() else set()
     if names & {"install.R", "DESCRIPTION"}:
         return True
-    if "runtime.txt" in names and _read(base / "runtime.txt").strip().startswith("r-"):
+    if "runtime.txt" in names and read_text(base / "runtime.txt").strip().startswith("r-"):
         return True
     for env in ("environment.yml", "environment.yaml"):
-        if env in names and re.search(r"^\s*-\s*r-(base|irkernel)\b", _read(base / env), re.MULTILINE):
+        if env in names and re.search(r"^\s*-\s*r-(base|irkernel)\b", read_text(base / env), re.MULTILINE):
             return True
     return False
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
 
 
 def _git(project: Path, *args: str) -> str | None:

@@ -37,7 +37,8 @@ def _git_dir(path: Path) -> Path | None:
     return None
 
 
-def _read(path: Path) -> str:
+def read_text(path: Path) -> str:
+    """The file's text, or "" when it cannot be read (also used by `links`)."""
     try:
         return path.read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -46,7 +47,7 @@ def _read(path: Path) -> str:
 
 def _origin_url(git_dir: Path) -> str | None:
     section = None
-    for raw in _read(git_dir / "config").splitlines():
+    for raw in read_text(git_dir / "config").splitlines():
         line = raw.strip()
         if line.startswith("["):
             section = line
@@ -61,7 +62,7 @@ def summarise(path: Path) -> ProjectOverview:
     git_dir = _git_dir(path)
     branch = detached = origin = None
     if git_dir is not None:
-        head = _read(git_dir / "HEAD").strip()
+        head = read_text(git_dir / "HEAD").strip()
         if head.startswith("ref:"):
             branch = head.removeprefix("ref:").strip().removeprefix("refs/heads/")
         elif re.fullmatch(r"[0-9a-f]{40,64}", head):
