@@ -468,25 +468,3 @@ async def test_empty_project_can_start_from_the_code_imports(make_app, make_proj
         assert (project / "requirements.txt").read_text().startswith("numpy")
         assert screen.analysis.detection.buildpack == "python"
         assert screen.current == "requirements.txt"
-
-
-def test_file_entries_follow_the_config_folder(make_project):
-    from wizard.core.engine import analyse
-    from wizard.tui.widgets.env_model import file_entries
-
-    project = make_project({"requirements.txt": "numpy==2.1.0\n", "setup.py": "",
-                            "binder/environment.yml": "dependencies:\n  - python=3.12\n"})
-    entries = {e.relpath: e for e in file_entries(project, analyse(project), unsaved=set())}
-    assert entries["binder/environment.yml"].status == "used"
-    assert entries["requirements.txt"].status == "ignored" and "binder" in entries["requirements.txt"].reason
-    assert entries["binder/runtime.txt"].status == "missing"  # new files go where Binder looks
-    assert "runtime.txt" not in entries and "pyproject.toml" not in entries  # root-only files are not offered
-
-
-def test_new_templates_pin_the_python_already_chosen(make_project):
-    from wizard.core.engine import analyse
-    from wizard.tui.widgets.env_model import file_info
-
-    project = make_project({"environment.yml": "dependencies:\n  - python=3.11\n"})
-    assert file_info("runtime.txt", analyse(project).detection).template == "python-3.11\n"
-    assert file_info("REQUIRE", analyse(project).detection).template is None  # retired: explained, not created

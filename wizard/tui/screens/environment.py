@@ -30,6 +30,7 @@ from wizard.core import files
 from wizard.core.detect import ROOT_ONLY_FILES
 from wizard.core.diagnostics import Diagnostic
 from wizard.core.engine import Report, analyse
+from wizard.core.envfiles import file_entries, file_info, hidden_root_files
 from wizard.core.validators import fix_for
 from wizard.core.files import ABSENT, DiskVersion, SaveConflict
 from wizard.core.safety import safe_text
@@ -40,7 +41,6 @@ from wizard.tui.widgets.env_build_panel import BuildPanel
 from wizard.tui.widgets.env_editor import EnvEditor
 from wizard.tui.widgets.env_file_list import FileList
 from wizard.tui.widgets.env_missing_file import MissingFileView, StartView
-from wizard.tui.widgets.env_model import file_entries, file_info, hidden_root_files
 from wizard.tui.widgets.env_problems import ProblemList
 
 HELP = """\

@@ -5,25 +5,11 @@ Option ids are the files' relative paths; selecting one posts OptionList.OptionS
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
-
 from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-Status = Literal["used", "ignored", "missing"]
-
-
-@dataclass(frozen=True)
-class FileEntry:
-    relpath: str
-    status: Status
-    reason: str = ""  # why it is ignored
-    errors: int = 0
-    warnings: int = 0
-    unsaved: bool = False
-    notes: int = 0  # for a missing file: advice that involves creating it (e.g. "pin Python")
+from wizard.core.envfiles import FileEntry
 
 
 _HEADINGS = {

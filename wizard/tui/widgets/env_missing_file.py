@@ -15,18 +15,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
 
-
-@dataclass(frozen=True)
-class FileInfo:
-    """What the catalog says about one file name."""
-
-    name: str
-    title: str
-    purpose: str
-    when: str
-    template: str | None  # None: a tool writes this file (see how_to_create)
-    how_to_create: str = ""
-    variants: tuple[tuple[str, str], ...] = ()  # (label, template), e.g. ("R", "r-4.4-2025-06-02\n")
+from wizard.core.envfiles import FileInfo
 
 
 class MissingFileView(VerticalScroll):

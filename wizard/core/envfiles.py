@@ -1,17 +1,41 @@
-"""What step 1 shows, computed without any UI: the file list entries and the catalog's texts.
-
-No Textual here (only plain data), so it can be tested and reused directly.
-"""
+"""The environment files of a project as step 1 lists them: every file Binder reads (used, ignored and
+why, or missing and offered from a template), and what the catalog says about each one."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from wizard.core import catalog
 from wizard.core.detect import CONFIG_FILES, ROOT_ONLY_FILES, Detection
 from wizard.core.engine import Report
-from wizard.tui.widgets.env_file_list import FileEntry
-from wizard.tui.widgets.env_missing_file import FileInfo
+
+Status = Literal["used", "ignored", "missing"]
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    relpath: str
+    status: Status
+    reason: str = ""  # why it is ignored
+    errors: int = 0
+    warnings: int = 0
+    unsaved: bool = False
+    notes: int = 0  # for a missing file: advice that involves creating it (e.g. "pin Python")
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """What the catalog says about one file name."""
+
+    name: str
+    title: str
+    purpose: str
+    when: str
+    template: str | None  # None: a tool writes this file (see how_to_create)
+    how_to_create: str = ""
+    variants: tuple[tuple[str, str], ...] = ()  # (label, template), e.g. ("R", "r-4.4-2025-06-02\n")
 
 # The order files are offered in "Add a file": the common ones first.
 _OFFER_ORDER = ("requirements.txt", "runtime.txt", "environment.yml", "apt.txt", "postBuild", "start",
