@@ -119,6 +119,21 @@ def test_environment_billion_laughs_is_not_expanded(make_project):
     assert unknown == set(range(1, 10))  # one per key, each on its own line
 
 
+@pytest.mark.parametrize("text", ["dependencies: " + "[" * 5000 + "]" * 5000 + "\n",
+                                  "dependencies:\n" + "".join(" " * (2 * i) + "-\n" for i in range(1100))],
+                         ids=["flow", "block"])
+def test_environment_nested_too_deep_is_answered_without_ruamel(monkeypatch, text):
+    """Over libyaml's 1,000 levels ruamel also fails (at ~250), but only after seconds of recursion."""
+    from wizard.core import yaml12
+
+    monkeypatch.setattr(yaml12, "_ruamel_error", lambda text: pytest.fail("asked ruamel"))
+    loaded = yaml12.load(text)
+    assert loaded.error is not None and loaded.error.kind == "RecursionError"
+    found = by_code(check("environment.yml", text))
+    assert found["environment-yaml-error"].severity == "error"
+    assert "nested hundreds of levels deep" in found["environment-yaml-error"].message
+
+
 @pytest.mark.parametrize("spec, code", [
     ("python=3.15", "python-unsupported"), ("python=4", "python-major-unknown"),
     ("conda-forge::python=3.12", "environment-python-pin-form"), ("python 3.11", "environment-python-pin-form"),

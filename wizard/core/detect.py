@@ -754,6 +754,10 @@ def load_environment(text: str, rel: str):
                        "refuses that (other tools silently keep the last one).")
             fix = "Merge the two entries into one."
             code = "environment-duplicate-key"
+        elif error.kind == "RecursionError":
+            explain = "environment.yml is nested hundreds of levels deep, more than repo2docker's YAML reader can take."
+            fix = "Write the packages as a plain list under 'dependencies:', one '- name' per line."
+            code = "environment-yaml-error"
         elif "\t" in text and ("tab" in error.problem.lower() or "\\t" in error.problem):
             explain = "environment.yml uses a tab for indentation; YAML allows only spaces."
             fix = "Replace the tabs with spaces (two per level)."

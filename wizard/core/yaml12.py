@@ -161,6 +161,10 @@ def _ruamel_error(text: str) -> YamlError | None:
     return None
 
 
+_TOO_DEEP = YamlError("RecursionError", "maximum recursion depth exceeded", None, None,
+                      "maximum recursion depth exceeded")
+
+
 def load(text: str) -> Loaded:
     """Load like `ruamel.yaml.YAML().load(text)`, with positions; never raises."""
     import yaml
@@ -177,7 +181,9 @@ def load(text: str) -> Loaded:
     try:
         # The base loader resolves no implicit types (this module applies YAML 1.2's own rules).
         root = yaml.compose(text, Loader=yaml.CBaseLoader if yaml.__with_libyaml__ else yaml.BaseLoader)
-    except yaml.YAMLError:
+    except yaml.YAMLError as error:
+        if "exceeded maximum nesting depth" in str(error):  # over 1,000 levels; ruamel gives up at ~250,
+            return Loaded(None, _TOO_DEEP)  # but only after seconds of recursing: answer for it
         error = _ruamel_error(text)
         if error is None:  # libyaml is stricter here than ruamel: ruamel's answer is the build's
             return _load_with_ruamel(text)
@@ -192,8 +198,8 @@ def load(text: str) -> Loaded:
         line, column = _mark(dup.key_node)
         problem = f'found duplicate key "{dup.key}" with value "{dup.value}" (original value: "{dup.original}")'
         return Loaded(None, YamlError("DuplicateKeyError", problem, line, column, problem))
-    except RecursionError as error:
-        return Loaded(None, YamlError("RecursionError", "nested too deeply", None, None, str(error)))
+    except RecursionError:
+        return Loaded(None, _TOO_DEEP)
 
 
 def _ruamel_mark(node, kind: str, where) -> tuple[int | None, int | None]:
