@@ -137,3 +137,32 @@ def test_coloured_and_plain_reports_say_the_same_words(make_project):
     coloured = _run_cli(project, {"FORCE_COLOR": "1", "TERM": "xterm-256color", "COLUMNS": "400"})
     assert "\x1b[" not in plain
     assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_a_failing_import_scan_never_costs_the_report(make_project, capsys, fmt):
+    """environment.yml nested 1,200 levels deep once crashed the import scan with a traceback: still one report."""
+    project = make_project({"environment.yml": "dependencies: " + "[" * 1200 + "]" * 1200 + "\n"})
+    code = main(["check", str(project), "--format", fmt])
+    out = capsys.readouterr().out
+    assert code == 1
+    if fmt == "json":
+        report = json.loads(out)
+        assert set(report) == KEYS and report["ok"] is False
+        assert "environment-yaml-error" in {d["code"] for d in report["diagnostics"]}
+    else:
+        assert "NOT READY" in out
+
+
+def test_import_scan_bug_is_one_info_line(make_project, capsys, monkeypatch):
+    import wizard.core.deps as deps
+
+    def broken(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(deps, "undeclared_diagnostics", broken)
+    code, report = run_json(capsys, make_project({"requirements.txt": "numpy==2.1.0\n",
+                                                  "runtime.txt": "python-3.12\n"}))
+    assert code == 0 and report["ok"] is True
+    failed = [d for d in report["diagnostics"] if d["code"] == "import-scan-failed"]
+    assert len(failed) == 1 and failed[0]["severity"] == "info" and "RecursionError" in failed[0]["message"]

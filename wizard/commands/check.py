@@ -51,7 +51,15 @@ def _with_import_warnings(report):
 
     from wizard.core.deps import undeclared_diagnostics
 
-    extra = tuple(undeclared_diagnostics(report.project, ask_environment=False))
+    try:
+        extra = tuple(undeclared_diagnostics(report.project, ask_environment=False))
+    except Exception as error:  # advice on top of the verdict: a bug in it must not cost the whole report
+        from wizard.core.diagnostics import Diagnostic
+
+        extra = (Diagnostic(".", None, None, "info", "import-scan-failed",
+                            f"binder-wizard could not compare the code's imports with the environment files "
+                            f"({type(error).__name__}); the rest of this report is complete. Please report it.",
+                            "`binder-wizard requirements` lists what the code imports."),)
     return dataclasses.replace(report, diagnostics=report.diagnostics + extra) if extra else report
 
 
