@@ -166,3 +166,25 @@ def test_import_scan_bug_is_one_info_line(make_project, capsys, monkeypatch):
     assert code == 0 and report["ok"] is True
     failed = [d for d in report["diagnostics"] if d["code"] == "import-scan-failed"]
     assert len(failed) == 1 and failed[0]["severity"] == "info" and "RecursionError" in failed[0]["message"]
+
+
+def _run_cli_bytes(project, fmt: str, env_extra: dict) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "TERM")}
+    env.update(env_extra)
+    return subprocess.run([sys.executable, "-m", "wizard", "check", str(project), "--format", fmt],
+                          capture_output=True, env=env, timeout=60)
+
+
+def test_output_survives_odd_encodings(make_project):
+    """A folder name that is not UTF-8, and a stream that cannot show '✓' (Windows cp1252, ASCII)."""
+    project = make_project({"requirements.txt": "numpy==2.1.0\n", "runtime.txt": "python-3.12\n"})
+    os.mkdir(os.fsencode(project) + b"/caf\xe9")
+    (project / os.fsdecode(b"caf\xe9") / "requirements.txt").write_text("x\n")
+    result = _run_cli_bytes(project, "json", {"PYTHONIOENCODING": "utf-8"})
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.decode("utf-8"))  # strictly valid UTF-8 JSON
+    assert report["files_ignored"][0]["path"] == os.fsdecode(b"caf\xe9") + "/requirements.txt"
+    for encoding in ("ascii", "cp1252", "utf-8"):
+        result = _run_cli_bytes(project, "text", {"PYTHONIOENCODING": encoding})
+        assert result.returncode == 0 and b"Traceback" not in result.stderr, result.stderr
+        assert b"OK: Binder should build this project" in result.stdout

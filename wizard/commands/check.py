@@ -33,8 +33,15 @@ def run(args) -> int:
     if args.format == "json":
         import json
 
-        sys.stdout.write(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
+        text = json.dumps(report.to_json(), indent=2, ensure_ascii=False)
+        try:  # a file name that is not UTF-8 (a lone surrogate), or a cp1252 stream: escape, stay valid JSON
+            text.encode(sys.stdout.encoding or "utf-8")
+        except (UnicodeEncodeError, LookupError):
+            text = json.dumps(report.to_json(), indent=2, ensure_ascii=True)
+        sys.stdout.write(text + "\n")
     else:
+        if hasattr(sys.stdout, "reconfigure"):  # "✓" on a cp1252 stream, odd file names: '?' rather than a crash
+            sys.stdout.reconfigure(errors="replace")
         _print_text(report)
     return EXIT_OK if report.ok else EXIT_FAILED
 
