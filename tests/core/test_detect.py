@@ -409,3 +409,43 @@ def test_thousands_of_identical_findings_are_summarised(make_project):
     assert len(invalid) == 21 and not report.ok
     assert [d.line for d in invalid[:20]] == list(range(1, 21))
     assert invalid[20].line == 21 and "2,980 more lines" in invalid[20].message
+
+
+def test_link_leaving_the_project_is_an_error_git_would_not_carry(make_project, tmp_path):
+    import os
+
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "requirements.txt").write_text(REQ)
+    project = make_project({"runtime.txt": "python-3.12\n"})
+    os.symlink(outside / "requirements.txt", project / "requirements.txt")
+    found = detect(project)
+    assert found.buildpack == "python" and found.r2d_error is None  # repo2docker here would build it
+    assert codes(found) == ["link-outside-project"] and not found.ok
+    assert "points nowhere" in found.errors[0].message and "but the build will fail" in found.summary
+
+
+def test_config_folder_linked_from_outside_is_an_error(make_project, tmp_path):
+    import os
+
+    outside = tmp_path / "config"
+    outside.mkdir()
+    (outside / "requirements.txt").write_text(REQ)
+    project = make_project({})
+    os.symlink(outside, project / "binder")
+    found = detect(project)
+    assert found.binder_dir == "binder" and codes(found) == ["link-outside-project"]
+    assert found.errors[0].file == "binder"
+
+
+def test_links_inside_the_project_are_fine_and_broken_ones_are_pointed_out(make_project):
+    import os
+
+    project = make_project({"deps.txt": REQ})
+    os.symlink("deps.txt", project / "requirements.txt")
+    os.symlink("missing.yml", project / "environment.yml")
+    found = detect(project)
+    assert found.ok and found.buildpack == "python"
+    broken = [n for n in found.notes if n.code == "broken-link"]
+    assert [(n.file, n.severity) for n in broken] == [("environment.yml", "warning")]
+    assert "'missing.yml'" in broken[0].message

@@ -527,6 +527,8 @@ def detect(project: Path, overrides: dict[str, str] | None = None) -> Detection:
     _notes_for_ignored(state)
     _stencila(state)
     _empty_config_folder(state)
+    for finding in _links(state):  # not repo2docker's own error (r2d_error): it would build the local copy
+        (errors if finding.is_error else state.notes).append(finding)
     summary = _summary(state, pack, versions, errors)
     return Detection(
         project=project,
@@ -1550,6 +1552,41 @@ def _lookalikes(state: _State) -> None:
 
 
 _SKIP_SUBFOLDERS = {"binder", "node_modules", "venv", "env", "__pycache__"}
+
+
+def _links(state: _State) -> list[Diagnostic]:
+    """Symbolic links: git stores the link, not the file. One that leaves the project works here but
+    points nowhere on GitHub, so Binder builds something else; a broken one is silently skipped."""
+    files, found = state.files, []
+    root = os.path.realpath(files.root)
+    folder = state.binder_dir
+    names = [folder] if folder else []
+    names += [state.path(name) for name in CONFIG_FILES] + ([] if folder else list(ROOT_ONLY_FILES))
+    for rel in names:
+        if rel in files.overrides:
+            continue
+        path = files._path(rel)
+        if not os.path.islink(path):
+            continue
+        try:
+            shown = strip_control(os.readlink(path))
+        except OSError:
+            continue
+        if not os.path.exists(path):
+            found.append(Diagnostic(rel, None, None, "warning", "broken-link",
+                                    f"{rel} is a link to '{shown}', which does not exist, so Binder skips it.",
+                                    f"Replace the link with the real file, or delete {rel}."))
+            continue
+        target = os.path.realpath(path)
+        if os.path.commonpath([root, target]) != root:
+            used = rel == folder or rel in state.used
+            found.append(Diagnostic(
+                rel, None, None, "error" if used else "warning", "link-outside-project",
+                f"{rel} is a link to '{shown}', outside the project. Git stores only the link, so on GitHub it "
+                f"points nowhere and Binder will not see {'this folder' if rel == folder else 'this file'}: "
+                "what this report says is not what Binder will build.",
+                f"Replace the link with a copy of the real {'folder' if rel == folder else 'file'}."))
+    return found
 
 
 def _empty_config_folder(state: _State) -> None:
