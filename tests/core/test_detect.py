@@ -449,3 +449,12 @@ def test_links_inside_the_project_are_fine_and_broken_ones_are_pointed_out(make_
     broken = [n for n in found.notes if n.code == "broken-link"]
     assert [(n.file, n.severity) for n in broken] == [("environment.yml", "warning")]
     assert "'missing.yml'" in broken[0].message
+
+
+@pytest.mark.parametrize("runtime, says", [("Python-3.12\n", "says 'Python'"),
+                                           ("\ufeffpython-3.12\n", "byte-order mark")])
+def test_no_environment_fix_points_at_runtime_txt_when_packages_are_listed(make_project, runtime, says):
+    found = detect(make_project({"requirements.txt": REQ, "runtime.txt": runtime}))
+    assert codes(found) == ["no-environment"]
+    fix = found.errors[0].fix
+    assert says in fix and "switches off requirements.txt" in fix and not fix.startswith("Add a requirements.txt")

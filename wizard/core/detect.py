@@ -510,8 +510,7 @@ def detect(project: Path, overrides: dict[str, str] | None = None) -> Detection:
             f"{NO_ENVIRONMENT_MESSAGE}"
         )
         errors.append(Diagnostic(state.binder_dir or ".", None, None, "error", "no-environment", message,
-                                 "Add a requirements.txt (or environment.yml) listing the packages your "
-                                 "notebooks import, and a runtime.txt with your Python version."))
+                                 _no_environment_fix(state)))
         first = ("detect", "NoEnvironment", NO_ENVIRONMENT_MESSAGE)
     elif first is None:
         render_errors = _render_checks(state, pack, versions)
@@ -556,6 +555,23 @@ def _main_files_first(used: list[str]) -> tuple[str, ...]:
     """The files that choose the setup first, then the extras every setup applies (apt.txt, postBuild...)."""
     unique = list(dict.fromkeys(used))
     return tuple(sorted(unique, key=lambda rel: rel.rsplit("/", 1)[-1] in _EXTRAS))
+
+
+def _no_environment_fix(state: _State) -> str:
+    """The packages may be listed already: then runtime.txt is what switched them off."""
+    runtime = state._runtime or NO_RUNTIME
+    listed = [name for name in ("requirements.txt", "Pipfile", "Pipfile.lock")
+              if state.files.exists(state.path(name))]
+    if runtime.name and runtime.name != "python" and listed:
+        first_line = (runtime.name or "").lstrip("\ufeff")
+        if runtime.name.startswith("\ufeff") and first_line == "python":
+            problem = "starts with an invisible byte-order mark"
+        else:
+            problem = f"says '{brief(first_line, 40)[1:-1]}' where Binder needs exactly 'python'"
+        return (f"{state.runtime_path} {problem}, which switches off {listed[0]}: write one line like "
+                "python-3.12 in it (saved as UTF-8 without BOM), or delete it.")
+    return ("Add a requirements.txt (or environment.yml) listing the packages your notebooks import, and a "
+            "runtime.txt with your Python version.")
 
 
 def _check_legacy(files: _Files) -> None:
