@@ -8,11 +8,15 @@ Flow: every edit marks the file unsaved and (re)starts a short timer; when typin
 worker analyses the project with the unsaved texts as overrides, so the panel follows edits before they
 are saved. Each analysis carries a serial number and only the newest result is shown (latest edit wins);
 typing never waits for it. File I/O goes through `wizard.core.files` (atomic, conflict-checked).
+
+This module wires the widgets, the analysis and opening files; the flows live beside it as mixins:
+env_creating.py (new files, binder/ folder, dependencies), env_fixes.py (one-key fixes) and env_saving.py
+(saving, conflicts, leaving with unsaved edits). env_buffer.py holds the open-file record.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -28,15 +32,15 @@ from textual.worker import Worker, WorkerState
 
 from wizard.core import files
 from wizard.core.detect import ROOT_ONLY_FILES
-from wizard.core.diagnostics import Diagnostic
 from wizard.core.engine import Report, analyse
-from wizard.core.envfiles import file_entries, file_info, hidden_root_files
+from wizard.core.envfiles import file_entries, file_info
 from wizard.core.validators import fix_for
-from wizard.core.files import ABSENT, DiskVersion, SaveConflict
 from wizard.core.safety import safe_text
 from wizard.tui.screens.base import StepScreen
-from wizard.tui.dialogs.choice import ChoiceDialog
-from wizard.tui.dialogs.env_dependencies import DependenciesDialog
+from wizard.tui.screens.env_buffer import Buffer
+from wizard.tui.screens.env_creating import CreatingFiles
+from wizard.tui.screens.env_fixes import ApplyingFixes
+from wizard.tui.screens.env_saving import SavingFiles
 from wizard.tui.widgets.env_build_panel import BuildPanel
 from wizard.tui.widgets.env_editor import EnvEditor
 from wizard.tui.widgets.env_file_list import FileList
@@ -84,29 +88,7 @@ moves between the file list, the editor and the problems.
 """
 
 
-@dataclass
-class Buffer:
-    """An open file: its editor, and what is on disk (to save it back exactly and detect conflicts)."""
-
-    relpath: str
-    editor: EnvEditor | None  # None when the file cannot be edited as text
-    version: DiskVersion
-    newline: str = "\n"
-    bom: bool = False
-    saved_text: str = ""
-    problems: tuple[Diagnostic, ...] = field(default=())  # why it cannot be edited
-
-    @property
-    def dirty(self) -> bool:
-        return self.editor is not None and self.editor.text != self.saved_text
-
-    def disk_text(self) -> str:
-        """The text as it would be written: the file's own line endings and BOM."""
-        text = self.editor.text if self.editor is not None else self.saved_text
-        return ("\ufeff" if self.bom else "") + files.to_disk(text, self.newline)
-
-
-class EnvironmentScreen(StepScreen):
+class EnvironmentScreen(CreatingFiles, ApplyingFixes, SavingFiles, StepScreen):
     STEP = 1
     HELP = HELP
     CSS_PATH = "environment.tcss"
@@ -410,316 +392,6 @@ class EnvironmentScreen(StepScreen):
     async def _missing_create(self, event: MissingFileView.Create) -> None:
         await self.create_file(event.relpath, event.variant)
 
-    async def create_file(self, relpath: str, variant: str | None = None) -> None:
-        """Write the catalog's template to `relpath` and open it. A new binder/ folder hides the top-level
-        environment files, so the user is warned first and offered to move them."""
-        folder = relpath.rpartition("/")[0]
-        hidden = hidden_root_files(self.state.project) if folder and not (self.state.project / folder).is_dir() else []
-        if not hidden:
-            await self._write_template(relpath, variant)
-            return
-        unsaved = [path for path in hidden if self.buffers.get(path) and self.buffers[path].dirty]
-        question = ChoiceDialog(
-            f"Create a {folder}/ folder?",
-            f"Once {folder}/ exists, Binder reads environment files only from it and ignores these "
-            f"files at the top of the project: {', '.join(hidden)}. Move them into {folder}/ so they keep "
-            "working?" + (f"\n\nSave {', '.join(unsaved)} first to move it." if unsaved else ""),
-            [("move", f"Move them into {folder}/", "primary"), ("create", "Create without moving", "warning"),
-             ("cancel", "Cancel", "default")],
-        )
-
-        async def chosen(answer: str | None) -> None:
-            if answer == "move":
-                if unsaved:
-                    self.notify(f"Save {', '.join(unsaved)} first.", severity="warning", markup=False)
-                    return
-                if not await self._move_into(hidden, folder):
-                    return
-            if answer in ("move", "create"):
-                await self._write_template(relpath, variant)
-
-        self.app.push_screen(question, chosen)
-
-    async def _move_into(self, relpaths: list[str], folder: str) -> bool:
-        try:
-            moved = files.move_into(self.state.project, relpaths, folder)
-        except (files.MoveConflict, OSError) as error:
-            self.notify(safe_text(f"Nothing was moved: {error}"), severity="error", markup=False)
-            return False
-        for relpath in relpaths:  # their editors point at the old place
-            buffer = self.buffers.pop(relpath, None)
-            if buffer is not None and buffer.editor is not None:
-                await buffer.editor.remove()
-        self.notify(f"Moved into {folder}/: " + ", ".join(Path(p).name for p in moved), markup=False)
-        return True
-
-    async def _write_template(self, relpath: str, variant: str | None = None) -> None:
-        info = file_info(Path(relpath).name, self.analysis.detection)
-        template = dict(info.variants)[variant] if variant else info.template or ""
-        try:
-            files.save(self.state.project, relpath, template, expected=ABSENT)
-        except SaveConflict:
-            self.notify(f"{relpath} already exists; opening it instead.", markup=False)
-        except OSError as error:
-            self.notify(safe_text(f"Could not create {relpath}: {error}"), severity="error", markup=False)
-            return
-        self._edit_serial += 1
-        await self.open_file(relpath)
-        self.query_one(FileList).highlight(relpath)
-        self.validate_now()
-
-    # ------------------------------------------------------------------ dependencies
-
     @on(StartView.FindImports)
-    def action_dependencies(self) -> None:
-        """Compare what the code imports with the requirements file Binder uses (wizard.core.deps)."""
-        from wizard.core.deps import declared_file
-
-        target = declared_file(self.state.project)
-        path = target.path if target.path is not None else target.write_target
-        if target.kind is None or path is None:
-            self.notify(target.note or "Binder does not take Python packages from a file here "
-                        "(a Dockerfile or default.nix decides everything).", markup=False)
-            return
-        relpath = path.relative_to(self.state.project).as_posix()
-        buffer = self.buffers.get(relpath)
-        if buffer is not None and buffer.dirty:
-            self.notify(f"Save {relpath} first (Ctrl+S): the comparison reads the saved file.", markup=False)
-            return
-        loaded = files.load(self.state.project, relpath)
-        if loaded.text is None:
-            self.notify(f"{relpath} is not a text file.", markup=False)
-            return
-        text = files.to_disk(loaded.text, loaded.newline)
-
-        async def chosen(new_text: str | None) -> None:
-            if new_text is not None and new_text != text:
-                await self._take_dependencies(relpath, new_text)
-
-        self.app.push_screen(DependenciesDialog(self.state.project, relpath, text, target.kind == "requirements"),
-                             chosen)
-
-    async def _take_dependencies(self, relpath: str, new_text: str) -> None:
-        """Into the editor as one undoable edit (saved with Ctrl+S); a file that did not exist is created."""
-        if not (self.state.project / relpath).is_file():
-            try:
-                files.save(self.state.project, relpath, new_text, expected=ABSENT)
-            except (SaveConflict, OSError) as error:
-                self.notify(safe_text(f"Could not create {relpath}: {error}"), severity="error", markup=False)
-                return
-            self._edit_serial += 1
-            await self.open_file(relpath)
-            self.query_one(FileList).highlight(relpath)
-            self.validate_now()
-            return
-        await self.open_file(relpath)
-        buffer = self.buffers[relpath]
-        if buffer.editor is not None:
-            self._replace_text(buffer, ("\ufeff" if buffer.bom else "") + new_text)
-            self.notify(f"{relpath} updated in the editor: check it, then save with Ctrl+S (Ctrl+Z undoes it).",
-                        markup=False)
-
-    # ------------------------------------------------------------------ fixes
-
-    def action_fix(self) -> None:
-        buffer = self.buffers.get(self.current or "")
-        if buffer is None or buffer.editor is None:
-            self.notify("Open a file with a problem first.")
-            return
-        if not self.is_up_to_date:  # line numbers must match the text the fix is applied to
-            self._apply(self._edit_serial, analyse(self.state.project, self._overrides()))
-        target = self._fix_target(buffer)
-        if target is None:
-            self.notify("No automatic fix for the problems in this file.", markup=False)
-            return
-        diagnostic, fix = target
-        before = buffer.disk_text()
-        try:
-            after = fix.apply(before)
-        except Exception as error:  # a bug in one fix must not cost the user their edits
-            self.notify(safe_text(f"This fix failed ({type(error).__name__}); nothing was changed."),
-                        severity="error", markup=False)
-            return
-        if after == before:
-            self.notify("The fix changes nothing here.", markup=False)
-            return
-        diff = files.diff_lines(before, after, buffer.relpath, f"{buffer.relpath} (fixed)")
-
-        def confirmed(answer: str | None) -> None:
-            if answer == "apply" and buffer.disk_text() == before:
-                self._replace_text(buffer, after)
-                self.notify(f"Fixed: {fix.title}. Ctrl+Z undoes it; Ctrl+S saves.", markup=False)
-
-        question = ChoiceDialog(f"Fix: {fix.title}", diagnostic.message,
-                                [("apply", "Apply fix", "primary"), ("cancel", "Cancel", "default")], diff=diff,
-                                note="The change is made in the editor; save with Ctrl+S. Ctrl+Z undoes it.",
-                                focus="apply")
-        self.app.push_screen(question, confirmed)
-
-    def _fix_target(self, buffer: Buffer):
-        """The highlighted problem if it has a fix; else the first fixable one on the cursor's line; else
-        the first fixable one in the file."""
-        problems = self.query_one(ProblemList)
-        candidates = [(d, fix_for(d)) for d in problems.diagnostics]
-        candidates = [(d, fix) for d, fix in candidates if fix is not None]
-        if not candidates:
-            return None
-        current = problems.current
-        if current is not None:
-            for d, fix in candidates:
-                if d is current:
-                    return d, fix
-        row = buffer.editor.cursor_location[0] + 1
-        return next(((d, fix) for d, fix in candidates if d.line == row), candidates[0])
-
-    def _replace_text(self, buffer: Buffer, disk_text: str) -> None:
-        """Replace the whole text as one undoable edit; line endings and BOM follow the new text."""
-        buffer.bom = disk_text.startswith("\ufeff")
-        body = disk_text.removeprefix("\ufeff")
-        if "\n" in body or "\r" in body:
-            buffer.newline = files.detect_newline(body)
-        editor = buffer.editor
-        editor.replace(files.to_editor(body), (0, 0), editor.document.end)
-        self._mark_unsaved(buffer)
-        self._show_title()
-
-    # ------------------------------------------------------------------ saving
-
-    def action_save(self) -> None:
-        buffer = self.buffers.get(self.current or "")
-        if buffer is None or buffer.editor is None:
-            self.notify("No file open to save.")
-            return
-        self.save(buffer)
-
-    def save(self, buffer: Buffer, then=None, expected: DiskVersion | None = None) -> bool:
-        """Save one buffer; on a conflict, show the difference and ask. Returns True when saved now."""
-        text = buffer.editor.text
-        try:
-            buffer.version = files.save(self.state.project, buffer.relpath, text,
-                                        expected=expected or buffer.version, newline=buffer.newline, bom=buffer.bom)
-        except SaveConflict as conflict:
-            self._ask_about_conflict(buffer, conflict, then)
-            return False
-        except (OSError, ValueError) as error:  # ValueError: text that cannot be UTF-8 (lone surrogates)
-            self.notify(safe_text(f"Could not save {buffer.relpath}: {error}"), title="Not saved",
-                        severity="error", markup=False)
-            return False
-        buffer.saved_text = text
-        self._edit_serial += 1
-        self._mark_unsaved(buffer)
-        self._show_title()
-        self.notify(f"Saved {buffer.relpath}", markup=False)
-        self.validate_now()
-        if then is not None:
-            then()
-        return True
-
-    def _ask_about_conflict(self, buffer: Buffer, conflict: SaveConflict, then) -> None:
-        mine = buffer.disk_text()
-        if conflict.disk is None:
-            question = ChoiceDialog(
-                f"{buffer.relpath} was deleted", "Another program deleted this file after you opened it.",
-                [("overwrite", "Save my version", "warning"), ("cancel", "Cancel", "default")])
-        else:
-            disk, _ = files.decode(conflict.disk, buffer.relpath)
-            question = ChoiceDialog(
-                f"{buffer.relpath} changed on disk",
-                "Another program changed this file after you opened it. Here is how your version differs "
-                "from the one on disk now:",
-                [("overwrite", "Save my version over it", "warning"),
-                 ("reload", "Use the version on disk", "primary"), ("cancel", "Cancel", "default")],
-                diff=files.diff_lines(disk if disk is not None else "(not text)", mine, "on disk now", "your version"))
-
-        def chosen(answer: str | None) -> None:
-            if answer == "overwrite":
-                self.save(buffer, then, expected=DiskVersion.of(conflict.disk))
-            elif answer == "reload":
-                self._take_disk_version(buffer, conflict.disk)
-
-        self.app.push_screen(question, chosen)
-
-    def _take_disk_version(self, buffer: Buffer, data: bytes) -> None:
-        """Load what is on disk into the editor as one undoable edit (Ctrl+Z brings the user's text back)."""
-        text, problems = files.decode(data, buffer.relpath)
-        if text is None:
-            self.notify(problems[0].message if problems else "The file on disk is not text.", markup=False)
-            return
-        buffer.version = DiskVersion.of(data)
-        buffer.newline = files.detect_newline(text)
-        buffer.bom = data.startswith(b"\xef\xbb\xbf")
-        buffer.saved_text = files.to_editor(text)
-        buffer.editor.replace(buffer.saved_text, (0, 0), buffer.editor.document.end)
-        self._mark_unsaved(buffer)
-        self._show_title()
-
-    async def _follow_files_changed_on_disk(self) -> None:
-        """Files without unsaved edits follow the disk (e.g. after a git operation in step 2); files with
-        unsaved edits are left alone: saving them will show the difference and ask."""
-        for buffer in list(self.buffers.values()):
-            if buffer.dirty:
-                continue
-            data = files.read_bytes(self.state.project / buffer.relpath)
-            if DiskVersion.of(data) == buffer.version:
-                continue
-            self._edit_serial += 1
-            if data is not None and buffer.editor is not None:
-                self._take_disk_version(buffer, data)
-                continue
-            del self.buffers[buffer.relpath]  # deleted, or an unreadable file that changed: open it afresh
-            if buffer.editor is not None:
-                await buffer.editor.remove()
-            if buffer.relpath == self.current:
-                await self.open_file(buffer.relpath)
-
-    # ------------------------------------------------------------------ leaving
-
-    def action_next_step(self) -> None:
-        self._leave_to(self.STEP + 1)
-
-    def action_previous_step(self) -> None:
-        self._leave_to(self.STEP - 1)
-
-    def _leave_to(self, step: int) -> None:
-        """Ask first when edits are unsaved."""
-        dirty = [buffer for buffer in self.buffers.values() if buffer.dirty]
-        if not dirty:
-            self._go(step)
-            return
-        names = ", ".join(buffer.relpath for buffer in dirty)
-        question = ChoiceDialog(
-            "Save your changes first?",
-            f"Not saved yet: {names}. The next steps publish and build the files as they are on disk.",
-            [("save", "Save and continue", "primary"), ("leave", "Continue without saving", "warning"),
-             ("stay", "Keep editing", "default")])
-
-        def chosen(answer: str | None) -> None:
-            if answer == "leave":
-                self._go(step)
-            elif answer == "save":
-                self._save_all(dirty, lambda: self._go(step))
-
-        self.app.push_screen(question, chosen)
-
-    def _go(self, step: int) -> None:
-        """Move on; going forward while Binder's build would fail says so (without stopping the user)."""
-        failing = self._files_with_errors() if step > self.STEP else []
-        if failing:
-            self.notify(f"Binder's build would stop on the errors in {', '.join(failing)}. You can publish "
-                        "anyway, but fix them (back in step 1; Ctrl+F fixes many) before launching.",
-                        title="Errors remain", severity="warning", timeout=10, markup=False)
-        self.post_message(self.Navigate(step))
-
-    def _files_with_errors(self) -> list[str]:
-        if self.analysis is None:
-            return []
-        found = dict.fromkeys(d.file for d in self.analysis.diagnostics if d.severity == "error")
-        return ["the project" if path in (".", "") else path for path in found]
-
-    def _save_all(self, buffers: list[Buffer], then) -> None:
-        """Save one after the other; a conflict asks, and the rest continue once it is resolved."""
-        if not buffers:
-            then()
-            return
-        first, rest = buffers[0], buffers[1:]
-        self.save(first, then=lambda: self._save_all(rest, then))
+    def _find_imports(self) -> None:
+        self.action_dependencies()

@@ -1,0 +1,79 @@
+"""Step 1: one-key fixes, previewed as a diff and applied in the editor as one undoable edit.
+Mixed into EnvironmentScreen."""
+
+from __future__ import annotations
+
+from wizard.core import files
+from wizard.core.engine import analyse
+from wizard.core.safety import safe_text
+from wizard.core.validators import fix_for
+from wizard.tui.dialogs.choice import ChoiceDialog
+from wizard.tui.screens.env_buffer import Buffer
+from wizard.tui.widgets.env_problems import ProblemList
+
+
+class ApplyingFixes:
+    """Needs the screen's `state`, `buffers`, `current`, `is_up_to_date`, `_apply`, `_overrides`,
+    `_mark_unsaved` and `_show_title`."""
+
+    def action_fix(self) -> None:
+        buffer = self.buffers.get(self.current or "")
+        if buffer is None or buffer.editor is None:
+            self.notify("Open a file with a problem first.")
+            return
+        if not self.is_up_to_date:  # line numbers must match the text the fix is applied to
+            self._apply(self._edit_serial, analyse(self.state.project, self._overrides()))
+        target = self._fix_target(buffer)
+        if target is None:
+            self.notify("No automatic fix for the problems in this file.", markup=False)
+            return
+        diagnostic, fix = target
+        before = buffer.disk_text()
+        try:
+            after = fix.apply(before)
+        except Exception as error:  # a bug in one fix must not cost the user their edits
+            self.notify(safe_text(f"This fix failed ({type(error).__name__}); nothing was changed."),
+                        severity="error", markup=False)
+            return
+        if after == before:
+            self.notify("The fix changes nothing here.", markup=False)
+            return
+        diff = files.diff_lines(before, after, buffer.relpath, f"{buffer.relpath} (fixed)")
+
+        def confirmed(answer: str | None) -> None:
+            if answer == "apply" and buffer.disk_text() == before:
+                self._replace_text(buffer, after)
+                self.notify(f"Fixed: {fix.title}. Ctrl+Z undoes it; Ctrl+S saves.", markup=False)
+
+        question = ChoiceDialog(f"Fix: {fix.title}", diagnostic.message,
+                                [("apply", "Apply fix", "primary"), ("cancel", "Cancel", "default")], diff=diff,
+                                note="The change is made in the editor; save with Ctrl+S. Ctrl+Z undoes it.",
+                                focus="apply")
+        self.app.push_screen(question, confirmed)
+
+    def _fix_target(self, buffer: Buffer):
+        """The highlighted problem if it has a fix; else the first fixable one on the cursor's line; else
+        the first fixable one in the file."""
+        problems = self.query_one(ProblemList)
+        candidates = [(d, fix_for(d)) for d in problems.diagnostics]
+        candidates = [(d, fix) for d, fix in candidates if fix is not None]
+        if not candidates:
+            return None
+        current = problems.current
+        if current is not None:
+            for d, fix in candidates:
+                if d is current:
+                    return d, fix
+        row = buffer.editor.cursor_location[0] + 1
+        return next(((d, fix) for d, fix in candidates if d.line == row), candidates[0])
+
+    def _replace_text(self, buffer: Buffer, disk_text: str) -> None:
+        """Replace the whole text as one undoable edit; line endings and BOM follow the new text."""
+        buffer.bom = disk_text.startswith("\ufeff")
+        body = disk_text.removeprefix("\ufeff")
+        if "\n" in body or "\r" in body:
+            buffer.newline = files.detect_newline(body)
+        editor = buffer.editor
+        editor.replace(files.to_editor(body), (0, 0), editor.document.end)
+        self._mark_unsaved(buffer)
+        self._show_title()
