@@ -79,48 +79,59 @@ def put_badge(text: str, badge: str, kind: str = "markdown", html: str | None = 
 
     In Markdown an existing HTML badge is replaced by `html` (the same badge as HTML) when given."""
     newline = "\r\n" if "\r\n" in text else "\n"
-    if kind == "rst":
-        return _put_rst(text, badge, newline)
-    return _put_markdown(text, badge, newline, html or badge)
-
-
-def _put_markdown(text: str, markdown: str, newline: str, html: str) -> tuple[str, str]:
-    badge = markdown
-    for pattern, replacement in ((_MD_BADGE, markdown), (_HTML_BADGE, html)):
-        match = pattern.search(text)
-        if match:
-            badge = replacement
-            if match.group(0) == badge:
-                return text, "unchanged"
-            new = text[: match.start()] + badge + text[match.end():]
-            return new, "replaced"
+    replaced = _replace_rst(text, badge) if kind == "rst" else _replace_markdown(text, badge, html or badge)
+    if replaced is not None:
+        return replaced
+    block = badge.replace("\n", newline) if kind == "rst" else badge
     lines = text.splitlines(keepends=True)
     if not lines:
-        return badge + newline, "inserted"
-    title_end = _markdown_title_end(lines)
+        return block + newline, "inserted"
+    title_end = (_rst_title_end if kind == "rst" else _markdown_title_end)(lines)
     if title_end is None:
-        return badge + newline + newline + text, "inserted"
-    # An existing row of badges right under the title: add ours at its end (same paragraph = same row).
-    index = title_end
-    while index < len(lines) and not lines[index].strip():
-        index += 1
-    row_end = index
-    while row_end < len(lines) and lines[row_end].strip() and _MD_ANY_BADGE.match(lines[row_end]):
-        row_end += 1
-    if row_end > index:
-        last = lines[row_end - 1]
-        lines[row_end - 1] = last.rstrip("\r\n") + newline
-        lines.insert(row_end, badge + (newline if last.endswith("\n") else ""))
-        if not last.endswith("\n"):
-            lines[row_end - 1] = last + newline
+        return block + newline + newline + text, "inserted"
+    row = title_end
+    while row < len(lines) and not lines[row].strip():
+        row += 1
+    row_end = (_rst_row_end if kind == "rst" else _markdown_row_end)(lines, row)
+    if row_end > row:  # a row of badges right under the title: ours goes at its end
+        (_append_rst if kind == "rst" else _append_markdown)(lines, row_end, block, newline)
         return "".join(lines), "inserted"
     if not lines[title_end - 1].endswith("\n"):
         lines[title_end - 1] += newline
-    block = [newline, badge + newline]
+    insert = [newline] + [line + newline for line in block.split(newline)]
     if title_end < len(lines) and lines[title_end].strip():
-        block.append(newline)
-    lines[title_end:title_end] = block
+        insert.append(newline)
+    lines[title_end:title_end] = insert
     return "".join(lines), "inserted"
+
+
+def _replace_markdown(text: str, markdown: str, html: str) -> tuple[str, str] | None:
+    for pattern, badge in ((_MD_BADGE, markdown), (_HTML_BADGE, html)):
+        match = pattern.search(text)
+        if match:
+            if match.group(0) == badge:
+                return text, "unchanged"
+            return text[: match.start()] + badge + text[match.end():], "replaced"
+    return None
+
+
+def _markdown_row_end(lines: list[str], start: int) -> int:
+    """End of the badge lines from `start` (a paragraph of badges is one row)."""
+    end = start
+    while end < len(lines) and lines[end].strip() and _MD_ANY_BADGE.match(lines[end]):
+        end += 1
+    return end
+
+
+def _append_markdown(lines: list[str], row_end: int, badge: str, newline: str) -> None:
+    """Same paragraph = same row; a README that ends without a newline still does."""
+    last = lines[row_end - 1]
+    if last.endswith("\n"):
+        lines[row_end - 1] = last.rstrip("\r\n") + newline
+        lines.insert(row_end, badge + newline)
+    else:
+        lines[row_end - 1] = last + newline
+        lines.insert(row_end, badge)
 
 
 def _markdown_title_end(lines: list[str]) -> int | None:
@@ -148,45 +159,32 @@ def _markdown_title_end(lines: list[str]) -> int | None:
     return None
 
 
-def _put_rst(text: str, badge: str, newline: str) -> tuple[str, str]:
+def _replace_rst(text: str, badge: str) -> tuple[str, str] | None:
     image_line, target_line = badge.split("\n", 1)
     image = image_line.removeprefix(".. image:: ")
     target = target_line.strip().removeprefix(":target: ")
     match = _RST_BADGE.search(text)
-    if match:
-        head = match["head"]
-        new_block = f"{head}{image}{match['nl']}{match['opts']}{match['tprefix']}{target}"
-        if match.group(0) == new_block:
-            return text, "unchanged"
-        return text[: match.start()] + new_block + text[match.end():], "replaced"
-    block = badge.replace("\n", newline)
-    lines = text.splitlines(keepends=True)
-    if not lines:
-        return block + newline, "inserted"
-    title_end = _rst_title_end(lines)
-    if title_end is None:
-        return block + newline + newline + text, "inserted"
-    index = title_end
-    while index < len(lines) and not lines[index].strip():
-        index += 1
-    # An existing group of image directives under the title: add ours after it.
-    row_end = index
-    while row_end < len(lines) and (lines[row_end].startswith(".. image::") or lines[row_end].startswith(".. |")
-                                    or (row_end > index and lines[row_end][:1] in (" ", "\t")
-                                        and lines[row_end].strip())):
-        row_end += 1
-    if row_end > index:
-        if not lines[row_end - 1].endswith("\n"):
-            lines[row_end - 1] += newline
-        lines[row_end:row_end] = [line + newline for line in block.split(newline)]
-        return "".join(lines), "inserted"
-    if not lines[title_end - 1].endswith("\n"):
-        lines[title_end - 1] += newline
-    insert = [newline] + [line + newline for line in block.split(newline)]
-    if title_end < len(lines) and lines[title_end].strip():
-        insert.append(newline)
-    lines[title_end:title_end] = insert
-    return "".join(lines), "inserted"
+    if match is None:
+        return None
+    new_block = f"{match['head']}{image}{match['nl']}{match['opts']}{match['tprefix']}{target}"
+    if match.group(0) == new_block:
+        return text, "unchanged"
+    return text[: match.start()] + new_block + text[match.end():], "replaced"
+
+
+def _rst_row_end(lines: list[str], start: int) -> int:
+    """End of the group of image directives (with their indented options) from `start`."""
+    end = start
+    while end < len(lines) and (lines[end].startswith(".. image::") or lines[end].startswith(".. |")
+                                or (end > start and lines[end][:1] in (" ", "\t") and lines[end].strip())):
+        end += 1
+    return end
+
+
+def _append_rst(lines: list[str], row_end: int, block: str, newline: str) -> None:
+    if not lines[row_end - 1].endswith("\n"):
+        lines[row_end - 1] += newline
+    lines[row_end:row_end] = [line + newline for line in block.split(newline)]
 
 
 _RST_ADORNMENT = re.compile(r"([=\-`:'\"~^_*+#<>.])\1{2,}\s*")
