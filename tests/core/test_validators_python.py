@@ -200,7 +200,11 @@ def test_requirements_good_lines_are_clean():
     ("appnope", "req-macos-only", 'appnope; sys_platform == "darwin"'),
     ("pandas=2.0", "req-single-equals", "pandas==2.0"),
     ("src/mypkg", "req-local-path-without-dot", "./src/mypkg"),
-    ("foo @ file:///tmp/foo-1.0.tar.gz", "req-local-file-url", "foo"),
+    ("foo @ file:///tmp/foo-1.0.tar.gz", "req-local-file-url", "foo==1.0"),  # the version in the file name kept
+    ("numpy @ file:///Users/alex/build/numpy-1.26.4", "req-local-file-url", "numpy==1.26.4"),
+    ("scikit-learn[all] @ file:///w/scikit_learn-1.5.0-cp311-cp311-linux_x86_64.whl ; python_version>'3'",
+     "req-local-file-url", "scikit-learn[all]==1.5.0 ; python_version>'3'"),
+    ("foo @ file:///home/conda/feedstock_root/build_artifacts/foo_1700000000/work", "req-local-file-url", "foo"),
     ("sklearn", "req-import-name", "scikit-learn"),
 ])
 def test_requirements_fixes(line, code, fixed):
@@ -208,6 +212,13 @@ def test_requirements_fixes(line, code, fixed):
     finding = by_code(check("requirements.txt", text))[code]
     assert apply(finding, text) == f"numpy==2.1.0\n{fixed}\n"
     assert code not in by_code(check("requirements.txt", apply(finding, text)))
+
+
+def test_requirements_file_url_fix_says_what_it_writes():
+    pinned = by_code(check("requirements.txt", "numpy @ file:///Users/alex/build/numpy-1.26.4\n"))
+    assert pinned["req-local-file-url"].fix.startswith("Write it as 'numpy==1.26.4'")
+    unknown = by_code(check("requirements.txt", "foo @ file:///home/conda/feedstock_root/build_artifacts/foo_1/work\n"))
+    assert unknown["req-local-file-url"].fix.startswith("Write it as 'foo', then add its version")
 
 
 def test_requirements_stdlib_line_removed():

@@ -173,10 +173,12 @@ def check_line(raw: str, number: int | None, column0: int, out: _Out, ctx_projec
             return None
         name, spec, marker, url = parsed
         if url is not None and url.startswith("file:"):
+            version = _version_in_file_url(name, url)
             out.add(number, col, "error", "req-local-file-url",
                     f"'{line}' points to a file on your computer (typical of `pip freeze` in a conda "
                     "environment); that path does not exist inside Binder.",
-                    f"Write it as '{name}==<version>' (see `pip list --format=freeze`).")
+                    f"Write it as '{name}=={version}' (the version in the file name)." if version else
+                    f"Write it as '{name}', then add its version ('{name}==...', see `pip list --format=freeze`).")
             return normalise(name)
     key = normalise(name)
     _check_name(key, name, spec, marker, number, col, out, in_conda)
@@ -502,8 +504,25 @@ def _dot_path(text: str, diagnostic) -> str:
     return _replace_line(text, diagnostic, change)
 
 
+def _version_in_file_url(name: str, url: str) -> str | None:
+    """1.26.4 from .../numpy-1.26.4, numpy-1.26.4-cp311-...whl or numpy-1.26.4.tar.gz; None for a build
+    folder such as .../numpy_1700000000000/work (conda-build), where the path says nothing."""
+    spelled = "[-_.]".join(re.escape(part) for part in re.split(r"[-_.]+", name))
+    found = re.search(rf"(?i)(?:^|/){spelled}-(\d+(?:\.\d+)+(?:(?:a|b|rc|\.post|\.dev)\d+)?)(?=[-/]|\.tar|\.zip|\.whl|$)",
+                      url)
+    return found.group(1) if found else None
+
+
 def _file_url(text: str, diagnostic) -> str:
-    return _replace_line(text, diagnostic, lambda line: re.sub(r"\s*@\s*file:\S*", "", line).rstrip())
+    def change(line: str) -> str:
+        found = re.match(r"^(\s*)([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*@\s*(file:\S*)(.*)$", line)
+        if not found:
+            return re.sub(r"\s*@\s*file:\S*", "", line).rstrip()
+        indent, name, extras, url, rest = found.groups()
+        version = _version_in_file_url(name, url)
+        return f"{indent}{name}{extras or ''}{'==' + version if version else ''}{rest}".rstrip()
+
+    return _replace_line(text, diagnostic, change)
 
 
 def _crlf(text: str, diagnostic) -> str:
