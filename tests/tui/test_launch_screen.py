@@ -157,6 +157,7 @@ async def test_badge_written_into_readme_after_showing_the_diff(make_app, projec
         await pilot.press("w")
         await settle(pilot, lambda: getattr(app.screen, "question", None) == "Add the badge to README.md?")
         assert "+[![Binder](https://hub.example.org/badge_logo.svg)]" in "\n".join(app.screen.diff)
+        assert app.screen.query_one(".diff-scroll").styles.max_height.value == 20, "styled without step 1 visited"
         assert (project / "README.md").read_text() == "# Demo\n\nHello.\n", "nothing written before yes"
         await pilot.click("#write")  # "Write only"
         await settle(pilot, lambda: isinstance(app.screen, LaunchScreen))
