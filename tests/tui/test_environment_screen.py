@@ -13,7 +13,7 @@ from wizard.tui.dialogs.choice import ChoiceDialog
 from wizard.tui.dialogs.env_dependencies import DependenciesDialog
 from wizard.tui.screens.environment import EnvironmentScreen
 from wizard.tui.widgets.env_build_panel import BuildPanel
-from wizard.tui.widgets.env_diff import DiffView
+from wizard.tui.widgets.diff_view import DiffView
 from wizard.tui.widgets.env_editor import EnvEditor
 from wizard.tui.widgets.env_file_list import FileList
 from wizard.tui.widgets.env_problems import ProblemList

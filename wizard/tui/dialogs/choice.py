@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from wizard.tui.widgets.env_diff import DiffView
+from wizard.tui.widgets.diff_view import DiffView
 
 
 class ChoiceDialog(ModalScreen[str | None]):

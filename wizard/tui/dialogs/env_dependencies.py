@@ -25,7 +25,7 @@ from textual.worker import Worker, WorkerState
 
 from wizard.core import files
 from wizard.core.safety import safe_text
-from wizard.tui.widgets.env_diff import DiffView, diff_content
+from wizard.tui.widgets.diff_view import DiffView, diff_content
 
 _KIND_WORDS = {
     "undeclared": ("add", "$success"),
