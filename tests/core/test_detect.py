@@ -458,3 +458,29 @@ def test_no_environment_fix_points_at_runtime_txt_when_packages_are_listed(make_
     assert codes(found) == ["no-environment"]
     fix = found.errors[0].fix
     assert says in fix and "switches off requirements.txt" in fix and not fix.startswith("Add a requirements.txt")
+
+
+@pytest.mark.parametrize("files, code", [
+    ({"Pipfile.lock": "1" * 5000}, "pipfile-lock-invalid-json"),  # int() digit limit: ValueError
+    ({"Pipfile.lock": "[" * 5000}, "pipfile-lock-invalid-json"),  # RecursionError
+    ({"pyproject.toml": "a = " + "[" * 5000 + "]" * 5000 + "\n", "requirements.txt": REQ}, "pyproject-invalid-toml"),
+    ({"Project.toml": "a = " + "[" * 5000 + "]" * 5000 + "\n"}, "julia-invalid-toml"),
+], ids=["lock-digits", "lock-nesting", "pyproject-nesting", "julia-nesting"])
+def test_parser_limits_are_invalid_files_not_crashes(make_project, files, code):
+    from wizard.core.engine import analyse
+
+    report = analyse(make_project(files))
+    codes_found = {d.code for d in report.diagnostics}
+    assert code in codes_found and not codes_found & {"internal-error", "validator-crashed"}, report.diagnostics
+
+
+def test_toml_line_full_of_equals_is_refused_before_the_slow_parser(make_project, monkeypatch):
+    """toml 0.10 is quadratic in the '=' of an unquoted value (50,000 took 30 s); repo2docker fails on it too."""
+    import toml
+
+    from wizard.core.engine import analyse
+
+    monkeypatch.setattr(toml, "loads", lambda text: pytest.fail("slow parser called"))
+    report = analyse(make_project({"Pipfile": "a" + "=" * 50_000 + "\n"}))
+    invalid = [d for d in report.diagnostics if d.code == "pipfile-invalid-toml"]
+    assert invalid and invalid[0].line == 1 and "'=' signs" in invalid[0].message

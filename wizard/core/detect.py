@@ -439,9 +439,9 @@ class _State:
         except UnicodeDecodeError as error:
             raise _stop("pyproject.toml", "not-utf8", "UnicodeDecodeError", str(error),
                         "pyproject.toml is not UTF-8 text.", "Save it again with UTF-8 encoding.", stage) from None
-        except tomllib.TOMLDecodeError as error:
+        except (tomllib.TOMLDecodeError, RecursionError) as error:  # RecursionError: 1,000 nested '['
             line = getattr(error, "lineno", None) or _toml_line(str(error))
-            raise _stop("pyproject.toml", "pyproject-invalid-toml", "TOMLDecodeError", str(error),
+            raise _stop("pyproject.toml", "pyproject-invalid-toml", type(error).__name__, str(error),
                         "pyproject.toml is not valid TOML, and repo2docker reads it for every Python build without "
                         "a binder/ folder.",
                         "Fix the TOML syntax at the line shown (quotes, brackets, '=' between key and value).",
@@ -928,11 +928,11 @@ def _pipfile_python(state: _State, versions: dict) -> None:
             raise _unreadable(lock_rel, error, "render") from None
         try:
             lock_info = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise _stop(lock_rel, "pipfile-lock-invalid-json", "JSONDecodeError", str(error),
+        except (ValueError, RecursionError) as error:  # also a 5,000-digit number or 1,000 nested '['
+            raise _stop(lock_rel, "pipfile-lock-invalid-json", type(error).__name__, str(error),
                         "Pipfile.lock is not valid JSON.",
-                        "Regenerate it with `pipenv lock` (never edit it by hand).", "render", error.lineno,
-                        error.colno) from None
+                        "Regenerate it with `pipenv lock` (never edit it by hand).", "render",
+                        getattr(error, "lineno", None), getattr(error, "colno", None)) from None
         try:
             sources.append(("Pipfile.lock", lock_info.get("_meta", {}).get("requires", {})))
         except AttributeError as error:
@@ -995,6 +995,11 @@ def load_toml05(text: str):
     """
     import toml
 
+    for number, line in enumerate(text.split("\n"), 1):
+        # toml 0.10 re-splits a line once per '=' in an unquoted value: 10,000 of them take a second,
+        # the 2 MB a file may hold take hours. No real file has that many; it fails anyway, say so now.
+        if line.count("=") > 1000 and re.sub(r"\"[^\"]*\"|'[^']*'|#.*", "", line).count("=") > 1000:
+            return None, (f"line {number} has {line.count('=')} '=' signs outside quotes", number, None)
     try:
         return toml.loads(text), None
     except toml.TomlDecodeError as error:

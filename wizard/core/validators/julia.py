@@ -178,7 +178,7 @@ def validate(text: str, ctx) -> list[Diagnostic]:
         return out  # the detector quotes repo2docker's own parse error; nothing else is reliable then
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+    except (tomllib.TOMLDecodeError, RecursionError) as error:  # RecursionError: 1,000 nested '['
         line, column = _parse_error_position(str(error))
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
         add(line, column, "error", "julia-invalid-toml",

@@ -110,9 +110,9 @@ def _pipfile_lock(text: str, ctx: FileContext, add) -> None:
 
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as error:
-        add(error.lineno, error.colno, "error", "pipfile-lock-invalid-json",
-            f"Pipfile.lock is not valid JSON, so the build stops ({error.msg}).",
+    except (ValueError, RecursionError) as error:  # JSONDecodeError, a 5,000-digit number, 1,000 nested '['
+        add(getattr(error, "lineno", None), getattr(error, "colno", None), "error", "pipfile-lock-invalid-json",
+            f"Pipfile.lock is not valid JSON, so the build stops ({getattr(error, 'msg', None) or error}).",
             "Regenerate it with `pipenv lock` (never edit it by hand).")
         return
     if not isinstance(data, dict):
@@ -138,7 +138,7 @@ def _pyproject(text: str, ctx: FileContext, add) -> None:
 
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+    except (tomllib.TOMLDecodeError, RecursionError) as error:  # RecursionError: 1,000 nested '['
         line = re.search(r"line (\d+)", str(error))
         column = re.search(r"column (\d+)", str(error))
         add(int(line.group(1)) if line else None, int(column.group(1)) if column else None, "error",

@@ -452,7 +452,7 @@ def _is_package(root) -> bool:
         from wizard.core.detect import read_file_bytes
 
         data = tomllib.loads(read_file_bytes(root / "pyproject.toml").decode("utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return False
     return "project" in data and "build-system" in data
 
