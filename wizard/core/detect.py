@@ -435,7 +435,11 @@ class _State:
         except _Unreadable as error:
             raise _unreadable("pyproject.toml", error, stage) from None
         try:
-            self._pyproject = tomllib.loads(data.decode("utf-8"))
+            text = data.decode("utf-8")
+            odd = toml_too_odd(text)
+            if odd is not None:  # tomllib would take minutes over it
+                raise tomllib.TOMLDecodeError(f"{odd[0]} (at line {odd[1]}, column 1)")
+            self._pyproject = tomllib.loads(text)
         except UnicodeDecodeError as error:
             raise _stop("pyproject.toml", "not-utf8", "UnicodeDecodeError", str(error),
                         "pyproject.toml is not UTF-8 text.", "Save it again with UTF-8 encoding.", stage) from None
@@ -988,6 +992,26 @@ def _pipfile_python(state: _State, versions: dict) -> None:
         versions["python_source"] = "default"
 
 
+def toml_too_odd(text: str) -> tuple[str, int] | None:
+    """(message, line) for a line no real TOML file has and the parsers are quadratic on, else None.
+
+    toml 0.10 re-splits a line once per '=' in an unquoted value, and tomllib walks a dotted key once
+    per part: 10,000 of either take about a second, the 2 MB a file may hold take hours.
+    """
+    if text.count("=") <= 1000 and text.count(".") <= 1000:
+        return None
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.count("=") <= 1000 and line.count(".") <= 1000:
+            continue
+        bare = re.sub(r"\"[^\"]*\"|'[^']*'|#.*", "", line)
+        if bare.count("=") > 1000:
+            return f"line {number} has {bare.count('=')} '=' signs outside quotes", number
+        key = bare.split("=", 1)[0]
+        if key.count(".") > 1000:
+            return f"line {number} has a key with {key.count('.') + 1} dotted parts", number
+    return None
+
+
 def load_toml05(text: str):
     """Parse like the old `toml` 0.10 library repo2docker uses for Pipfile and Project.toml.
 
@@ -995,11 +1019,9 @@ def load_toml05(text: str):
     """
     import toml
 
-    for number, line in enumerate(text.split("\n"), 1):
-        # toml 0.10 re-splits a line once per '=' in an unquoted value: 10,000 of them take a second,
-        # the 2 MB a file may hold take hours. No real file has that many; it fails anyway, say so now.
-        if line.count("=") > 1000 and re.sub(r"\"[^\"]*\"|'[^']*'|#.*", "", line).count("=") > 1000:
-            return None, (f"line {number} has {line.count('=')} '=' signs outside quotes", number, None)
+    odd = toml_too_odd(text)
+    if odd is not None:
+        return None, (odd[0], odd[1], None)
     try:
         return toml.loads(text), None
     except toml.TomlDecodeError as error:

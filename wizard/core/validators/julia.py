@@ -176,7 +176,12 @@ def validate(text: str, ctx) -> list[Diagnostic]:
 
     if ctx.reported_by_detector("julia-invalid-toml"):
         return out  # the detector quotes repo2docker's own parse error; nothing else is reliable then
+    from wizard.core.detect import toml_too_odd
+
     try:
+        odd = toml_too_odd(text)
+        if odd is not None:  # tomllib would take minutes over it
+            raise tomllib.TOMLDecodeError(f"{odd[0]} (at line {odd[1]}, column 1)")
         data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, RecursionError) as error:  # RecursionError: 1,000 nested '['
         line, column = _parse_error_position(str(error))

@@ -136,7 +136,12 @@ def _pipfile_lock(text: str, ctx: FileContext, add) -> None:
 def _pyproject(text: str, ctx: FileContext, add) -> None:
     import tomllib
 
+    from wizard.core.detect import toml_too_odd
+
     try:
+        odd = toml_too_odd(text)
+        if odd is not None:  # tomllib would take minutes over it
+            raise tomllib.TOMLDecodeError(f"{odd[0]} (at line {odd[1]}, column 1)")
         data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, RecursionError) as error:  # RecursionError: 1,000 nested '['
         line = re.search(r"line (\d+)", str(error))

@@ -451,7 +451,12 @@ def _is_package(root) -> bool:
 
         from wizard.core.detect import read_file_bytes
 
-        data = tomllib.loads(read_file_bytes(root / "pyproject.toml").decode("utf-8"))
+        from wizard.core.detect import toml_too_odd
+
+        text = read_file_bytes(root / "pyproject.toml").decode("utf-8")
+        if toml_too_odd(text) is not None:
+            return False
+        data = tomllib.loads(text)
     except (OSError, ValueError, RecursionError):
         return False
     return "project" in data and "build-system" in data
