@@ -184,6 +184,7 @@ class _Files:
         self.overrides = {_norm(k): v for k, v in (overrides or {}).items()}
         self._texts: dict[str, str] = {}
         self._listings: dict[str, dict[str, tuple[bool, bool, bool]] | None] = {}
+        self.symlinks: set[str] = set()  # relative paths of the links seen in the listings
 
     def _path(self, rel: str) -> str:
         return os.path.join(self.root, rel)
@@ -198,6 +199,8 @@ class _Files:
                         is_file, is_dir = entry.is_file(), entry.is_dir()
                         exists = is_file or is_dir or os.path.exists(entry.path)
                         entries[entry.name] = (exists, is_file, is_dir)
+                        if entry.is_symlink():  # free: scandir's d_type
+                            self.symlinks.add(f"{folder}/{entry.name}" if folder else entry.name)
             except OSError:
                 entries = None
             self._listings[folder] = entries
@@ -1601,16 +1604,16 @@ def _links(state: _State) -> list[Diagnostic]:
     """Symbolic links: git stores the link, not the file. One that leaves the project works here but
     points nowhere on GitHub, so Binder builds something else; a broken one is silently skipped."""
     files, found = state.files, []
-    root = os.path.realpath(files.root)
     folder = state.binder_dir
+    files.listing(folder)
     names = [folder] if folder else []
     names += [state.path(name) for name in CONFIG_FILES] + ([] if folder else list(ROOT_ONLY_FILES))
+    root = None
     for rel in names:
-        if rel in files.overrides:
+        if rel in files.overrides or rel not in files.symlinks:
             continue
         path = files._path(rel)
-        if not os.path.islink(path):
-            continue
+        root = root or os.path.realpath(files.root)
         try:
             shown = strip_control(os.readlink(path))
         except OSError:
