@@ -322,3 +322,27 @@ async def test_log_follows_the_tail_unless_scrolled_up_and_stays_bounded(make_ap
         assert view.log.scroll_offset.y == view.log.max_scroll_y
         assert len(view.lines) == MAX_LINES and view.log.line_count <= MAX_LINES
         assert view.log.lines[-1] == f"x {MAX_LINES + 499}"
+
+
+async def test_file_names_in_the_choices_are_never_markup(make_app, make_project, local_hub):
+    # Select parses a plain string prompt as markup: a notebook called "[/oops].ipynb" crashed the step.
+    project = make_project({"requirements.txt": "numpy\n", "[/oops].ipynb": "{}", "[b]x.ipynb": "{}"})
+    git(project, "init", "-q", "-b", "main")
+    git(project, "remote", "add", "origin", "https://github.com/me/demo.git")
+    git(project, "add", "-A")
+    git(project, "-c", "user.name=T", "-c", "user.email=t@example.org", "commit", "-qm", "notebooks")
+    app = make_app(project, config=CONFIG)
+    async with app.run_test(size=SNAPSHOT_SIZE, notifications=True) as pilot:
+        screen = await open_launch(pilot)
+        await settle(pilot, lambda: len(screen.query_one("#open-choice")._options) > 2)
+        prompts = [str(prompt) for prompt, _ in screen.query_one("#open-choice")._options]
+        assert any("[/oops].ipynb" in prompt for prompt in prompts)
+        assert any("[b]x.ipynb" in prompt for prompt in prompts)
+        select = screen.query_one("#open-choice")
+        for prompt, value in select._options:
+            if "[/oops]" in str(prompt):
+                select.value = value  # shown in the closed Select: the crash happened here
+        await pilot.pause()
+        select.action_show_overlay()  # and every option drawn in the open list
+        await pilot.pause()
+        assert app.is_running and "[/oops]" in str(select.selection)

@@ -214,8 +214,9 @@ class LaunchScreen(StepScreen):
         ref_select = self.query_one("#ref-choice", Select)
         open_select = self.query_one("#open-choice", Select)
         keep_ref, keep_open = ref_select.value, open_select.value
-        ref_select.set_options([(safe_text(label), value) for label, value in choices.refs])
-        open_select.set_options([(safe_text(label), value) for label, value in choices.opens])
+        # Content, not str: Select parses a plain string prompt as markup, and labels hold file names.
+        ref_select.set_options([(Content(safe_text(label)), value) for label, value in choices.refs])
+        open_select.set_options([(Content(safe_text(label)), value) for label, value in choices.opens])
         ref_values = [value for _, value in choices.refs]
         # A commit just published in step 2 becomes the choice; otherwise the user's choice stays.
         fresh_push = self.state.pushed_sha is not None and self.state.pushed_sha != self._seen_push
