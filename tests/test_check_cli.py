@@ -188,3 +188,23 @@ def test_output_survives_odd_encodings(make_project):
         result = _run_cli_bytes(project, "text", {"PYTHONIOENCODING": encoding})
         assert result.returncode == 0 and b"Traceback" not in result.stderr, result.stderr
         assert b"OK: Binder should build this project" in result.stdout
+
+
+@pytest.mark.parametrize("colour", [False, True])
+def test_reader_closing_the_pipe_early_is_quiet_and_keeps_the_exit_code(make_project, colour):
+    """`binder-wizard check | head -1` on a report bigger than the pipe buffer: no traceback, exit 0 still."""
+    files = {"requirements.txt": "numpy==2.1.0\n", "runtime.txt": "python-3.12\n"}
+    for i in range(60):
+        files.update({f"d{i}/{name}": "x\n" for name in ("requirements.txt", "environment.yml", "Pipfile",
+                                                         "Dockerfile", "runtime.txt", "apt.txt")})
+    project = make_project(files)
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "TERM")}
+    if colour:
+        env.update(FORCE_COLOR="1", TERM="xterm-256color")
+    process = subprocess.Popen([sys.executable, "-m", "wizard", "check", str(project)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env=env)
+    assert process.stdout.readline().startswith(b"\x1b[1mbinder-wizard check" if colour else b"binder-wizard check")
+    process.stdout.close()  # like head: stop reading
+    stderr = process.stderr.read()
+    assert process.wait(timeout=60) == 0  # the verdict (Rich alone would exit 1)
+    assert b"Traceback" not in stderr and b"BrokenPipe" not in stderr, stderr

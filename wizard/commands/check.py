@@ -30,7 +30,20 @@ def run(args) -> int:
         raise UsageError(f"cannot read {error.filename or project}: {error.strerror or error}") from None
     except OSError as error:
         raise UsageError(f"cannot read {project}: {error.strerror or error}") from None
-    if args.format == "json":
+    try:
+        _write(report, args.format)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `check | head`: the reader has all it wants; no traceback, same exit code
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit-time flush is quiet too
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _write(report, fmt: str) -> None:
+    import sys
+
+    if fmt == "json":
         import json
 
         text = json.dumps(report.to_json(), indent=2, ensure_ascii=False)
@@ -43,7 +56,6 @@ def run(args) -> int:
         if hasattr(sys.stdout, "reconfigure"):  # "✓" on a cp1252 stream, odd file names: '?' rather than a crash
             sys.stdout.reconfigure(errors="replace")
         _print_text(report)
-    return EXIT_OK if report.ok else EXIT_FAILED
 
 
 def _with_import_warnings(report):
@@ -93,7 +105,11 @@ def _print_text(report) -> None:
         from rich.console import Console
         from rich.text import Text
 
-        console = Console(file=sys.stdout, highlight=False, emoji=False)
+        class _Console(Console):
+            def on_broken_pipe(self) -> None:  # Rich exits 1; run() keeps the verdict's exit code instead
+                raise BrokenPipeError
+
+        console = _Console(file=sys.stdout, highlight=False, emoji=False)
 
         def emit(parts: list[tuple[str, str | None]]) -> None:
             text = Text()
