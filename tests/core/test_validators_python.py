@@ -187,6 +187,24 @@ def test_requirements_findings():
             (12, "req-pins-jupyter"), (13, "req-invalid")} <= found
 
 
+@pytest.mark.parametrize("line, code, severity", [
+    ("pywin32==306", "req-windows-only", "error"),  # no Linux wheel or sdist: pip stops
+    ("wmi", "req-windows-only", "error"),  # a pure wheel, but it needs pywin32
+    ("pyobjc", "req-macos-only", "error"),  # needs pyobjc-core, macOS wheels only
+    ("tensorflow-macos==2.15.0", "req-macos-only", "error"),
+    ("appnope==0.1.4", "req-macos-only", "warning"),  # pure wheel: installs on Linux, the build goes on
+    ("win32-setctime==1.2.0", "req-windows-only", "warning"),
+    ("comtypes==1.4.8", "req-windows-only", "warning"),
+])
+def test_os_only_packages_are_errors_only_when_pip_really_fails(line, code, severity):
+    found = by_code(check("requirements.txt", line + "\n"))[code]
+    assert found.severity == severity and "sys_platform" in found.fix
+
+
+def test_pythonnet_is_not_windows_only():
+    assert "req-windows-only" not in by_code(check("requirements.txt", "pythonnet==3.0.5\n"))
+
+
 def test_requirements_good_lines_are_clean():
     text = ("# analysis\nnumpy==2.1.0\nrequests[socks]>=2.31,<3\nmatplotlib ~= 3.9\n"
             "pywin32==306; sys_platform == 'win32'\n-e .\n./local_pkg\ngit+https://github.com/x/y@v1#egg=y\n"

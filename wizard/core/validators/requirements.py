@@ -45,9 +45,14 @@ _NAME_START = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*")
 WINDOWS_ONLY = {
     "pywin32", "pypiwin32", "pywin32-ctypes", "pywinpty", "wmi", "windows-curses", "winshell", "comtypes",
     "win32-setctime", "winkerberos", "pyreadline", "pywinauto", "wincertstore", "win-inet-pton", "winrt",
-    "pythonnet", "pyhook", "pythoncom", "msvc-runtime", "winregistry", "pywinrm-windows",
+    "pyhook", "pythoncom", "msvc-runtime", "winregistry", "pywinrm-windows",
 }
-MACOS_ONLY = {"appnope", "pyobjc", "pyobjc-core", "py2app", "rumps", "applescript", "macholib-macos", "mac-alias"}
+MACOS_ONLY = {"appnope", "pyobjc", "pyobjc-core", "py2app", "rumps", "applescript", "macholib-macos", "mac-alias",
+              "tensorflow-macos", "tensorflow-metal"}
+# Of those, the ones with a pure-Python wheel and no OS-only dependency: pip installs them on Linux (checked
+# with `pip download --only-binary=:all:` on Linux), so the build goes on; they just do nothing useful there.
+INSTALLS_ON_LINUX = {"appnope", "py2app", "applescript", "mac-alias", "comtypes", "pywin32-ctypes",
+                     "win32-setctime", "win-inet-pton", "wincertstore", "winregistry"}
 # Import names that are not the package name on PyPI: import name -> distribution to install.
 IMPORT_NAMES = {
     "sklearn": "scikit-learn", "cv2": "opencv-python", "yaml": "PyYAML", "pil": "Pillow", "bs4": "beautifulsoup4",
@@ -316,14 +321,17 @@ def _check_local_path(path: str, line: str, number, col, out, project) -> None:
 
 def _check_name(key, name, spec, marker, number, col, out, in_conda):
     if not marker:
-        if key in WINDOWS_ONLY:
-            out.add(number, col, "error", "req-windows-only",
-                    f"'{name}' only exists for Windows; Binder runs Linux, so pip cannot install it.",
-                    f"Add a marker so it is only installed on Windows: {name}; sys_platform == \"win32\".")
-        elif key in MACOS_ONLY or key.startswith("pyobjc-framework-"):
-            out.add(number, col, "error", "req-macos-only",
-                    f"'{name}' only exists for macOS; Binder runs Linux, so pip cannot install it.",
-                    f"Add a marker so it is only installed on macOS: {name}; sys_platform == \"darwin\".")
+        if key in WINDOWS_ONLY or key in MACOS_ONLY or key.startswith("pyobjc-framework-"):
+            system, platform = ("Windows", "win32") if key in WINDOWS_ONLY else ("macOS", "darwin")
+            code = "req-windows-only" if system == "Windows" else "req-macos-only"
+            fix = f"Add a marker so it is only installed on {system}: {name}; sys_platform == \"{platform}\"."
+            if key in INSTALLS_ON_LINUX:
+                out.add(number, col, "warning", code,
+                        f"'{name}' is only useful on {system}. pip installs it on Binder's Linux, but it does "
+                        "nothing there, and code that needs it will fail.", fix)
+            else:
+                out.add(number, col, "error", code,
+                        f"'{name}' only exists for {system}; Binder runs Linux, so pip cannot install it.", fix)
     if key == "pkg-resources" and "0.0.0" in spec:
         out.add(number, col, "error", "req-pkg-resources",
                 f"'{name}{spec}' is a bogus line that `pip freeze` writes on Debian/Ubuntu; no such package exists, "
