@@ -502,3 +502,10 @@ def test_toml_key_with_thousands_of_parts_is_refused_before_the_slow_parsers(mak
         files["requirements.txt"] = REQ
     report = analyse(make_project(files))
     assert any(d.file == name and d.severity == "error" and "dotted parts" in d.message for d in report.diagnostics)
+
+
+def test_name_with_a_trailing_space_is_pointed_out(make_project):
+    found = detect(make_project({"requirements.txt ": REQ, "runtime.txt": "python-3.12\n"}))
+    assert found.buildpack == "python" and "requirements.txt" not in found.files_used
+    assert dict(found.files_ignored)["requirements.txt "] == \
+        "ignored: Binder only reads a file named exactly 'requirements.txt'"

@@ -1583,7 +1583,8 @@ def _lookalikes(state: _State) -> None:
             rel = f"{folder}/{name}" if folder else name
             if rel in state.ignored or rel in state.used:
                 continue
-            target = _LOOKALIKES.get(name) or _LOOKALIKE_LOWER.get(name.lower())
+            # .strip(): "requirements.txt " (a space typed before Enter in a Save dialog) looks right but is not
+            target = _LOOKALIKES.get(name.strip()) or _LOOKALIKE_LOWER.get(name.lower().strip())
             if target and target != name and not files.isdir(rel):
                 state.ignored[rel] = f"ignored: Binder only reads a file named exactly '{target}'"
     # One level down: e.g. notebooks/requirements.txt
