@@ -208,3 +208,23 @@ def test_reader_closing_the_pipe_early_is_quiet_and_keeps_the_exit_code(make_pro
     stderr = process.stderr.read()
     assert process.wait(timeout=60) == 0  # the verdict (Rich alone would exit 1)
     assert b"Traceback" not in stderr and b"BrokenPipe" not in stderr, stderr
+
+
+def test_import_scan_that_never_finishes_does_not_hang_check(make_project, capsys, monkeypatch):
+    """A named pipe called analysis.py blocks the code scan forever: check answers anyway (a pre-commit hook)."""
+    import threading
+
+    import wizard.commands.check as check_command
+    import wizard.core.deps as deps
+
+    release = threading.Event()
+    monkeypatch.setattr(deps, "undeclared_diagnostics", lambda *args, **kwargs: release.wait() and ())
+    monkeypatch.setattr(check_command, "IMPORT_SCAN_SECONDS", 0.2)
+    try:
+        code, report = run_json(capsys, make_project({"requirements.txt": "numpy==2.1.0\n",
+                                                      "runtime.txt": "python-3.12\n"}))
+    finally:
+        release.set()
+    assert code == 0 and report["ok"] is True
+    failed = [d for d in report["diagnostics"] if d["code"] == "import-scan-failed"]
+    assert len(failed) == 1 and "still running after 0.2 s" in failed[0]["message"]

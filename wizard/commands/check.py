@@ -7,6 +7,7 @@ Imports stay inside run() so the command starts fast enough for a pre-commit hoo
 from __future__ import annotations
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+IMPORT_SCAN_SECONDS = 15.0
 
 
 def add_arguments(parser) -> None:
@@ -67,17 +68,32 @@ def _with_import_warnings(report):
     stay fast enough for a pre-commit hook. `binder-wizard requirements` asks it.
     """
     import dataclasses
+    import threading
 
     from wizard.core.deps import undeclared_diagnostics
 
-    try:
-        extra = tuple(undeclared_diagnostics(report.project, ask_environment=False))
-    except Exception as error:  # advice on top of the verdict: a bug in it must not cost the whole report
+    # In a daemon thread with a time limit: it reads every code file, and one that blocks (a named pipe
+    # called analysis.py) or a huge tree must not hang a pre-commit hook. The verdict never depends on it.
+    outcome: dict = {}
+
+    def scan() -> None:
+        try:
+            outcome["extra"] = tuple(undeclared_diagnostics(report.project, ask_environment=False))
+        except Exception as error:  # advice on top of the verdict: a bug in it must not cost the whole report
+            outcome["error"] = type(error).__name__
+
+    worker = threading.Thread(target=scan, name="import-scan", daemon=True)
+    worker.start()
+    worker.join(IMPORT_SCAN_SECONDS)
+    if worker.is_alive():
+        outcome["error"] = f"still running after {IMPORT_SCAN_SECONDS:g} s"
+    extra = outcome.get("extra", ())
+    if "error" in outcome:
         from wizard.core.diagnostics import Diagnostic
 
         extra = (Diagnostic(".", None, None, "info", "import-scan-failed",
                             f"binder-wizard could not compare the code's imports with the environment files "
-                            f"({type(error).__name__}); the rest of this report is complete. Please report it.",
+                            f"({outcome['error']}); the rest of this report is complete. Please report it.",
                             "`binder-wizard requirements` lists what the code imports."),)
     return dataclasses.replace(report, diagnostics=report.diagnostics + extra) if extra else report
 
