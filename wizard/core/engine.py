@@ -68,6 +68,10 @@ def _validate_file(project: Path, rel: str, overrides: dict[str, str], found: De
         text = overrides[rel]
         if len(text) > MAX_BYTES:
             return [_too_large(rel, len(text.encode("utf-8", "surrogatepass")))]
+        # The editor's text keeps a byte-order mark the disk path decodes away: treat both alike, so an
+        # unsaved file gets the same findings as the saved one (and a BOM fix shows before saving).
+        ctx = replace(ctx, bom=text.startswith("\ufeff"))
+        text = text.removeprefix("\ufeff")
     else:
         path = project / rel
         try:

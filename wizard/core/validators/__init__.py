@@ -52,6 +52,9 @@ class FileContext:
     name: str  # the file name: "environment.yml"
     project: Path | None = None
     detection: Any = None
+    # Whether the text began with a UTF-8 byte-order mark (removed before validating); None: unknown,
+    # validators that care look at the file on disk.
+    bom: bool | None = None
 
     def reported_by_detector(self, code: str) -> bool:
         """Whether the detector already reported this finding; validators then leave theirs out."""

@@ -101,7 +101,7 @@ def validate(text: str, ctx) -> list[Diagnostic]:
         out.append(Diagnostic(path, line, column, severity, code, message, fix))
 
     lines = _lines(text)
-    bom = text.startswith("\ufeff") or _bom_on_disk(ctx)
+    bom = text.startswith("\ufeff") or (_bom_on_disk(ctx) if ctx.bom is None else ctx.bom)
     if bom:
         add(1, 1, "error" if is_start else "warning", "script-bom",
             "The file starts with an invisible byte-order mark, so the system cannot see the `#!` line"
