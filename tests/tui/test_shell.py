@@ -139,3 +139,24 @@ def test_snapshot_quit_confirmation(snap_compare, make_app, project):
         await pilot.press("ctrl+q")
 
     assert snap_compare(make_app(project), run_before=run_before, terminal_size=(100, 30))
+
+
+async def test_overview_counts_errors_inside_files_not_only_the_detectors(make_app, make_project):
+    project = make_project({"requirements.txt": "numpy==2.1.0\npywin32==306\n"})
+    app = make_app(project)
+    async with app.run_test() as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        build = str(app.screen.query_one("#build-summary").render())
+        assert "1 error in requirements.txt" in build
+
+
+async def test_overview_hides_a_token_in_the_remote_url_and_escape_codes(make_app, make_project):
+    token = "ghp_" + "A1b2C3d4" * 5
+    project = make_project({".git/HEAD": "ref: refs/heads/ma\x1b[2Jin\n",
+                            ".git/config": f'[remote "origin"]\n\turl = https://me:{token}@github.com/me/demo.git\n'})
+    app = make_app(project)
+    async with app.run_test():
+        git = str(app.screen.query_one("#git-summary").render())
+        assert token not in git and "github.com/me/demo.git" in git
+        assert "\x1b" not in git and "main" in git

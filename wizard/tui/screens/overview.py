@@ -13,14 +13,16 @@ from textual.widgets import Button, Static
 
 from wizard.core.catalog import FOLDER_WORDS
 from wizard.core.overview import ProjectOverview, summarise
+from wizard.core.safety import safe_text
 from wizard.tui.screens.base import StepScreen
 
 LABEL_WIDTH = 22
 
 
 def _row(label: str, value: str, style: str = "") -> Content:
-    """One "label  value" line; `value` may come from disk and is inserted as plain text."""
-    return Content.assemble((f"{label:<{LABEL_WIDTH}}", "bold"), (value, style), "\n")
+    """One "label  value" line. `value` may come from disk or git: inserted as plain text, with control
+    characters removed and credentials hidden (an origin URL can hold a token)."""
+    return Content.assemble((f"{label:<{LABEL_WIDTH}}", "bold"), (safe_text(value), style), "\n")
 
 
 def describe_git(overview: ProjectOverview) -> Content:
@@ -36,20 +38,22 @@ def describe_git(overview: ProjectOverview) -> Content:
     return git + remote
 
 
-def describe_build(detection) -> Content:
-    """What repo2docker will do, from a `wizard.core.detect.Detection`."""
+def describe_build(report) -> Content:
+    """What repo2docker will do and what is wrong, from a `wizard.core.engine.Report`."""
+    detection = report.detection
+    errors = [d for d in report.diagnostics if d.is_error]
     parts = [
-        _row("Binder will build", detection.summary, "$error" if detection.errors else "$success"),
+        _row("Binder will build", detection.summary, "$error" if errors else "$success"),
         _row("Binder reads files in", FOLDER_WORDS.get(detection.binder_dir, detection.binder_dir)),
         _row("Files it will use", ", ".join(detection.files_used) or "none yet — step 1 helps you create one",
              "" if detection.files_used else "$warning"),
     ]
     for path, reason in detection.files_ignored:
         parts.append(_row("Ignored", f"{path}: {reason}", "$text-muted"))
-    if detection.errors:
-        count = len(detection.errors)
-        parts.append(_row("Problems", f"{count} that would stop the build — step 1 shows and fixes them",
-                          "$error"))
+    if errors:
+        files = sorted({d.file for d in errors})
+        problems = f"{len(errors)} error{'s' if len(errors) > 1 else ''} in {', '.join(files)}"
+        parts.append(_row("Problems", f"{problems} — step 1 shows and fixes them", "$error"))
     return Content("").join(parts)
 
 
@@ -92,17 +96,17 @@ This screen sums up your project folder. The wizard then goes through three step
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="overview")
     def detect_build(self) -> None:
-        # After the first frame, off the UI thread: the detector reads and parses environment files.
-        from wizard.core.detect import detect
+        # After the first frame, off the UI thread: the engine reads and checks the environment files.
+        from wizard.core.engine import analyse
 
-        self.post_message(self.BuildDetected(detect(self.state.project)))
+        self.post_message(self.BuildDetected(analyse(self.state.project)))
 
     @dataclass
     class BuildDetected(Message):
-        detection: object  # wizard.core.detect.Detection (imported lazily, see detect_build)
+        report: object  # wizard.core.engine.Report (imported lazily, see detect_build)
 
     def on_overview_screen_build_detected(self, message: BuildDetected) -> None:
-        self.query_one("#build-summary", Static).update(describe_build(message.detection))
+        self.query_one("#build-summary", Static).update(describe_build(message.report))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "start":
