@@ -74,3 +74,12 @@ def test_demo_copy_leaves_out_compiled_files(tmp_path, monkeypatch):
     monkeypatch.setattr(demo, "SAMPLE", sample)
     copy = demo.create_demo_project(tmp_path)
     assert [p.name for p in copy.iterdir()] == ["helpers.py"]
+
+
+def test_usage_error_shows_no_raw_escape_from_the_path(capsys, tmp_path):
+    # A path with a terminal title sequence (ESC ] 0 ; ... BEL) must not reach the terminal raw.
+    hostile = str(tmp_path / "\x1b]0;x\x07nope")
+    assert main(["check", hostile]) == 2
+    err = capsys.readouterr().err
+    assert "no such folder" in err and "nope" in err
+    assert "\x1b" not in err and "\x07" not in err

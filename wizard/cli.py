@@ -80,7 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         args = _main_parser().parse_args(argv)
         return _run_app(args)
     except UsageError as error:
-        print(f"binder-wizard: {error}", file=sys.stderr)
+        from wizard.core.safety import safe_text
+
+        print(f"binder-wizard: {safe_text(str(error))}", file=sys.stderr)  # paths the user typed may hold escapes
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("binder-wizard: interrupted", file=sys.stderr)
