@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wizard.core.catalog import must_be_executable
+from wizard.core.detect import read_file_bytes
 from wizard.core.diagnostics import Diagnostic
 from wizard.core.validators import decode
 
@@ -100,8 +101,10 @@ def encode(text: str, newline: str = "\n", bom: bool = False) -> bytes:
 
 
 def read_bytes(path: Path) -> bytes | None:
+    """The file's bytes; None when it does not exist. A named pipe or device raises OSError ("Not a
+    regular file") instead of waiting forever for a writer; the editor shows that as a save error."""
     try:
-        return path.read_bytes()
+        return read_file_bytes(path)
     except FileNotFoundError:
         return None
 
