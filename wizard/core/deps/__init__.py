@@ -37,6 +37,7 @@ from wizard.core.deps.reconcile import ReconcileRow, apply_rows, new_requirement
 from wizard.core.deps.scan import ProjectScan, scan_project
 from wizard.core.deps.sources import Location
 from wizard.core.diagnostics import Diagnostic
+from wizard.core.validators import MAX_BYTES
 
 __all__ = [
     "Declared", "DeclaredFile", "Diagnostic", "Inference", "Location", "PIN_STYLES", "Package", "PendingQuery",
@@ -53,10 +54,14 @@ def undeclared_diagnostics(project: Path, environment: PythonEnvironment | None 
 
     One warning per package, placed at its first import (for a notebook: the cell, named in the
     message, since a notebook has no plain line numbers). Nothing when the project has no Python
-    environment file yet: the missing file is reported elsewhere, once.
+    environment file yet, or one too large to read: that is reported elsewhere, once. Code files
+    that cannot be scanned (named pipes, over a few MB) are left out; `scan_project` lists them in
+    `unreadable_files` / `too_large_files`.
     """
     target = declared_file(project)
-    if target.kind is None or not target.exists:
+    if target.kind is None or not target.exists:  # exists: a regular file (a named pipe is not)
+        return []
+    if target.path.stat().st_size > MAX_BYTES:  # detection reports it as too large; nothing to compare with
         return []
     if environment is None and ask_environment:
         try:

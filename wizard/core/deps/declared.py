@@ -15,6 +15,8 @@ from pathlib import Path
 
 from wizard.core.catalog import config_folder
 from wizard.core.deps.names import normalise
+from wizard.core.detect import read_file_bytes
+from wizard.core.validators import MAX_BYTES
 
 LINUX = {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix", "platform_machine": "x86_64"}
 
@@ -71,6 +73,16 @@ def declared_file(project: Path) -> DeclaredFile:
     return DeclaredFile(folder, requirements, "requirements", requirements)
 
 
+def read_text(path: Path, encoding: str = "utf-8", errors: str = "strict", limit: int = MAX_BYTES) -> str | None:
+    """A project file's text, or None when it cannot be used: missing, not a regular file (a named pipe
+    would block forever), bigger than `limit` (megabytes of requirements take half a minute to parse,
+    and repo2docker's detection refuses them anyway), or not decodable with `errors="strict"`."""
+    try:
+        return read_file_bytes(path, limit).decode(encoding, errors)
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 _EGG = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
@@ -116,11 +128,8 @@ def parse_requirements(text: str, file: str = "requirements.txt", base: Path | N
             if option in {"-r", "--requirement", "-c", "--constraint"} and base is not None and value:
                 target = (base / value).resolve()
                 if target not in _seen and target.is_file():
-                    try:
-                        included = target.read_text(encoding="utf-8", errors="replace")
-                    except OSError:
-                        continue
-                    if option in {"-r", "--requirement"}:
+                    included = read_text(target, errors="replace")
+                    if included is not None and option in {"-r", "--requirement"}:
                         found += parse_requirements(included, value, target.parent, _seen | {target})
             elif option in {"-e", "--editable"}:
                 egg = _EGG.search(value)
@@ -151,12 +160,11 @@ _CONDA_TO_PYPI = {"pytorch": "torch", "py-opencv": "opencv-python", "opencv": "o
 
 def parse_environment_yml(text: str, file: str = "environment.yml", base: Path | None = None) -> list[Declared]:
     """Conda and pip package names from an environment.yml (conda names mapped to PyPI names)."""
-    import yaml
+    from wizard.core import yaml12
 
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return []
+    # yaml12 reads it as repo2docker does and never raises: 1,200 nested '[' are a RecursionError
+    # for yaml.safe_load, an unreadable file here (detection reports it).
+    data = yaml12.load(text).data
     deps = data.get("dependencies") if isinstance(data, dict) else None
     if not isinstance(deps, list):
         return []
@@ -189,7 +197,7 @@ def parse_pipfile(text: str, file: str = "Pipfile") -> list[Declared]:
 
     try:
         data = tomllib.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: 1,000 nested '['
         return []
     found = []
     for section in ("packages", "dev-packages"):
@@ -206,17 +214,17 @@ def package_declared(project: Path) -> list[Declared]:
 
     found: list[Declared] = []
     try:
-        data = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+        data = tomllib.loads(read_text(project / "pyproject.toml") or "")
         dependencies = data.get("project", {}).get("dependencies", [])
         if isinstance(dependencies, list):
             text = "\n".join(d for d in dependencies if isinstance(d, str))
             found += [Declared(d.name, "pyproject.toml", d.line, d.text, d.on_linux, d.has_marker)
                       for d in parse_requirements(text, "pyproject.toml")]
-    except (OSError, ValueError, UnicodeDecodeError, AttributeError):
+    except (ValueError, RecursionError, AttributeError):
         pass
     try:
-        tree = ast.parse((project / "setup.py").read_bytes())
-    except (OSError, SyntaxError, ValueError):
+        tree = ast.parse(read_file_bytes(project / "setup.py", MAX_BYTES))
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):  # deep nesting: RecursionError
         return found
     for node in ast.walk(tree):
         if isinstance(node, ast.keyword) and node.arg == "install_requires":
@@ -238,8 +246,8 @@ def is_python_package(project: Path) -> bool:
     if (project / "setup.py").is_file():
         return True
     try:
-        data = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
+        data = tomllib.loads(read_text(project / "pyproject.toml") or "")
+    except (ValueError, RecursionError):
         return False
     return "project" in data and "build-system" in data
 
@@ -258,9 +266,8 @@ def read_declared(project: Path, target: DeclaredFile) -> list[Declared]:
     installs_package = target.kind == "requirements" and not target.config_dir and is_python_package(project)
     if target.path is None or not target.path.is_file():
         return package_declared(project) if installs_package else []
-    try:
-        text = target.path.read_text(encoding="utf-8-sig", errors="replace")
-    except OSError:
+    text = read_text(target.path, "utf-8-sig", "replace")
+    if text is None:
         return []
     try:
         shown = target.path.relative_to(project).as_posix()

@@ -13,12 +13,16 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wizard.core.deps.declared import read_text
 from wizard.core.deps.sources import SCANNERS, FileScan, ImportSite, InstallSite, Location, scan_file
+from wizard.core.detect import FileTooLarge, read_file_bytes
 
 SKIP_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "dist-packages", "__pypackages__",
                        "venv", "virtualenv", "htmlcov", "bower_components"})
 SKIP_FILES = frozenset({"setup.py"})
-MAX_FILE_BYTES = 64_000_000  # a notebook with huge outputs is still read; anything bigger is not code
+# Bigger files are data or generated, not code a person wrote, and parsing them takes many seconds.
+MAX_SOURCE_BYTES = 5_000_000
+MAX_NOTEBOOK_BYTES = 64_000_000  # a notebook with huge saved outputs is still read
 _MODULE_SUFFIXES = (".py", ".pyw", ".pyi", ".pyx", ".pxd", ".so", ".pyd")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -45,7 +49,8 @@ class ProjectScan:
     local_modules: set[str] = field(default_factory=set)
     files_scanned: int = 0
     tolerant_files: list[str] = field(default_factory=list)  # did not parse; scanned line by line
-    unreadable_files: list[str] = field(default_factory=list)
+    unreadable_files: list[str] = field(default_factory=list)  # no permission, a named pipe, a device...
+    too_large_files: list[str] = field(default_factory=list)  # over MAX_SOURCE_BYTES / MAX_NOTEBOOK_BYTES: not scanned
 
 
 def walk_project(root: Path):
@@ -78,11 +83,11 @@ def walk_project(root: Path):
 
 def _project_names(root: Path) -> set[str]:
     """The import name of the project's own package, from pyproject.toml's [project] name."""
-    try:
-        import tomllib
+    import tomllib
 
-        data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
+    try:
+        data = tomllib.loads(read_text(root / "pyproject.toml") or "")
+    except (ValueError, RecursionError):  # RecursionError: 1,000 nested '['
         return set()
     name = data.get("project", {}).get("name") if isinstance(data.get("project"), dict) else None
     return {re.sub(r"[-.]+", "_", name)} if isinstance(name, str) and name else set()
@@ -93,11 +98,12 @@ def scan_project(root: Path, files: list[tuple[str, Path]] | None = None) -> Pro
     found, local = walk_project(root)
     result = ProjectScan(local_modules=local | _project_names(root))
     for rel, path in files if files is not None else found:
+        limit = MAX_NOTEBOOK_BYTES if rel.lower().endswith(".ipynb") else MAX_SOURCE_BYTES
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                result.unreadable_files.append(rel)
-                continue
-            data = path.read_bytes()
+            data = read_file_bytes(path, limit)  # never blocks on a named pipe called analysis.py
+        except FileTooLarge:
+            result.too_large_files.append(rel)
+            continue
         except OSError:
             result.unreadable_files.append(rel)
             continue
