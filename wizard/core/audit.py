@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wizard.core.detect import read_file_bytes
 from wizard.core.diagnostics import Diagnostic, Severity
 
 MB = 1_000_000
@@ -301,8 +302,8 @@ def _audit_one(root: Path, path: str, result: AuditResult, lfs_patterns: list[st
 
 
 def _lfs_patterns(root: Path) -> list[str]:
-    try:
-        text = (root / ".gitattributes").read_text(encoding="utf-8", errors="replace")
+    try:  # read_file_bytes: a named pipe called .gitattributes must not block the audit
+        text = read_file_bytes(root / ".gitattributes", MB).decode("utf-8", errors="replace")
     except OSError:
         return []
     patterns = []
@@ -352,7 +353,7 @@ def committable_files(root: Path) -> list[str]:
         pass
     patterns = []
     try:
-        for line in (root / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines():
+        for line in read_file_bytes(root / ".gitignore", MB).decode("utf-8", errors="replace").splitlines():
             line = line.strip()
             if line and not line.startswith(("#", "!")):
                 patterns.append(line)

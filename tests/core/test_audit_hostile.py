@@ -1,0 +1,39 @@
+"""A named pipe called .gitattributes or .gitignore must not hang the pre-publish audit."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from wizard.core.audit import audit_files, committable_files
+
+
+def finishes(call, fifo, timeout: float = 5.0):
+    outcome: dict = {}
+
+    def target():
+        outcome["value"] = call()
+
+    worker = threading.Thread(target=target, daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))  # release the stuck reader
+        worker.join(timeout)
+        pytest.fail(f"blocked on the named pipe {fifo}")
+    return outcome["value"]
+
+
+def test_a_gitattributes_pipe_does_not_hang_the_audit(make_project):
+    project = make_project({".env": "X=1\n"})
+    os.mkfifo(project / ".gitattributes")
+    result = finishes(lambda: audit_files(project, [".env", ".gitattributes"]), project / ".gitattributes")
+    assert [f.code for f in result.findings] == ["secret-env-file"]
+
+
+def test_a_gitignore_pipe_does_not_hang_the_file_list_without_git(make_project):
+    project = make_project({"a.py": ""})  # not a git repository: committable_files reads .gitignore itself
+    os.mkfifo(project / ".gitignore")
+    assert "a.py" in finishes(lambda: committable_files(project), project / ".gitignore")
