@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from wizard.tui.widgets.diff_view import DiffView
+from wizard.tui.widgets.env_visible import visible
 
 
 class ChoiceDialog(ModalScreen[str | None]):
@@ -32,17 +34,17 @@ class ChoiceDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog" + (" wide-dialog" if self.diff is not None else "")):
-            yield Static(self.question, classes="dialog-title", markup=False)
+            yield Static(visible(self.question), classes="dialog-title", markup=False)
             if self.detail:
-                yield Static(self.detail, classes="dialog-detail", markup=False)
+                yield Static(visible(self.detail), classes="dialog-detail", markup=False)
             if self.diff is not None:
                 with VerticalScroll(classes="diff-scroll"):
                     yield DiffView(self.diff)
             if self.note:
-                yield Static(self.note, classes="dialog-detail", markup=False)
+                yield Static(visible(self.note), classes="dialog-detail", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 for choice_id, label, variant in self.choices:
-                    yield Button(label, id=choice_id, variant=variant)  # type: ignore[arg-type]
+                    yield Button(Content(visible(label)), id=choice_id, variant=variant)  # type: ignore[arg-type]
 
     def on_mount(self) -> None:
         self.query_one(f"#{self.focus_id}", Button).focus()

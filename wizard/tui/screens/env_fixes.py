@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from wizard.core import files
 from wizard.core.engine import analyse
-from wizard.core.safety import safe_text
+from wizard.core.safety import safe_text, strip_control
 from wizard.core.validators import fix_for
 from wizard.tui.dialogs.choice import ChoiceDialog
 from wizard.tui.screens.env_buffer import Buffer
@@ -18,6 +18,9 @@ class ApplyingFixes:
 
     def action_fix(self) -> None:
         buffer = self.buffers.get(self.current or "")
+        if buffer is not None and buffer.editor is None and any(p.code == "control-characters" for p in buffer.problems):
+            self._remove_control_codes(buffer)
+            return
         if buffer is None or buffer.editor is None:
             self.notify("Open a file with a problem first.")
             return
@@ -43,11 +46,38 @@ class ApplyingFixes:
         def confirmed(answer: str | None) -> None:
             if answer == "apply" and buffer.disk_text() == before:
                 self._replace_text(buffer, after)
-                self.notify(f"Fixed: {fix.title}. Ctrl+Z undoes it; Ctrl+S saves.", markup=False)
+                self.notify(f"Fixed: {fix.title.rstrip('.')}. Ctrl+Z undoes it; Ctrl+S saves.", markup=False)
 
         question = ChoiceDialog(f"Fix: {fix.title}", diagnostic.message,
                                 [("apply", "Apply fix", "primary"), ("cancel", "Cancel", "default")], diff=diff,
                                 note="The change is made in the editor; save with Ctrl+S. Ctrl+Z undoes it.",
+                                focus="apply")
+        self.app.push_screen(question, confirmed)
+
+    def _remove_control_codes(self, buffer: Buffer) -> None:
+        """A file not opened because it holds terminal control codes: preview removing them (whole escape
+        sequences, line by line so an unterminated one cannot swallow the lines after it), then open the
+        clean text in the editor as an unsaved edit; the file changes only when the user saves."""
+        before = buffer.saved_text
+        after = "\n".join(strip_control(line) for line in before.split("\n"))
+        diff = files.diff_lines(before, after, buffer.relpath, f"{buffer.relpath} (control codes removed)")
+
+        async def confirmed(answer: str | None) -> None:
+            if answer != "apply" or self.buffers.get(buffer.relpath) is not buffer:
+                return
+            del self.buffers[buffer.relpath]
+            self.buffers[buffer.relpath] = await self._mount_editor(buffer.relpath, after, Buffer(
+                buffer.relpath, None, buffer.version, buffer.newline, buffer.bom, buffer.saved_text))
+            self._edit_serial += 1
+            await self.open_file(buffer.relpath)
+            self._mark_unsaved(self.buffers[buffer.relpath])
+            self.validate_now()
+            self.notify("Control codes removed in the editor. Check the text, then save with Ctrl+S.",
+                        markup=False)
+
+        question = ChoiceDialog("Remove the invisible control codes?", buffer.problems[0].message,
+                                [("apply", "Remove them", "primary"), ("cancel", "Cancel", "default")], diff=diff,
+                                note="The clean text opens in the editor; the file changes when you save (Ctrl+S).",
                                 focus="apply")
         self.app.push_screen(question, confirmed)
 

@@ -8,6 +8,7 @@ from wizard.core.files import DiskVersion, SaveConflict
 from wizard.core.safety import safe_text
 from wizard.tui.dialogs.choice import ChoiceDialog
 from wizard.tui.screens.env_buffer import Buffer
+from wizard.tui.widgets.env_visible import control_lines
 
 
 class SavingFiles:
@@ -74,6 +75,10 @@ class SavingFiles:
         if text is None:
             self.notify(problems[0].message if problems else "The file on disk is not text.", markup=False)
             return
+        if control_lines(text):  # never into a TextArea: it would send them to the terminal raw
+            self.notify("The file on disk holds invisible control codes, so it was not loaded. Your version "
+                        "stays in the editor.", severity="warning", markup=False)
+            return
         buffer.version = DiskVersion.of(data)
         buffer.newline = files.detect_newline(text)
         buffer.bom = data.startswith(b"\xef\xbb\xbf")
@@ -92,10 +97,12 @@ class SavingFiles:
             if DiskVersion.of(data) == buffer.version:
                 continue
             self._edit_serial += 1
-            if data is not None and buffer.editor is not None:
+            text = files.decode(data, buffer.relpath)[0] if data is not None else None
+            if text is not None and buffer.editor is not None and not control_lines(text):
                 self._take_disk_version(buffer, data)
                 continue
-            del self.buffers[buffer.relpath]  # deleted, or an unreadable file that changed: open it afresh
+            # Deleted, unreadable, or now holding control codes: open it afresh (the right view for it).
+            del self.buffers[buffer.relpath]
             if buffer.editor is not None:
                 await buffer.editor.remove()
             if buffer.relpath == self.current:

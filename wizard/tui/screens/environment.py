@@ -34,6 +34,7 @@ from wizard.core import files
 from wizard.core.detect import ROOT_ONLY_FILES
 from wizard.core.engine import Report, analyse
 from wizard.core.envfiles import file_entries, file_info
+from wizard.core.diagnostics import Diagnostic
 from wizard.core.validators import fix_for
 from wizard.core.safety import safe_text
 from wizard.tui.screens.base import StepScreen
@@ -46,6 +47,7 @@ from wizard.tui.widgets.env_editor import EnvEditor
 from wizard.tui.widgets.env_file_list import FileList
 from wizard.tui.widgets.env_missing_file import MissingFileView, StartView
 from wizard.tui.widgets.env_problems import ProblemList
+from wizard.tui.widgets.env_visible import control_lines, visible, visible_name
 
 HELP = """\
 Binder installs your project's software from a few **environment files**. This screen shows which
@@ -167,10 +169,18 @@ class EnvironmentScreen(CreatingFiles, ApplyingFixes, SavingFiles, StepScreen):
             return None
         if action == "fix":
             problems = self.query_one(ProblemList)
-            return True if any(fix_for(d) for d in problems.diagnostics) else None
+            return True if any(map(self._has_fix, problems.diagnostics)) else None
         if action == "save":
             return True if self._current_editor() is not None else None
         return super().check_action(action, parameters)
+
+    def notify(self, message: str, *, title: str = "", **kwargs) -> None:
+        """Every notification of this step names files: their names may hold control codes."""
+        super().notify(visible(message), title=visible(title), **kwargs)
+
+    @staticmethod
+    def _has_fix(diagnostic: Diagnostic) -> bool:
+        return diagnostic.code == CONTROL_CODES or fix_for(diagnostic) is not None
 
     # ------------------------------------------------------------------ analysis
 
@@ -224,11 +234,11 @@ class EnvironmentScreen(CreatingFiles, ApplyingFixes, SavingFiles, StepScreen):
             diagnostics = [d for d in self.analysis.diagnostics if d.file not in listed]
         else:
             diagnostics = list(self.analysis.for_file(self.current))
-        if buffer is not None and buffer.editor is None:
-            diagnostics = list(buffer.problems)
-        problems.show(diagnostics, lambda d: fix_for(d) is not None,
-                      "this file" if self.current else "the project")
-        footer_state = (any(fix_for(d) for d in diagnostics), self._current_editor() is not None)
+        if buffer is not None and buffer.editor is None:  # why it is not open first, then what Binder finds
+            codes = {problem.code for problem in buffer.problems}
+            diagnostics = list(buffer.problems) + [d for d in diagnostics if d.code not in codes]
+        problems.show(diagnostics, self._has_fix, "this file" if self.current else "the project")
+        footer_state = (any(map(self._has_fix, diagnostics)), self._current_editor() is not None)
         if footer_state != self._footer_state:  # Save and Fix are dimmed when they cannot act
             self._footer_state = footer_state
             self.refresh_bindings()
@@ -269,7 +279,7 @@ class EnvironmentScreen(CreatingFiles, ApplyingFixes, SavingFiles, StepScreen):
         if self.current is None:
             title.update(Content.styled("No file open", "$text-muted"))
             return
-        parts = [Content.styled(self.current, "bold")]
+        parts = [Content.styled(visible_name(self.current), "bold")]
         buffer = self.buffers.get(self.current)
         entry = self.query_one(FileList).entries.get(self.current)
         if buffer is None:
@@ -303,8 +313,7 @@ class EnvironmentScreen(CreatingFiles, ApplyingFixes, SavingFiles, StepScreen):
         if buffer is None:
             self._show_missing(relpath)
         elif buffer.editor is None:
-            reasons = "\n".join(f"{p.message} {p.fix or ''}" for p in buffer.problems)
-            self.query_one("#unreadable", Static).update(Content(f"{relpath} cannot be edited here.\n\n{reasons}"))
+            self.query_one("#unreadable", Static).update(_unreadable_text(buffer))
             switcher.current = "unreadable"
         else:
             switcher.current = buffer.editor.id
@@ -325,12 +334,20 @@ class EnvironmentScreen(CreatingFiles, ApplyingFixes, SavingFiles, StepScreen):
         loaded = files.load(self.state.project, relpath)
         if loaded.text is None:
             buffer = Buffer(relpath, None, loaded.version, problems=loaded.problems)
+        elif control_lines(loaded.text):  # a TextArea would send them to the terminal raw
+            buffer = Buffer(relpath, None, loaded.version, loaded.newline, loaded.bom, loaded.text,
+                            problems=(control_codes_problem(relpath, loaded.text),))
         else:
-            self._editor_ids += 1
-            editor = EnvEditor.for_file(Path(relpath).name, loaded.text, id=f"editor-{self._editor_ids}")
-            buffer = Buffer(relpath, editor, loaded.version, loaded.newline, loaded.bom, loaded.text)
-            await self.query_one("#editor-area", ContentSwitcher).mount(editor)
+            buffer = await self._mount_editor(relpath, loaded.text, Buffer(
+                relpath, None, loaded.version, loaded.newline, loaded.bom, loaded.text))
         self.buffers[relpath] = buffer
+        return buffer
+
+    async def _mount_editor(self, relpath: str, text: str, buffer: Buffer) -> Buffer:
+        """`buffer` with an editor holding `text` (its saved_text stays what is on disk)."""
+        self._editor_ids += 1
+        buffer.editor = EnvEditor.for_file(Path(relpath).name, text, id=f"editor-{self._editor_ids}")
+        await self.query_one("#editor-area", ContentSwitcher).mount(buffer.editor)
         return buffer
 
     def _show_missing(self, relpath: str) -> None:
@@ -395,3 +412,37 @@ class EnvironmentScreen(CreatingFiles, ApplyingFixes, SavingFiles, StepScreen):
     @on(StartView.FindImports)
     def _find_imports(self) -> None:
         self.action_dependencies()
+
+
+CONTROL_CODES = "control-characters"
+_MAX_CONTROL_LINES_SHOWN = 8
+
+
+def control_codes_problem(relpath: str, text: str) -> Diagnostic:
+    """Why a file holding terminal control codes is not opened in the editor."""
+    lines = control_lines(text)
+    where = f"Line {lines[0]}" if len(lines) == 1 else (
+        "Lines " + ", ".join(map(str, lines[:10])) + (f" and {len(lines) - 10} more" if len(lines) > 10 else ""))
+    return Diagnostic(relpath, lines[0], None, "error", CONTROL_CODES,
+                      f"{where} hold{'s' * (len(lines) == 1)} invisible control codes (terminal escapes, shown as "
+                      "\\x1b). A terminal would act on them instead of showing them, so the file is not opened "
+                      "for editing.", "Ctrl+F removes them; you see the change first.")
+
+
+def _unreadable_text(buffer: Buffer) -> Content:
+    """The view of a file that is not opened in the editor: why, and for control codes, the lines written visibly."""
+    title = Content.assemble((visible_name(buffer.relpath), "bold"), " cannot be edited here")
+    if not any(problem.code == CONTROL_CODES for problem in buffer.problems):
+        reasons = "\n".join(f"{p.message} {p.fix or ''}".rstrip() for p in buffer.problems)
+        return Content.assemble(title, ".\n\n", visible(reasons))
+    lines = buffer.saved_text.split("\n")
+    numbers = control_lines(buffer.saved_text)
+    parts = [title, ": these lines hold invisible control codes, written here as \\x1b and the like.\n"]
+    for number in numbers[:_MAX_CONTROL_LINES_SHOWN]:
+        parts.append(Content.assemble((f"\n{number:>5} │ ", "$text-muted"),
+                                      visible(lines[number - 1].replace("\t", "    "))[:200]))
+    if len(numbers) > _MAX_CONTROL_LINES_SHOWN:
+        parts.append(Content.styled(f"\n      … and {len(numbers) - _MAX_CONTROL_LINES_SHOWN} more lines",
+                                    "$text-muted"))
+    parts.append(Content.styled("\n\nCtrl+F removes them (you see the change first).", "bold"))
+    return Content.assemble(*parts)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
+from wizard.tui.widgets.env_visible import visible
+
 
 def diff_content(lines: list[str]) -> Content:
     styled = []
@@ -21,7 +23,7 @@ def diff_content(lines: list[str]) -> Content:
             style = "bold $warning"
         else:
             style = ""
-        styled.append(Content.styled(line.expandtabs(4), style))
+        styled.append(Content.styled(visible(line.expandtabs(4)), style))  # a diff of a file shows its codes
     return Content("\n").join(styled) if styled else Content.styled("(no change)", "$text-muted")
 
 

@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from wizard.core.detect import Detection
 from wizard.core.diagnostics import Diagnostic
+from wizard.tui.widgets.env_visible import visible, visible_name
 
 _FOLDER_WORDS = {"": "the top folder", "binder": "the binder/ folder", ".binder": "the .binder/ folder"}
 _MAX_IGNORED_SHOWN = 4
@@ -29,25 +30,25 @@ def describe(detection: Detection, errors: int, warnings: int, unsaved: bool) ->
         summary_style = "bold $error"  # repo2docker itself would stop
     else:
         summary_style = "bold $warning" if errors else "bold $success"
-    lines.append(Content.styled(detection.summary, summary_style))
-    folder = _FOLDER_WORDS.get(detection.binder_dir, detection.binder_dir)
+    lines.append(Content.styled(visible(detection.summary), summary_style))
+    folder = _FOLDER_WORDS.get(detection.binder_dir, visible_name(detection.binder_dir))
     lines.append(_row("Reads", f"files in {folder}"))
     if detection.python_version:
-        source = detection.python_version_source or "default"
+        source = visible_name(detection.python_version_source or "default")
         lines.append(_row("Python", Content.assemble(
-            (detection.python_version, "bold"),
+            (visible_name(detection.python_version), "bold"),
             (f" (from {source})" if source != "default" else " (the default: not pinned)",
              "$text-muted" if source != "default" else "$warning"),
         )))
     if detection.r_version:
-        snapshot = f", packages as of {detection.r_snapshot_date}" if detection.r_snapshot_date else ""
-        lines.append(_row("R", Content.assemble((detection.r_version, "bold"), (snapshot, "$text-muted"))))
+        snapshot = f", packages as of {visible_name(detection.r_snapshot_date)}" if detection.r_snapshot_date else ""
+        lines.append(_row("R", Content.assemble((visible_name(detection.r_version), "bold"), (snapshot, "$text-muted"))))
     if detection.julia_version:
-        lines.append(_row("Julia", detection.julia_version))
-    lines.append(_row("Uses", ", ".join(detection.files_used) or "nothing yet",
+        lines.append(_row("Julia", visible_name(detection.julia_version)))
+    lines.append(_row("Uses", ", ".join(map(visible_name, detection.files_used)) or "nothing yet",
                       "" if detection.files_used else "$warning"))
     for path, reason in detection.files_ignored[:_MAX_IGNORED_SHOWN]:
-        lines.append(_row("Ignores", Content.assemble((path, "$text-muted strike"), (f" — {reason}", "$text-muted"))))
+        lines.append(_row("Ignores", Content.assemble((visible_name(path), "$text-muted strike"), (f" — {visible(reason)}", "$text-muted"))))
     hidden = len(detection.files_ignored) - _MAX_IGNORED_SHOWN
     if hidden > 0:
         lines.append(_row("", f"… and {hidden} more ignored file(s): see the file list", "$text-muted"))
@@ -63,9 +64,9 @@ def describe(detection: Detection, errors: int, warnings: int, unsaved: bool) ->
 def _stop_text(stop: Diagnostic) -> str:
     """A project-wide stop in full; a file's stop as where + its first sentence (the list has the rest)."""
     if stop.file in (".", ""):
-        return stop.message
-    where = f"{stop.file} line {stop.line}" if stop.line else stop.file
-    first = stop.message.split(". ", 1)[0].rstrip(".")
+        return visible(stop.message)
+    where = visible_name(f"{stop.file} line {stop.line}" if stop.line else stop.file)
+    first = visible(stop.message).split(". ", 1)[0].rstrip(".")
     return f"{where}: {first}."
 
 

@@ -10,6 +10,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from wizard.core.envfiles import FileEntry
+from wizard.tui.widgets.env_visible import visible_name
 
 
 _HEADINGS = {
@@ -20,21 +21,28 @@ _HEADINGS = {
 
 
 def _prompt(entry: FileEntry) -> Content:
+    name = visible_name(entry.relpath)
     unsaved = Content.styled(" *", "bold $warning") if entry.unsaved else Content("")
     if entry.status == "missing":
         suggested = entry.notes or entry.errors or entry.warnings
-        return Content.assemble(("+ ", "$text-muted"), (entry.relpath, "" if suggested else "$text-muted"),
+        return Content.assemble(("+ ", "$text-muted"), (name, "" if suggested else "$text-muted"),
                                 ("  suggested" if suggested else "", "italic $accent"))
     if entry.status == "ignored":
-        return Content.assemble(("– ", "$text-muted"), (entry.relpath, "$text-muted strike"), unsaved,
-                                ("\n  ignored: " + entry.reason, "$text-muted italic"))
+        return Content.assemble(("– ", "$text-muted"), (name, "$text-muted strike"), unsaved,
+                                ("\n  " + _ignored_reason(entry.reason), "$text-muted italic"))
     badges: list[Content] = []
     if entry.errors:
         badges.append(Content.styled(f"✗{entry.errors}", "bold $error"))
     if entry.warnings:
         badges.append(Content.styled(f"!{entry.warnings}", "$warning"))
     badge = Content(" ").join(badges) if badges else Content.styled("✓", "$success")
-    return Content.assemble(("● ", "$success"), (entry.relpath, "bold"), unsaved, "  ", badge)
+    return Content.assemble(("● ", "$success"), (name, "bold"), unsaved, "  ", badge)
+
+
+def _ignored_reason(reason: str) -> str:
+    """The detector's reason, said once: some already start with "ignored" ("ignored: ignored: ..." before)."""
+    reason = visible_name(reason)
+    return reason if reason.lower().startswith("ignored") else f"ignored: {reason}"
 
 
 class FileList(OptionList):

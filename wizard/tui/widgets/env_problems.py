@@ -11,6 +11,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from wizard.core.diagnostics import Diagnostic
+from wizard.tui.widgets.env_visible import visible, visible_name
 
 _RANK = {"error": 0, "warning": 1, "info": 2}
 _MARK = {"error": ("✗", "bold $error"), "warning": ("!", "bold $warning"), "info": ("i", "$primary")}
@@ -18,13 +19,13 @@ _MARK = {"error": ("✗", "bold $error"), "warning": ("!", "bold $warning"), "in
 
 def problem_prompt(diagnostic: Diagnostic, fixable: bool, one_file: bool = True) -> Content:
     mark, style = _MARK.get(diagnostic.severity, ("•", ""))
-    where = "whole file" if one_file else diagnostic.file if diagnostic.file not in (".", "") else "project"
+    where = "whole file" if one_file else visible_name(diagnostic.file) if diagnostic.file not in (".", "") else "project"
     if diagnostic.line:
         where = f"line {diagnostic.line}" if one_file else f"{where} line {diagnostic.line}"
     parts = [Content.styled(f"{mark} ", style), Content.styled(f"{where}: ", "$text-muted"),
-             Content(diagnostic.message)]
+             Content(visible(diagnostic.message))]
     if diagnostic.fix:
-        parts.append(Content.styled(f"\n    → {diagnostic.fix}", "$text-muted"))
+        parts.append(Content.styled(f"\n    → {visible(diagnostic.fix)}", "$text-muted"))
     if fixable:
         parts.append(Content.styled("  [Ctrl+F fixes this]", "bold $accent"))
     return Content.assemble(*parts)

@@ -1,0 +1,109 @@
+"""Step 1 with hostile projects: terminal escapes in file contents and file names never reach the terminal."""
+
+from __future__ import annotations
+
+import re
+
+from wizard.tui.dialogs.choice import ChoiceDialog
+from wizard.tui.screens.environment import EnvironmentScreen
+from wizard.tui.widgets.diff_view import DiffView
+from wizard.tui.widgets.env_file_list import FileList
+from wizard.tui.widgets.env_problems import ProblemList
+
+SIZE = (80, 24)
+_RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+async def settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_step1(pilot) -> EnvironmentScreen:
+    await pilot.press("ctrl+n")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, EnvironmentScreen)
+    return screen
+
+
+def drawn_text(screen) -> str:
+    """Every character the screen would send to the terminal (all its widgets, composed)."""
+    update = screen._compositor.render_full_update()
+    return "\n".join("".join(segment.text for segment in strip) for strip in update.strips)
+
+
+def assert_no_raw_controls(screen) -> None:
+    found = _RAW_CONTROL.findall(drawn_text(screen))
+    assert not found, f"raw control characters drawn: {found!r}"
+
+
+async def test_escape_in_requirements_is_not_opened_and_shown_visibly(make_app, make_project):
+    project = make_project({"requirements.txt": "x\n\x1b[2Jpandas\n\x1b]52;c;aGk=\x07numpy\n"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        assert screen.current == "requirements.txt"
+        assert screen.buffers["requirements.txt"].editor is None  # never in a TextArea
+        assert_no_raw_controls(screen)
+        text = drawn_text(screen)
+        assert "\\x1b[2Jpandas" in text  # the codes written visibly
+        assert "line 2" in text.lower()
+        problems = screen.query_one(ProblemList)
+        first = problems.diagnostics[0]
+        assert (first.code, first.line) == ("control-characters", 2)
+        assert "Lines 2, 3" in first.message  # both lines named
+
+
+async def test_control_codes_fix_is_previewed_then_opens_the_clean_text(make_app, make_project):
+    original = "x\n\x1b[2Jpandas\n"
+    project = make_project({"requirements.txt": original})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ChoiceDialog)
+        assert_no_raw_controls(dialog)
+        diff = dialog.query_one(DiffView).lines
+        assert "+pandas" in diff and any(line.startswith("-") and "pandas" in line for line in diff)
+        assert (project / "requirements.txt").read_text() == original  # nothing changed before Apply
+        await pilot.click("#apply")
+        await settle(pilot)
+        buffer = screen.buffers["requirements.txt"]
+        assert buffer.editor is not None and buffer.editor.text == "x\npandas\n"
+        assert buffer.dirty  # in the editor, saved with Ctrl+S like every fix
+        assert (project / "requirements.txt").read_text() == original
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert (project / "requirements.txt").read_text() == "x\npandas\n"
+        assert_no_raw_controls(screen)
+
+
+async def test_escape_in_folder_name_is_written_visibly(make_app, make_project):
+    project = make_project({"sub\x1b[31m/requirements.txt": "pandas\n", "requirements.txt": "numpy\n"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        assert_no_raw_controls(screen)
+        await screen.open_file("sub\x1b[31m/requirements.txt")
+        await settle(pilot)
+        assert_no_raw_controls(screen)
+        file_list = screen.query_one(FileList)
+        assert all(not _RAW_CONTROL.search(str(file_list.get_option_at_index(i).prompt))
+                   for i in range(file_list.option_count))
+
+
+async def test_file_that_gains_control_codes_on_disk_leaves_the_editor(make_app, make_project):
+    project = make_project({"requirements.txt": "pandas\n"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        assert screen.buffers["requirements.txt"].editor is not None
+        (project / "requirements.txt").write_text("pandas\n\x1b[2Jnumpy\n")  # e.g. a git pull in step 2
+        await screen._follow_files_changed_on_disk()
+        await settle(pilot)
+        assert screen.buffers["requirements.txt"].editor is None
+        assert "\\x1b[2Jnumpy" in drawn_text(screen)
+        assert_no_raw_controls(screen)
