@@ -107,3 +107,30 @@ async def test_file_that_gains_control_codes_on_disk_leaves_the_editor(make_app,
         assert screen.buffers["requirements.txt"].editor is None
         assert "\\x1b[2Jnumpy" in drawn_text(screen)
         assert_no_raw_controls(screen)
+
+
+async def test_ignored_reason_is_said_once(make_app, make_project):
+    project = make_project({"requirements.txt": "numpy\n", "binder/requirements.txt": "numpy\n"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        file_list = screen.query_one(FileList)
+        prompt = str(file_list.get_option("requirements.txt").prompt)
+        assert "ignored because a binder/ folder exists" in prompt
+        assert prompt.lower().count("ignored") == 1, prompt
+
+
+async def test_fixed_notification_has_one_full_stop(make_app, make_project):
+    project = make_project({"requirements.txt": "numpy\n", "postBuild": "pip install numpy\n"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        await screen.open_file("postBuild")
+        problems = screen.query_one(ProblemList)
+        problems.highlighted = next(i for i, d in enumerate(problems.diagnostics) if d.code == "script-no-shebang")
+        await pilot.press("ctrl+f")
+        assert app.screen.question.endswith(".")  # the fix title ends with a full stop
+        await pilot.click("#apply")
+        await pilot.pause()
+        fixed = [n.message for n in app._notifications if n.message.startswith("Fixed:")]
+        assert fixed and ".." not in fixed[0], fixed
