@@ -226,3 +226,17 @@ def test_runs_as_a_real_subprocess(project, empty_env):
     done = subprocess.run([sys.executable, "-m", "wizard", "requirements", str(project), "--python", str(empty_env)],
                           capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
     assert done.returncode == 0 and done.stdout.startswith("numpy\npandas\n")
+
+
+def test_named_pipes_in_the_project_do_not_hang_the_command(make_project, empty_env):
+    # `mkfifo analysis.py` (or pyproject.toml, install.R) made `requirements` wait forever for a writer.
+    project = make_project({"main.py": "import requests\n"})
+    for name in ("analysis.py", "pyproject.toml", "install.R"):
+        os.mkfifo(project / name)
+    try:
+        done = subprocess.run([sys.executable, "-m", "wizard", "requirements", str(project), "--python",
+                               str(empty_env)], capture_output=True, text=True, timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail("binder-wizard requirements blocked on a named pipe")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "requests"
