@@ -310,3 +310,33 @@ def test_long_logs_still_lose_every_secret_and_escape():
     cleaned = safe_text(text)
     for leaked in ("hunter22", "aaaa", "bbbb", "cccc", "1111", "DDDD", "s3cr3tvalue", "\x1b", "\x07", "\r"):
         assert leaked not in cleaned
+
+
+@pytest.mark.parametrize("raw", ['{"phase": "Building", "message": "x\\n"}', ' {"message": "x"}\n', '{"message": 1}',
+                                 '{"message": "x"} trailing', "\ufeff{}", "[1]", "1", "{not json", ""])
+def test_event_parsing_accepts_exactly_what_json_loads_accepts(raw):
+    import json
+
+    try:
+        expected = json.loads(raw)
+    except ValueError:
+        expected = None
+    phase, message, data = BuildStream("http://h", "gh", "a/b/HEAD")._parse(raw)
+    if isinstance(expected, dict):
+        assert data == expected and message == (expected["message"] if isinstance(expected.get("message"), str)
+                                                else "")
+    else:
+        assert data == {} and message == raw + "\n" and phase == "waiting"
+
+
+def test_messages_by_phase_keeps_the_order_and_leaves_out_stall_warnings():
+    from wizard.core.binderhub import BuildEvent, messages_by_phase
+
+    same = [BuildEvent("building", f"{n}\n") for n in range(5)]
+    assert messages_by_phase(same) == [("building", [f"{n}\n" for n in range(5)])]
+    mixed = [BuildEvent("building", "a"), BuildEvent("pushing", "b"), BuildEvent("pushing", "c"),
+             BuildEvent("building", "d")]
+    assert messages_by_phase(mixed) == [("building", ["a"]), ("pushing", ["b", "c"]), ("building", ["d"])]
+    assert messages_by_phase([BuildEvent("building", "quiet", kind="stall")]) == []
+    assert messages_by_phase([BuildEvent("building", "a"), BuildEvent("building", "quiet", kind="stall")]) == \
+        [("building", ["a"])]

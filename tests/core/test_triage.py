@@ -9,7 +9,7 @@ import pytest
 
 from tests.servers.hub_server import captured_events
 from wizard.core.binderhub import BuildOutcome, HubProblem, PhaseTiming
-from wizard.core.buildlogs import BuildLog, exclude_from_git, last_log
+from wizard.core.buildlogs import BuildLog, exclude_from_git, last_log, lines_text
 from wizard.core.triage import triage
 
 
@@ -130,3 +130,26 @@ def test_ready_summary_never_saves_the_server_token(make_project):
     log.close(BuildOutcome("ready", ready={"url": "u", "token": "SECRET"}))
     assert "SECRET" not in log.summary_path.read_text()
     assert last_log(make_project({}, name="empty")) is None
+
+
+def test_saved_log_text_is_the_same_written_per_phase_or_per_event(make_project):
+    entries = [("waiting", "Waiting\n"), ("building", "Step 1\n"), ("building", ""), ("building", "no newline"),
+               ("building", "two\nlines\n"), ("built", ""), ("ready", "ready\n")]
+    per_event = BuildLog(make_project({}, name="a"), hub="h", provider="gh", spec="s")
+    for phase, message in entries:
+        per_event.write(phase, message)
+    per_event.close()
+    per_phase = BuildLog(make_project({}, name="b"), hub="h", provider="gh", spec="s")
+    per_phase.write_many(iter(entries))
+    per_phase.close()
+    text = per_event.path.read_text()
+    assert text == per_phase.path.read_text()
+    assert text.splitlines()[1:] == ["── waiting", "Waiting", "── building", "Step 1", "no newline", "two", "lines",
+                                     "── built", "── ready", "ready"]
+
+
+def test_lines_text_ends_every_message_line():
+    assert lines_text(["a\n", "b\n"]) == "a\nb\n"
+    assert lines_text(["a", "", "b\n"]) == "a\n\nb\n"
+    assert lines_text(["a", "", "b\n"], keep_empty=False) == "a\nb\n"
+    assert lines_text(iter(["x"])) == "x\n" and lines_text([]) == ""

@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import asdict
+from itertools import groupby, repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import TextIO
 
@@ -34,6 +36,17 @@ def exclude_from_git(project: Path) -> None:
             handle.write(f"{prefix}# binder-wizard build logs\n{EXCLUDE_LINE}\n")
     except OSError:
         pass  # a read-only .git must not stop a launch; the logs folder is still outside any commit we make
+
+
+def lines_text(messages, keep_empty: bool = True) -> str:
+    """The messages as text, each ending its line. Empty messages are an empty line, or nothing with
+    keep_empty=False. Build logs are 100,000s of messages, nearly all already ending in a newline:
+    that case is a single join."""
+    if not isinstance(messages, list):
+        messages = list(messages)
+    if all(map(str.endswith, messages, repeat("\n"))):
+        return "".join(messages)
+    return "".join(m if m.endswith("\n") else m + "\n" for m in messages if keep_empty or m)
 
 
 class BuildLog:
@@ -62,16 +75,19 @@ class BuildLog:
 
     def write_many(self, entries) -> None:
         """Append (phase, message) pairs: a "── phase" heading where the phase changes, then the messages."""
+        for phase, group in groupby(entries, key=itemgetter(0)):
+            self.write_messages(phase, list(map(itemgetter(1), group)))
+
+    def write_messages(self, phase: str, messages: list[str]) -> None:
+        """Append messages of one phase (a heading first if the phase changed); empty messages add nothing."""
         if self._handle is None:
             return
-        parts: list[str] = []
-        for phase, message in entries:
-            if phase != self._phase:
-                self._phase = phase
-                parts.append(f"── {phase}\n")
-            if message:
-                parts.append(message if message.endswith("\n") else message + "\n")
-        self._handle.write("".join(parts))
+        text = lines_text(messages, keep_empty=False)
+        if phase != self._phase:
+            self._phase = phase
+            text = f"── {phase}\n{text}"
+        if text:
+            self._handle.write(text)
 
     def close(self, outcome=None, findings=()) -> None:
         if self._handle is None:

@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.widgets import Button, ContentSwitcher, Input, Select, Static
 from textual.worker import Worker, WorkerState
 
-from wizard.core.binderhub import BuildEvent, BuildOutcome
+from wizard.core.binderhub import BuildOutcome, messages_by_phase
 from wizard.core.links import LinkError, OpenTarget, Target
 from wizard.core.safety import safe_text
 from wizard.core.triage import Finding
@@ -68,21 +68,19 @@ class Inbox:
         self.posted = False
         self._phase: str | None = None
 
-    def add(self, batch: list[BuildEvent]) -> None:
-        for event in batch:
-            if event.kind == "stall":
-                self.stalls.append(event.message)
-                self.messages.append(f"⚠ {event.message}")
-                continue
-            if event.phase != self._phase:
-                self._phase = event.phase
-                self.phases.append(event.phase)
-            self.messages.append(event.message)
+    def add(self, phase: str, messages: list[str]) -> None:
+        if phase != self._phase:
+            self._phase = phase
+            self.phases.append(phase)
+        self.messages.extend(messages)
 
-    def take(self) -> tuple[list[str], list[str], list[str]]:
-        taken = (self.phases, list(self.messages), self.stalls)
-        self.phases, self.stalls = [], []
-        self.messages.clear()
+    def stall(self, message: str) -> None:
+        self.stalls.append(message)
+        self.messages.append(f"⚠ {message}")
+
+    def take(self) -> tuple[list[str], deque[str], list[str]]:
+        taken = (self.phases, self.messages, self.stalls)
+        self.phases, self.stalls, self.messages = [], [], deque(maxlen=MAX_LINES)
         self.posted = False
         return taken
 
@@ -339,11 +337,13 @@ class LaunchScreen(StepScreen):
         inbox = Inbox()
         try:
             async for batch in stream.batches():
-                received = [(event.phase, event.message) for event in batch if event.kind == "event"]
-                recent.extend(message for _, message in received)
-                if log is not None:
-                    log.write_many(received)
-                inbox.add(batch)
+                if batch[0].kind == "stall":  # the client's stall warning comes in a batch of its own
+                    inbox.stall(batch[0].message)
+                for phase, messages in messages_by_phase(batch):
+                    recent.extend(messages)
+                    if log is not None:
+                        log.write_messages(phase, messages)
+                    inbox.add(phase, messages)
                 if not inbox.posted:
                     inbox.posted = True
                     self.post_message(self.BuildNews(inbox))

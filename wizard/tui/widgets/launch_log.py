@@ -8,6 +8,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Log
 
+from wizard.core.buildlogs import lines_text
+
 # Lines kept for the filter and shown: the end of the log is what matters; the whole log is saved on disk.
 MAX_LINES = 10_000
 # New lines reach the Log widget at most this often: one write (and one repaint) per interval however
@@ -46,7 +48,7 @@ class BuildLogView(Vertical):
     def add(self, messages: list[str]) -> None:
         """Append messages (each may hold several lines; text already made safe by the core)."""
         # One splitlines over the joined text; a message without a final newline still ends its line.
-        new = "".join(m if m.endswith("\n") else m + "\n" for m in messages).splitlines()
+        new = lines_text(messages).splitlines()
         self.lines.extend(new)
         if self.filter_text:
             needle = self.filter_text.lower()
