@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wizard.core.detect import read_file_bytes
+from wizard.core.fileio import read_file_bytes
 from wizard.core.diagnostics import Diagnostic, Severity
 
 MB = 1_000_000

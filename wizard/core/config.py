@@ -11,6 +11,8 @@ import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from wizard.core.fileio import read_file_bytes
+
 DEFAULT_HUB = "https://mybinder.org"
 DEFAULT_GITHUB_API = "https://api.github.com"
 
@@ -27,7 +29,7 @@ class Config:
         """Read the user's config file if there is one; unknown keys and bad values are ignored."""
         path = path or config_path()
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomllib.loads(read_file_bytes(path, limit=100_000).decode("utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             return cls()
         known = {f.name: f.type for f in fields(cls)}

@@ -13,14 +13,13 @@ can call it on every pause in typing with the unsaved text of the file being edi
 from __future__ import annotations
 
 import datetime
-import errno
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from wizard.core.diagnostics import Diagnostic
+from wizard.core.fileio import FileTooLarge, read_file_bytes
 from wizard.core.safety import strip_control
 from wizard.core.validators import MAX_BYTES
 
@@ -135,39 +134,6 @@ class Detection:
 
 # --------------------------------------------------------------------------------------------------
 # Reading files the way repo2docker does (or from the editor's unsaved text)
-
-
-class FileTooLarge(OSError):
-    def __init__(self, path: str, size: int) -> None:
-        super().__init__(errno.EFBIG, f"File too large ({size} bytes)", path)
-        self.size = size
-
-
-def read_file_bytes(path: str | os.PathLike, limit: int | None = None) -> bytes:
-    """The bytes of a regular file. Never blocks: a named pipe or device raises OSError instead.
-
-    With `limit`, a bigger file raises FileTooLarge before anything is read.
-
-    A FIFO called requirements.txt would make a plain open().read() wait forever for a writer.
-    O_NONBLOCK makes opening it return at once; fstat then says what it really is.
-    """
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise IsADirectoryError(errno.EISDIR, "Is a directory", os.fspath(path))
-        if not stat.S_ISREG(mode):
-            kind = "a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
-            raise OSError(errno.EINVAL, f"Not a regular file ({kind})", os.fspath(path))
-        if limit is not None and os.fstat(fd).st_size > limit:
-            raise FileTooLarge(os.fspath(path), os.fstat(fd).st_size)
-        os.set_blocking(fd, True)
-        with os.fdopen(fd, "rb") as handle:
-            fd = -1  # the file object closes it now
-            return handle.read()
-    finally:
-        if fd >= 0:
-            os.close(fd)
 
 
 class _Unreadable(Exception):

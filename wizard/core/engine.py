@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from wizard.core.detect import Detection, detect, read_file_bytes
+from wizard.core.detect import Detection, detect
+from wizard.core.fileio import read_file_bytes
 from wizard.core.diagnostics import Diagnostic
 from wizard.core.validators import MAX_BYTES, FileContext, decode, fix_for, validate_text
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wizard.core.catalog import must_be_executable
-from wizard.core.detect import read_file_bytes
+from wizard.core.fileio import read_file_bytes
 from wizard.core.diagnostics import Diagnostic
 from wizard.core.validators import decode
 

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from wizard.core import fileio
+
 
 @dataclass(frozen=True)
 class ProjectOverview:
@@ -38,9 +40,9 @@ def _git_dir(path: Path) -> Path | None:
 
 
 def read_text(path: Path) -> str:
-    """The file's text, or "" when it cannot be read (also used by `links`)."""
+    """The file's text, or "" when it cannot be read or is not a regular file (also used by `links`)."""
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
+        return fileio.read_text(path, limit=1_000_000)
     except OSError:
         return ""
 

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from wizard.core.fileio import read_file_bytes
+
 README_NAMES = ("README.md", "README.rst", "README.markdown", "README.txt", "README", "readme.md", "Readme.md")
 
 # A link that launches on some BinderHub: /v2/<provider>/…, the legacy /repo/<user>/<repo>, or any
@@ -46,7 +48,7 @@ class BadgeEdit:
 def find_readme(project: Path) -> Path | None:
     for name in README_NAMES:
         candidate = project / name
-        if candidate.is_file():
+        if candidate.exists() or candidate.is_symlink():  # not only files: a pipe must not count as "no README"
             return candidate
     return None
 
@@ -62,7 +64,7 @@ def plan_badge(project: Path, markdown: str, rst: str, html: str | None = None) 
         path = project / "README.md"
         new = f"# {project.name}\n\n{markdown}\n"
         return BadgeEdit(path, "", new, "created")
-    raw = path.read_bytes()
+    raw = read_file_bytes(path, limit=5_000_000)  # a named pipe or a huge file raises OSError
     if b"\0" in raw[:8192]:
         raise ValueError(f"{path.name} is not a text file; not touching it")
     old = raw.decode("utf-8", errors="surrogateescape")

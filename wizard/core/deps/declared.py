@@ -15,7 +15,7 @@ from pathlib import Path
 
 from wizard.core.catalog import config_folder
 from wizard.core.deps.names import normalise
-from wizard.core.detect import read_file_bytes
+from wizard.core.fileio import read_file_bytes
 from wizard.core.validators import MAX_BYTES
 
 LINUX = {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix", "platform_machine": "x86_64"}

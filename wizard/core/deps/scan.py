@@ -15,7 +15,7 @@ from pathlib import Path
 
 from wizard.core.deps.declared import read_text
 from wizard.core.deps.sources import SCANNERS, FileScan, ImportSite, InstallSite, Location, scan_file
-from wizard.core.detect import FileTooLarge, read_file_bytes
+from wizard.core.fileio import FileTooLarge, read_file_bytes
 
 SKIP_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "dist-packages", "__pypackages__",
                        "venv", "virtualenv", "htmlcov", "bower_components"})

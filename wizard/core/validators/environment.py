@@ -279,7 +279,7 @@ def _requirements_next_door(ctx: FileContext, out: _Out, dep_line) -> None:
     folder = ctx.path.rsplit("/", 1)[0] if "/" in ctx.path else ""
     req = ctx.project / folder / "requirements.txt" if folder else ctx.project / "requirements.txt"
     try:
-        from wizard.core.detect import read_file_bytes
+        from wizard.core.fileio import read_file_bytes
 
         lines = [line.strip() for line in read_file_bytes(req).decode("utf-8-sig").splitlines()]
     except (OSError, UnicodeDecodeError):

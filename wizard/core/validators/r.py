@@ -34,7 +34,7 @@ def _config_dir(project: str) -> str:
 def _runtime_r_date(project: str, config_dir: str) -> tuple[bool, datetime.date | None]:
     """(runtime.txt names R with a date, the date) as repo2docker parses it; (False, None) otherwise."""
     try:
-        from wizard.core.detect import read_file_bytes
+        from wizard.core.fileio import read_file_bytes
 
         data = read_file_bytes(os.path.join(project, config_dir, "runtime.txt"))
         parts = data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n").strip().split("-")

@@ -367,7 +367,7 @@ def apt_packages(ctx: FileContext) -> set[str] | None:
         return None
     folder = ctx.path.rsplit("/", 1)[0] if "/" in ctx.path else ""
     try:
-        from wizard.core.detect import read_file_bytes
+        from wizard.core.fileio import read_file_bytes
 
         text = read_file_bytes(ctx.project / folder / "apt.txt").decode("utf-8", errors="replace")
     except OSError:
@@ -457,7 +457,7 @@ def _is_package(root) -> bool:
     try:
         import tomllib
 
-        from wizard.core.detect import read_file_bytes
+        from wizard.core.fileio import read_file_bytes
 
         from wizard.core.detect import toml_too_odd
 

@@ -286,7 +286,7 @@ def _exec_checks(code_lines, add) -> None:
 def _bom_on_disk(ctx) -> bool:
     if ctx.project is None:
         return False
-    from wizard.core.detect import read_file_bytes
+    from wizard.core.fileio import read_file_bytes
 
     try:
         return read_file_bytes(os.path.join(ctx.project, ctx.path)).startswith(b"\xef\xbb\xbf")

@@ -1,0 +1,67 @@
+"""The one file reader: never hangs on a named pipe, refuses what is too big, and the modules that
+read project or user files go through it."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from wizard.core.fileio import FileTooLarge, read_file_bytes, read_text
+
+
+def finishes(call, seconds: float = 5.0):
+    """Run `call` in a thread; fail (instead of hanging the suite) if it blocks."""
+    result: list = []
+
+    def target():
+        try:
+            result.append(call())
+        except BaseException as error:  # noqa: BLE001 - handed back to the test
+            result.append(error)
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), "blocked on the file"
+    return result[0]
+
+
+def test_regular_file_text_and_bom(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"\xef\xbb\xbfnumpy\n\xff")
+    assert read_file_bytes(path) == b"\xef\xbb\xbfnumpy\n\xff"
+    assert read_text(path) == "numpy\n\ufffd"
+
+
+def test_named_pipe_raises_at_once(tmp_path):
+    os.mkfifo(tmp_path / "requirements.txt")
+    error = finishes(lambda: read_file_bytes(tmp_path / "requirements.txt"))
+    assert isinstance(error, OSError) and "named pipe" in str(error)
+
+
+def test_limit_refuses_before_reading(tmp_path):
+    path = tmp_path / "big.txt"
+    with open(path, "wb") as handle:
+        handle.truncate(10_000_000)
+    with pytest.raises(FileTooLarge):
+        read_file_bytes(path, limit=1_000_000)
+
+
+def test_overview_config_and_readme_do_not_hang_on_pipes(tmp_path):
+    from wizard.core.config import Config
+    from wizard.core.overview import summarise
+    from wizard.core.readme import plan_badge
+
+    (tmp_path / ".git").mkdir()
+    os.mkfifo(tmp_path / ".git" / "HEAD")
+    os.mkfifo(tmp_path / ".git" / "config")
+    overview = finishes(lambda: summarise(tmp_path))
+    assert overview.is_git_repo and overview.branch is None and overview.origin_url is None
+
+    os.mkfifo(tmp_path / "config.toml")
+    assert finishes(lambda: Config.load(tmp_path / "config.toml")) == Config()
+
+    os.mkfifo(tmp_path / "README.md")
+    assert isinstance(finishes(lambda: plan_badge(tmp_path, "[![Binder](b)](u)", ".. image:: b")), OSError)
