@@ -65,3 +65,16 @@ def test_overview_config_and_readme_do_not_hang_on_pipes(tmp_path):
 
     os.mkfifo(tmp_path / "README.md")
     assert isinstance(finishes(lambda: plan_badge(tmp_path, "[![Binder](b)](u)", ".. image:: b")), OSError)
+
+
+def test_gitignore_helpers_and_triage_do_not_hang_on_pipes(tmp_path):
+    from wizard.core.gitops import add_to_gitignore, missing_gitignore_lines
+    from wizard.core.triage import triage
+
+    os.mkfifo(tmp_path / ".gitignore")
+    assert finishes(lambda: missing_gitignore_lines(tmp_path))  # suggests everything, reads nothing
+    assert isinstance(finishes(lambda: add_to_gitignore(tmp_path, ["*.pyc"])), OSError)
+    os.mkfifo(tmp_path / "environment.yml")
+    log = 'Error during build: mapping values are not allowed here\n  in "environment.yml", line 5, column 9\n'
+    findings = finishes(lambda: triage([log], tmp_path))
+    assert isinstance(findings, list)

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from wizard.core.fileio import read_file_bytes
 from wizard.core.remotes import RemoteURL, parse_remote, strip_credentials
 from wizard.core.safety import safe_text
 
@@ -404,7 +405,7 @@ def missing_gitignore_lines(path: Path, extra: Iterable[str] = ()) -> list[str]:
     then `extra` patterns (what the audit kept out). A comment line only comes with new rules."""
     existing = set()
     try:
-        text = (Path(path) / ".gitignore").read_text(encoding="utf-8")
+        text = read_file_bytes(Path(path) / ".gitignore", limit=1_000_000).decode("utf-8")
         existing = {line.strip() for line in text.splitlines()}
     except (OSError, UnicodeDecodeError):
         pass
@@ -429,7 +430,7 @@ def add_to_gitignore(path: Path, lines: Iterable[str]) -> None:
 
     target = Path(path) / ".gitignore"
     try:
-        old = target.read_bytes().decode("utf-8")
+        old = read_file_bytes(target, limit=1_000_000).decode("utf-8")  # a pipe or huge file: OSError
     except FileNotFoundError:
         old = ""
     new = gitignore_text(old, lines)

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from wizard.core.fileio import read_text
+
 # Failures show up at the end of the log; a huge log is only scanned at its tail.
 TAIL_LINES = 5000
 
@@ -70,7 +72,7 @@ class _ProjectFiles:
         if self.project is None:
             return None
         try:
-            text = (self.project / self.path(name)).read_text(encoding="utf-8", errors="replace")
+            text = read_text(self.project / self.path(name), limit=2_000_000)
         except OSError:
             return None
         regex = re.compile(pattern, re.IGNORECASE)
