@@ -240,3 +240,20 @@ def test_named_pipes_in_the_project_do_not_hang_the_command(make_project, empty_
         pytest.fail("binder-wizard requirements blocked on a named pipe")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == "requests"
+
+
+def test_files_not_scanned_are_named_on_stderr(make_project, capsys):
+    import os
+
+    from wizard.cli import main
+
+    project = make_project({"ok.py": "import numpy\n"})
+    os.mkfifo(project / "pipe.py")
+    with open(project / "huge.py", "wb") as handle:
+        handle.truncate(50_000_000)
+    import sys
+
+    assert main(["requirements", str(project), "--python", sys.executable]) == 0
+    out, err = capsys.readouterr()
+    assert "numpy" in out
+    assert "did not scan huge.py" in err and "could not read pipe.py" in err

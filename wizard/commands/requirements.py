@@ -119,10 +119,12 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"--write needs a file, and {args.write} is a folder")
         target = deps.DeclaredFile("", write_path, "requirements", write_path)
     inference = deps.infer(project, environment, scan=scan, target=target)
-    if inference.scan.tolerant_files:
-        shown = ", ".join(inference.scan.tolerant_files[:3])
-        more = len(inference.scan.tolerant_files) - 3
-        _note(f"could not fully parse {shown}{f' and {more} more' if more > 0 else ''}; read them line by line")
+    for files, what in ((inference.scan.tolerant_files, "could not fully parse {}; read them line by line"),
+                        (inference.scan.too_large_files, "did not scan {}: too large for source code"),
+                        (inference.scan.unreadable_files, "could not read {} (not a regular file, or no permission)")):
+        if files:
+            more = len(files) - 3
+            _note(what.format(", ".join(files[:3]) + (f" and {more} more" if more > 0 else "")))
 
     if args.write is not None:
         return _write(inference, args)
