@@ -134,3 +134,22 @@ async def test_fixed_notification_has_one_full_stop(make_app, make_project):
         await pilot.pause()
         fixed = [n.message for n in app._notifications if n.message.startswith("Fixed:")]
         assert fixed and ".." not in fixed[0], fixed
+
+
+async def test_folder_named_like_an_environment_file_shows_its_error_everywhere(make_app, make_project):
+    project = make_project({})
+    (project / "environment.yml").mkdir()
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        text = drawn_text(screen)
+        assert "✗ 1 error" in text
+        problems = screen.query_one(ProblemList)
+        assert [d.code for d in problems.diagnostics] == ["not-a-file"]
+        assert "No problems" not in text and "Binder needs an environment file" not in text
+        assert "Binder cannot build this project yet" in text
+        await screen.open_file("environment.yml")
+        await settle(pilot)
+        text = drawn_text(screen)
+        assert "does not exist yet" not in text and "is not a file" in text
+        assert [d.code for d in problems.diagnostics] == ["not-a-file"]

@@ -16,6 +16,7 @@ env_creating.py (new files, binder/ folder, dependencies), env_fixes.py (one-key
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -230,8 +231,14 @@ class EnvironmentScreen(CreatingFiles, ApplyingFixes, SavingFiles, StepScreen):
         problems = self.query_one(ProblemList)
         buffer = self.buffers.get(self.current or "")
         if self.current is None:  # nothing open: what is wrong with the project as a whole
+            # A listed file's problems show when it is opened; a folder or a broken link with a file's name
+            # cannot be opened, so its problems belong here (else: "✗ 1 error" above, "No problems" here).
             listed = self.query_one(FileList).entries
-            diagnostics = [d for d in self.analysis.diagnostics if d.file not in listed]
+            diagnostics = [d for d in self.analysis.diagnostics
+                           if d.file not in listed or not (self.state.project / d.file).is_file()]
+            # Stops other than "no environment file" (which the start view is about) come first.
+            self.query_one(StartView).show_stops(
+                sum(stop.code != "no-environment" for stop in self.analysis.detection.errors))
         else:
             diagnostics = list(self.analysis.for_file(self.current))
         if buffer is not None and buffer.editor is None:  # why it is not open first, then what Binder finds
@@ -310,7 +317,12 @@ class EnvironmentScreen(CreatingFiles, ApplyingFixes, SavingFiles, StepScreen):
         buffer = self.buffers.get(relpath)
         if buffer is None and (self.state.project / relpath).is_file():
             buffer = await self._open_buffer(relpath)
-        if buffer is None:
+        if buffer is None and os.path.lexists(self.state.project / relpath):  # a folder, a broken link...
+            self.query_one("#unreadable", Static).update(Content.assemble(
+                (visible_name(relpath), "bold"), " is not a file, so it cannot be edited here. Binder expects a "
+                "file with this name: rename or remove what is there (the problems below say more)."))
+            switcher.current = "unreadable"
+        elif buffer is None:
             self._show_missing(relpath)
         elif buffer.editor is None:
             self.query_one("#unreadable", Static).update(_unreadable_text(buffer))

@@ -77,7 +77,8 @@ class StartView(VerticalScroll):
         """Ask for the packages the code imports (the Dependencies view)."""
 
     def compose(self) -> ComposeResult:
-        yield Static("Binder needs an environment file", classes="view-title")
+        yield Static("Binder needs an environment file", id="start-title", classes="view-title")
+        yield Static(id="start-stops")
         yield Static(
             "An environment file tells Binder which software your notebooks need. Without one, "
             "mybinder.org refuses to build the project. Most projects need just one of these:"
@@ -96,6 +97,19 @@ class StartView(VerticalScroll):
             "file Binder reads is listed on the left: select one to see what it is for.",
             classes="view-muted",
         )
+
+    def on_mount(self) -> None:
+        self.query_one("#start-stops").display = False
+
+    def show_stops(self, stops: int) -> None:
+        """With problems that stop the build (e.g. a folder named environment.yml), say those come first."""
+        self.query_one("#start-title", Static).update(
+            "Binder cannot build this project yet" if stops else "Binder needs an environment file")
+        stops_text = self.query_one("#start-stops", Static)
+        stops_text.display = bool(stops)
+        stops_text.update(Content.styled(
+            "Fix the problem listed below first (it stops the build)." if stops == 1 else
+            "Fix the problems listed below first (they stop the build).", "bold $error"))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
