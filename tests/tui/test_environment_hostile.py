@@ -153,3 +153,23 @@ async def test_folder_named_like_an_environment_file_shows_its_error_everywhere(
         text = drawn_text(screen)
         assert "does not exist yet" not in text and "is not a file" in text
         assert [d.code for d in problems.diagnostics] == ["not-a-file"]
+
+
+async def test_dependencies_of_a_huge_requirements_file_open_at_once_and_explain(make_app, make_project):
+    line = "package==1.0.0\n"
+    project = make_project({"requirements.txt": line * (12_000_000 // len(line)), "analysis.py": "import numpy\n"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        await pilot.press("ctrl+r")
+        from wizard.tui.dialogs.env_dependencies import DependenciesDialog
+
+        dialog = app.screen
+        assert isinstance(dialog, DependenciesDialog)  # at once, before anything is read
+        await settle(pilot)
+        status = str(dialog.query_one("#deps-status").render())
+        assert "cannot be compared" in status and "MB" in status
+        assert dialog.query_one("#apply").disabled
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen

@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState
 from wizard.core import files
 from wizard.core.safety import safe_text
 from wizard.tui.widgets.diff_view import DiffView, diff_content
+from wizard.tui.widgets.env_visible import visible
 
 _KIND_WORDS = {
     "undeclared": ("add", "$success"),
@@ -47,22 +48,29 @@ def row_prompt(row) -> Content:
 
 
 class DependenciesDialog(ModalScreen[str | None]):
-    """`relpath` is the requirements file Binder uses (it may not exist yet), `text` its current content."""
+    """`relpath` is the requirements file Binder uses (it may not exist yet). The dialog opens at once; its
+    worker reads the file and scans the code, so a huge or stuck file never freezes the screen."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     @dataclass
     class Inferred(Message):
+        text: str  # the file as it is on disk now
         rows: list
 
-    def __init__(self, project: Path, relpath: str, text: str, editable: bool) -> None:
+    @dataclass
+    class Unusable(Message):
+        why: str  # the file cannot be compared (too large, not text...)
+
+    def __init__(self, project: Path, relpath: str, editable: bool) -> None:
         super().__init__()
-        self.project, self.relpath, self.text, self.editable = project, relpath, text, editable
+        self.project, self.relpath, self.editable = project, relpath, editable
+        self.text = ""
         self.rows: list = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dependencies", classes="dialog wide-dialog"):
-            yield Static(f"Dependencies: your code's imports and {self.relpath}", classes="dialog-title",
+            yield Static(visible(f"Dependencies: your code's imports and {self.relpath}"), classes="dialog-title",
                          markup=False)
             yield Static("Looking through your notebooks and Python files…", id="deps-status",
                          classes="dialog-detail", markup=False)
@@ -71,7 +79,8 @@ class DependenciesDialog(ModalScreen[str | None]):
             with VerticalScroll(classes="diff-scroll", id="deps-diff-scroll"):
                 yield DiffView([], id="deps-diff")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(f"Apply to {self.relpath}", variant="primary", id="apply", disabled=True)
+                yield Button(Content(visible(f"Apply to {self.relpath}")), variant="primary", id="apply",
+                             disabled=True)
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
@@ -87,11 +96,17 @@ class DependenciesDialog(ModalScreen[str | None]):
         from wizard.core.deps.infer import infer
         from wizard.core.deps.reconcile import reconcile
 
+        loaded = files.load(self.project, self.relpath)
+        if loaded.text is None:
+            reasons = " ".join(f"{p.message} {p.fix or ''}".strip() for p in loaded.problems)
+            self.post_message(self.Unusable(f"{self.relpath} cannot be compared: {reasons or 'it is not text.'}"))
+            return
+        text = files.to_disk(loaded.text, loaded.newline)
         try:
             environment = project_environment(self.project)
         except PythonNotFound:
             environment = None  # names still come from the curated and popular lists
-        self.post_message(self.Inferred(reconcile(infer(self.project, environment), pin="exact")))
+        self.post_message(self.Inferred(text, reconcile(infer(self.project, environment), pin="exact")))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "deps" and event.state is WorkerState.ERROR:
@@ -99,18 +114,22 @@ class DependenciesDialog(ModalScreen[str | None]):
             self.query_one("#deps-status", Static).update(
                 Content(safe_text(f"Could not work out the dependencies: {event.worker.error}")))
 
+    def on_dependencies_dialog_unusable(self, message: Unusable) -> None:
+        self.query_one("#deps-loading").display = False
+        self.query_one("#deps-status", Static).update(Content(visible(message.why)))
+
     def on_dependencies_dialog_inferred(self, message: Inferred) -> None:
-        self.rows = message.rows
+        self.text, self.rows = message.text, message.rows
         self.query_one("#deps-loading").display = False
         status = self.query_one("#deps-status", Static)
         if not self.rows:
-            status.update(Content(f"{self.relpath} already lists every package your code imports."))
+            status.update(Content(visible(f"{self.relpath} already lists every package your code imports.")))
             return
         if self.editable:
             status.update(Content("Tick the changes to make; the preview below shows the new file."))
         else:
-            status.update(Content(f"Binder takes Python packages from {self.relpath} here: change it by hand "
-                                  "(for environment.yml, under `- pip:`)."))
+            status.update(Content(visible(f"Binder takes Python packages from {self.relpath} here: change it by "
+                                          "hand (for environment.yml, under `- pip:`).")))
         selection = self.query_one("#deps-rows", SelectionList)
         selection.add_options(
             Selection(row_prompt(row), index, self.editable and row.kind in _TICKED,

@@ -96,18 +96,13 @@ class CreatingFiles:
         if buffer is not None and buffer.dirty:
             self.notify(f"Save {relpath} first (Ctrl+S): the comparison reads the saved file.", markup=False)
             return
-        loaded = files.load(self.state.project, relpath)
-        if loaded.text is None:
-            self.notify(f"{relpath} is not a text file.", markup=False)
-            return
-        text = files.to_disk(loaded.text, loaded.newline)
+        dialog = DependenciesDialog(self.state.project, relpath, target.kind == "requirements")
 
-        async def chosen(new_text: str | None) -> None:
-            if new_text is not None and new_text != text:
+        async def chosen(new_text: str | None) -> None:  # the dialog reads the file in its worker
+            if new_text is not None and new_text != dialog.text:
                 await self._take_dependencies(relpath, new_text)
 
-        self.app.push_screen(DependenciesDialog(self.state.project, relpath, text, target.kind == "requirements"),
-                             chosen)
+        self.app.push_screen(dialog, chosen)
 
     async def _take_dependencies(self, relpath: str, new_text: str) -> None:
         """Into the editor as one undoable edit (saved with Ctrl+S); a file that did not exist is created."""
