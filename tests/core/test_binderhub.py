@@ -8,6 +8,8 @@ import time
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.servers.hub_server import DIE, HubServer, Sleep, captured_events, sse
 from wizard.core.binderhub import BuildStream, shutdown_server
@@ -340,3 +342,26 @@ def test_messages_by_phase_keeps_the_order_and_leaves_out_stall_warnings():
     assert messages_by_phase([BuildEvent("building", "quiet", kind="stall")]) == []
     assert messages_by_phase([BuildEvent("building", "a"), BuildEvent("building", "quiet", kind="stall")]) == \
         [("building", ["a"])]
+
+
+_PIECES = ["plain", " ", "\n", "_", "x", "ghp_", "A1b2C3d4E5f6G7h8I9j0K1", "authorization:", "AuThOrIzAtIoN: ",
+           "token ", "Bearer", "https://", "user:pw@", "host/", "\x1b[31m", "\x1b]52;c;", "\x07", "\r", "\x9b",
+           "sekrit", "ı", "İ", "é"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=6).map("".join), min_size=4, max_size=12))
+def test_batch_cleaning_equals_cleaning_each_message_on_random_logs(texts):
+    stream = BuildStream("http://h", "gh", "a/b/HEAD", token="sekrit")
+    assert stream._clean_all(texts) == [stream._clean(t) for t in texts]
+
+
+@pytest.mark.parametrize("text", ["Authorization: token abc", "AUTHORIZATION: Bearer abc", "authorization:basic abc",
+                                  "é authorization: token abc", "x AuthorizatİoN: token abc"])
+def test_auth_headers_are_hidden_in_any_case(text):
+    import re
+
+    from wizard.core.safety import _AUTH_HEADER, scrub_secrets
+
+    assert scrub_secrets(text) == _AUTH_HEADER.sub(lambda m: f"{m.group(1)}***", text)
+    assert "abc" not in scrub_secrets(text) or not re.search(r"(?i)authorization", text)

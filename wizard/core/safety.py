@@ -36,7 +36,8 @@ def scrub_secrets(text: str, extra: tuple[str, ...] = ()) -> str:
     """Hide credentials: URL user-info, token-shaped strings, auth headers, and any `extra` values."""
     if "@" in text and "://" in text:
         text = _URL_USERINFO.sub(lambda m: f"{m['scheme']}***@", text)
-    text = _AUTH_HEADER.sub(lambda m: f"{m.group(1)}***", text)
+    if not text.isascii() or "authorization" in text.lower():  # ASCII lower() is exactly (?i) there
+        text = _AUTH_HEADER.sub(lambda m: f"{m.group(1)}***", text)
     if _TOKEN_PREFIX.search(text):
         text = _TOKENS.sub("***", text)
     for secret in extra:
