@@ -66,6 +66,7 @@ async def test_control_codes_fix_is_previewed_then_opens_the_clean_text(make_app
         dialog = app.screen
         assert isinstance(dialog, ChoiceDialog)
         assert_no_raw_controls(dialog)
+        assert "Remove them" in drawn_text(dialog)  # the answers stay on screen at 80x24
         diff = dialog.query_one(DiffView).lines
         assert "+pandas" in diff and any(line.startswith("-") and "pandas" in line for line in diff)
         assert (project / "requirements.txt").read_text() == original  # nothing changed before Apply
@@ -118,6 +119,15 @@ async def test_ignored_reason_is_said_once(make_app, make_project):
         prompt = str(file_list.get_option("requirements.txt").prompt)
         assert "ignored because a binder/ folder exists" in prompt
         assert prompt.lower().count("ignored") == 1, prompt
+
+
+async def test_panel_does_not_repeat_ignores_in_the_reason(make_app, make_project):
+    project = make_project({"requirements.txt": "numpy\n", "sub/requirements.txt": "numpy\n"})
+    app = make_app(project)
+    async with app.run_test(size=(110, 34)) as pilot:
+        screen = await open_step1(pilot)
+        panel = str(screen.query_one("#build-panel").render())
+        assert "Ignores  sub/requirements.txt — Binder only looks" in panel, panel
 
 
 async def test_fixed_notification_has_one_full_stop(make_app, make_project):

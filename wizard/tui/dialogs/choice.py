@@ -24,6 +24,11 @@ class ChoiceDialog(ModalScreen[str | None]):
     Every text may contain file names or contents: all shown without markup.
     """
 
+    # The answers stay on screen when the dialog is taller than the terminal (a diff at 80x24): the rest is cut.
+    DEFAULT_CSS = """
+    ChoiceDialog .dialog-buttons { dock: bottom; }
+    """
+
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, question: str, detail: str, choices: list[tuple[str, str, str]],

@@ -48,7 +48,7 @@ def describe(detection: Detection, errors: int, warnings: int, unsaved: bool) ->
     lines.append(_row("Uses", ", ".join(map(visible_name, detection.files_used)) or "nothing yet",
                       "" if detection.files_used else "$warning"))
     for path, reason in detection.files_ignored[:_MAX_IGNORED_SHOWN]:
-        lines.append(_row("Ignores", Content.assemble((visible_name(path), "$text-muted strike"), (f" — {visible(reason)}", "$text-muted"))))
+        lines.append(_row("Ignores", Content.assemble((visible_name(path), "$text-muted strike"), (f" — {visible(reason.removeprefix('ignored: '))}", "$text-muted"))))
     hidden = len(detection.files_ignored) - _MAX_IGNORED_SHOWN
     if hidden > 0:
         lines.append(_row("", f"… and {hidden} more ignored file(s): see the file list", "$text-muted"))
