@@ -183,3 +183,17 @@ async def test_dependencies_of_a_huge_requirements_file_open_at_once_and_explain
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is screen
+
+
+async def test_pasted_terminal_output_keeps_its_text_not_its_escapes(make_app, make_project):
+    from textual import events
+
+    project = make_project({"requirements.txt": ""})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        editor = screen.buffers["requirements.txt"].editor
+        app.post_message(events.Paste("\x1b[32mpandas==2.2.3\x1b[0m\n"))  # as the driver does
+        await settle(pilot)
+        assert editor.text == "pandas==2.2.3\n"
+        assert_no_raw_controls(screen)

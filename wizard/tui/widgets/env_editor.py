@@ -9,12 +9,15 @@ from __future__ import annotations
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.geometry import Offset
 from textual.strip import Strip
 from textual.widgets import TextArea
 from textual.widgets.text_area import LanguageDoesNotExist
 
 from wizard.core.diagnostics import Diagnostic
+from wizard.core.safety import strip_control
+from wizard.tui.widgets.env_visible import CONTROL
 
 # Grammars shipped with textual[syntax]; other files are plain text (language=None).
 LANGUAGE_FOR_NAME = {
@@ -60,6 +63,13 @@ class EnvEditor(TextArea):
             editor = cls.code_editor(text, language=None, **options, **kwargs)
         editor.cursor_blink = False
         return editor
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """Pasted terminal output keeps its text, not its escapes: a TextArea would draw them raw.
+        (Textual calls this before TextArea's own handler, which inserts the cleaned text.)"""
+        if CONTROL.search(event.text.replace("\r", "")):
+            event.text = strip_control(event.text)
+            self.notify("Invisible control codes were left out of the pasted text.", markup=False)
 
     def show_problems(self, diagnostics: list[Diagnostic]) -> None:
         problems: dict[int, tuple[str, int | None]] = {}
