@@ -197,3 +197,14 @@ async def test_pasted_terminal_output_keeps_its_text_not_its_escapes(make_app, m
         await settle(pilot)
         assert editor.text == "pandas==2.2.3\n"
         assert_no_raw_controls(screen)
+
+
+async def test_a_path_from_a_build_log_with_escapes_is_shown_visibly(make_app, make_project):
+    project = make_project({"requirements.txt": "numpy\n"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        await screen.open_file("apt\x1b[2J.txt")  # e.g. step 3 asks for a file named in a build log
+        await settle(pilot)
+        assert_no_raw_controls(screen)
+        assert "apt\\x1b[2J.txt" in drawn_text(screen)

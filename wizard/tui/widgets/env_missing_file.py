@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import Button, Static
 
 from wizard.core.envfiles import FileInfo
+from wizard.tui.widgets.env_visible import visible, visible_name
 
 
 class MissingFileView(VerticalScroll):
@@ -39,16 +40,16 @@ class MissingFileView(VerticalScroll):
         self.relpath = relpath
         self.binder_relpath = f"binder/{info.name}"
         self.query_one("#missing-title", Static).update(
-            Content.assemble((relpath, "bold"), (f" — {info.title}", "bold $text-muted"), " (does not exist yet)"))
-        self.query_one("#missing-purpose", Static).update(Content(info.purpose))
-        self.query_one("#missing-when", Static).update(Content.assemble(("When to use it: ", "bold"), info.when))
+            Content.assemble((visible_name(relpath), "bold"), (f" — {visible_name(info.title)}", "bold $text-muted"), " (does not exist yet)"))
+        self.query_one("#missing-purpose", Static).update(Content(visible(info.purpose)))
+        self.query_one("#missing-when", Static).update(Content.assemble(("When to use it: ", "bold"), visible(info.when)))
         has_template = info.template is not None
         template = info.template if has_template else info.how_to_create
-        self.query_one("#missing-template", Static).update(Content(template.rstrip("\n") or "(an empty file)"))
+        self.query_one("#missing-template", Static).update(Content(visible(template.rstrip("\n")) or "(an empty file)"))
         self.query_one("#missing-template-label", Static).update(
             "The template (you can edit it after creating the file):" if has_template else "How to create it:")
         create = self.query_one("#create", Button)
-        create.label = Content(f"Create {relpath}")
+        create.label = Content(f"Create {visible_name(relpath)}")
         create.display = has_template
         self.query_one("#create-in-binder", Button).display = has_template and offer_binder_folder
         variant = self.query_one("#create-variant", Button)
