@@ -160,3 +160,11 @@ async def test_overview_hides_a_token_in_the_remote_url_and_escape_codes(make_ap
         git = str(app.screen.query_one("#git-summary").render())
         assert token not in git and "github.com/me/demo.git" in git
         assert "\x1b" not in git and "main" in git
+
+
+def test_step_bar_claims_nothing_about_earlier_steps():
+    from wizard.tui.widgets.step_indicator import step_line
+
+    line = step_line(3).plain
+    assert "Step 3 of 3" in line and "✓" not in line
+    assert line.count("●") == 1

@@ -14,7 +14,8 @@ def step_line(current: int) -> Content:
     parts = [Content.styled(f" {label} ", "bold reverse"), Content("  ")]
     for number, name in enumerate(STEP_NAMES, start=1):
         style = "bold $accent" if number == current else ("$text-muted" if number > current else "")
-        mark = "●" if number == current else ("✓" if number < current else "○")
+        # No tick for earlier steps: visiting step 2 does not mean anything was pushed.
+        mark = "●" if number == current else "○"
         parts.append(Content.styled(f"{mark} {number}. {name}", style))
         if number < len(STEP_NAMES):
             parts.append(Content.styled("  ›  ", "$text-muted"))
