@@ -3,27 +3,9 @@
 from __future__ import annotations
 
 import os
-import threading
 
-import pytest
-
+from tests.blocking import finishes
 from wizard.core.audit import audit_files, committable_files
-
-
-def finishes(call, fifo, timeout: float = 5.0):
-    outcome: dict = {}
-
-    def target():
-        outcome["value"] = call()
-
-    worker = threading.Thread(target=target, daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))  # release the stuck reader
-        worker.join(timeout)
-        pytest.fail(f"blocked on the named pipe {fifo}")
-    return outcome["value"]
 
 
 def test_a_gitattributes_pipe_does_not_hang_the_audit(make_project):

@@ -3,40 +3,13 @@
 from __future__ import annotations
 
 import os
-import threading
-import time
 
 import pytest
 
+from tests.blocking import finishes
 from wizard.core import deps
 from wizard.core.deps import scan
 from wizard.core.deps.declared import parse_environment_yml, read_declared
-
-
-def finishes(call, *fifos, timeout: float = 5.0):
-    """`call()`'s result; a call that blocks fails the test (a writer then releases the stuck reader)."""
-    outcome: dict = {}
-
-    def target():
-        try:
-            outcome["value"] = call()
-        except BaseException as error:  # noqa: BLE001 - raised again in the test
-            outcome["error"] = error
-
-    worker = threading.Thread(target=target, daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        for fifo in fifos:
-            try:
-                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
-            except OSError:
-                pass
-        worker.join(timeout)
-        pytest.fail(f"blocked on a named pipe: {fifos}")
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
 
 
 @pytest.mark.parametrize("name", ["analysis.py", "pyproject.toml", "install.R", "setup.py"])
@@ -75,12 +48,10 @@ def test_a_huge_requirements_file_is_not_parsed(make_project):
     # 12 MB of requirements took 32 s to parse; detection already reports a file this big as too large.
     lines = "".join(f"package{i}==1.{i}\n" for i in range(250_000))  # ~5 MB, over the 2 MB limit
     project = make_project({"requirements.txt": lines, "main.py": "import requests\n"})
-    started = time.perf_counter()
     found = deps.undeclared_diagnostics(project, ask_environment=False)
     inference = deps.infer(project, None)
-    assert time.perf_counter() - started < 3  # parsing it took ~7 s
     assert found == []  # nothing to compare the imports with: no false warnings
-    assert inference.declared == []
+    assert inference.declared == []  # refused by size, not parsed line by line
 
 
 def test_deeply_nested_environment_yml_is_unreadable_not_a_crash(make_project):

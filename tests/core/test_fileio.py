@@ -4,28 +4,11 @@ read project or user files go through it."""
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
 
+from tests.blocking import finishes
 from wizard.core.fileio import FileTooLarge, read_file_bytes, read_text
-
-
-def finishes(call, seconds: float = 5.0):
-    """Run `call` in a thread; fail (instead of hanging the suite) if it blocks."""
-    result: list = []
-
-    def target():
-        try:
-            result.append(call())
-        except BaseException as error:  # noqa: BLE001 - handed back to the test
-            result.append(error)
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), "blocked on the file"
-    return result[0]
 
 
 def test_regular_file_text_and_bom(tmp_path):
@@ -37,8 +20,8 @@ def test_regular_file_text_and_bom(tmp_path):
 
 def test_named_pipe_raises_at_once(tmp_path):
     os.mkfifo(tmp_path / "requirements.txt")
-    error = finishes(lambda: read_file_bytes(tmp_path / "requirements.txt"))
-    assert isinstance(error, OSError) and "named pipe" in str(error)
+    with pytest.raises(OSError, match="named pipe"):
+        finishes(lambda: read_file_bytes(tmp_path / "requirements.txt"))
 
 
 def test_limit_refuses_before_reading(tmp_path):
@@ -64,7 +47,8 @@ def test_overview_config_and_readme_do_not_hang_on_pipes(tmp_path):
     assert finishes(lambda: Config.load(tmp_path / "config.toml")) == Config()
 
     os.mkfifo(tmp_path / "README.md")
-    assert isinstance(finishes(lambda: plan_badge(tmp_path, "[![Binder](b)](u)", ".. image:: b")), OSError)
+    with pytest.raises(OSError):
+        finishes(lambda: plan_badge(tmp_path, "[![Binder](b)](u)", ".. image:: b"))
 
 
 def test_gitignore_helpers_and_triage_do_not_hang_on_pipes(tmp_path):
@@ -73,7 +57,8 @@ def test_gitignore_helpers_and_triage_do_not_hang_on_pipes(tmp_path):
 
     os.mkfifo(tmp_path / ".gitignore")
     assert finishes(lambda: missing_gitignore_lines(tmp_path))  # suggests everything, reads nothing
-    assert isinstance(finishes(lambda: add_to_gitignore(tmp_path, ["*.pyc"])), OSError)
+    with pytest.raises(OSError):
+        finishes(lambda: add_to_gitignore(tmp_path, ["*.pyc"]))
     os.mkfifo(tmp_path / "environment.yml")
     log = 'Error during build: mapping values are not allowed here\n  in "environment.yml", line 5, column 9\n'
     findings = finishes(lambda: triage([log], tmp_path))

@@ -7,6 +7,7 @@ import stat
 
 import pytest
 
+from tests.blocking import finishes
 from wizard.core import files
 from wizard.core.files import ABSENT, DiskVersion, MoveConflict, SaveConflict
 
@@ -139,28 +140,6 @@ def test_diff_lines_shows_changes_and_line_ending_changes():
     assert only_endings == ["Line endings: Windows (CRLF) → Unix (LF)"]
 
 
-def _finishes(call, fifo, timeout=5.0):
-    """Run `call` in a thread; a hang fails the test (and a writer is opened so the thread ends)."""
-    import threading
-
-    outcome: dict = {}
-
-    def target():
-        try:
-            outcome["value"] = call()
-        except BaseException as error:  # noqa: BLE001 - handed back to the test
-            outcome["error"] = error
-
-    worker = threading.Thread(target=target, daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))  # release the blocked reader
-        worker.join(timeout)
-        pytest.fail(f"{call} blocked on the named pipe {fifo}")
-    return outcome
-
-
 @pytest.mark.parametrize("call", ["current_version", "load", "save"])
 def test_a_named_pipe_is_refused_not_waited_on(make_project, call):
     # Step 1 offers "+ requirements.txt"; if that name is a FIFO, saving must fail at once, clearly.
@@ -171,8 +150,6 @@ def test_a_named_pipe_is_refused_not_waited_on(make_project, call):
         "load": lambda: files.load(project, "requirements.txt"),
         "save": lambda: files.save(project, "requirements.txt", "numpy\n", expected=ABSENT),
     }
-    outcome = _finishes(calls[call], project / "requirements.txt")
-    error = outcome.get("error")
-    assert isinstance(error, OSError), outcome  # what the editor's save screen reports
-    assert "named pipe" in str(error)
+    with pytest.raises(OSError, match="named pipe"):  # what the editor's save screen reports
+        finishes(calls[call], project / "requirements.txt")
     assert stat.S_ISFIFO(os.lstat(project / "requirements.txt").st_mode)  # left as it was
