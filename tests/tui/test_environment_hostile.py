@@ -4,27 +4,14 @@ from __future__ import annotations
 
 import re
 
+from tests.tui.step1 import open_step1, settle
 from wizard.tui.dialogs.choice import ChoiceDialog
-from wizard.tui.screens.environment import EnvironmentScreen
 from wizard.tui.widgets.diff_view import DiffView
 from wizard.tui.widgets.env_file_list import FileList
 from wizard.tui.widgets.env_problems import ProblemList
 
 SIZE = (80, 24)
 _RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def open_step1(pilot) -> EnvironmentScreen:
-    await pilot.press("ctrl+n")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, EnvironmentScreen)
-    return screen
 
 
 def drawn_text(screen) -> str:

@@ -9,6 +9,7 @@ import stat
 import pytest
 from textual.notifications import Notify
 
+from tests.tui.step1 import open_step1, settle
 from wizard.tui.dialogs.choice import ChoiceDialog
 from wizard.tui.dialogs.env_dependencies import DependenciesDialog
 from wizard.tui.screens.environment import EnvironmentScreen
@@ -19,19 +20,6 @@ from wizard.tui.widgets.env_file_list import FileList
 from wizard.tui.widgets.env_problems import ProblemList
 
 SIZE = (110, 34)
-
-
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def open_step1(pilot) -> EnvironmentScreen:
-    await pilot.press("ctrl+n")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, EnvironmentScreen)
-    return screen
 
 
 async def until_analysed(pilot, screen: EnvironmentScreen) -> None:
