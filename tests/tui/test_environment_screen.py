@@ -25,7 +25,7 @@ SIZE = (110, 34)
 async def until_analysed(pilot, screen: EnvironmentScreen) -> None:
     """Wait (on state, not time) until the debounced analysis has caught up with the last edit."""
     await pilot.pause()  # let the editor's Changed messages arrive first
-    for _ in range(200):
+    for _ in range(1500):  # a bound for the failure case only (~30 s on a loaded CI machine)
         if screen.is_up_to_date:
             return
         await pilot.pause(0.02)

@@ -27,7 +27,7 @@ async def settle(pilot) -> None:
 
 async def until(pilot, condition, what: str) -> None:
     """Wait on state (workers and messages), never on the clock."""
-    for _ in range(200):
+    for _ in range(1000):  # a bound for the failure case only
         if condition():
             return
         await settle(pilot)
