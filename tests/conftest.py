@@ -63,16 +63,9 @@ def make_project(tmp_path):
     """Write a project folder from {relative path: text or bytes}; returns its path."""
 
     def factory(files: dict[str, str | bytes] | None = None, name: str = "project") -> Path:
-        root = tmp_path / name
-        root.mkdir(parents=True, exist_ok=True)
-        for rel, content in (files or {}).items():
-            target = root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                target.write_bytes(content)
-            else:
-                target.write_text(content, encoding="utf-8", newline="")
-        return root
+        from tests.trees import write_tree
+
+        return write_tree(tmp_path / name, files or {})
 
     return factory
 

@@ -19,6 +19,7 @@ from wizard.core.detect import detect
 pytest.importorskip("repo2docker")
 
 from tests.core.r2d_reference import r2d_verdict  # noqa: E402
+from tests.trees import write_tree  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "r2d"
 FIXTURE_CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
@@ -60,21 +61,6 @@ CODE_CASES: dict[str, dict[str, str | bytes | None]] = {
     "runtime_is_a_folder": {"runtime.txt/": None, "requirements.txt": R},
     "runtime_unicode_digits": {"requirements.txt": R, "runtime.txt": "python-3.11-２０２４-01-01\n"},
 }
-
-
-def _build(tmp: Path, files: dict) -> Path:
-    tmp.mkdir(parents=True, exist_ok=True)
-    for rel, content in files.items():
-        target = tmp / rel.rstrip("/")
-        if content is None:
-            target.mkdir(parents=True, exist_ok=True)
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8", newline="")
-    return tmp
 
 
 def ours(folder: Path) -> dict:
@@ -132,7 +118,7 @@ def test_fixture_folder_matches_repo2docker(case, tmp_path):
 
 @pytest.mark.parametrize("case", sorted(CODE_CASES))
 def test_code_built_folder_matches_repo2docker(case, tmp_path):
-    folder = _build(tmp_path / case, CODE_CASES[case])
+    folder = write_tree(tmp_path / case, CODE_CASES[case])
     got, expected = compare(folder)
     RESULTS[f"code:{case}"] = _agree(got, expected)
     assert got == {k: v for k, v in expected.items() if k != "_detail"}, expected["_detail"]
@@ -229,7 +215,7 @@ def test_generated_folders_match_repo2docker(files):
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        folder = _build(Path(tmp) / "project", files)
+        folder = write_tree(Path(tmp) / "project", files)
         got, expected = compare(folder)
         assert got == {k: v for k, v in expected.items() if k != "_detail"}, (files, expected["_detail"])
 
@@ -248,7 +234,7 @@ def test_generated_environment_yml_matches_repo2docker(text):
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        folder = _build(Path(tmp) / "project", {"environment.yml": text})
+        folder = write_tree(Path(tmp) / "project", {"environment.yml": text})
         got, expected = compare(folder)
         assert got == {k: v for k, v in expected.items() if k != "_detail"}, (text, expected["_detail"])
 
@@ -267,6 +253,6 @@ def test_generated_runtime_txt_matches_repo2docker(text, description):
     if description:
         files["DESCRIPTION"] = "Package: x\n"
     with tempfile.TemporaryDirectory() as tmp:
-        folder = _build(Path(tmp) / "project", files)
+        folder = write_tree(Path(tmp) / "project", files)
         got, expected = compare(folder)
         assert got == {k: v for k, v in expected.items() if k != "_detail"}, (text, expected["_detail"])
