@@ -43,8 +43,8 @@ def median_cpu(function, repeat: int) -> float:
 
 def bench_in_process() -> None:
     from tests.core.r2d_reference import r2d_verdict
-    from wizard.core import detect as detect_module
-    from wizard.core.engine import analyse
+    from wizard.core.environment import detection as detect_module
+    from wizard.core.environment.engine import analyse
 
     work = Path(tempfile.mkdtemp(prefix="bench-check-"))
     folders = []
@@ -121,7 +121,7 @@ def bench_whole_process() -> None:
 
 
 def bench_big_files() -> None:
-    from wizard.core.validators import FileContext, validate_text
+    from wizard.core.environment.validators import FileContext, validate_text
 
     env_lines = ["name: big", "channels:", "  - conda-forge", "dependencies:", "  - python=3.12"]
     env_lines += [f"  - package{i}=1.{i}" for i in range(900)]

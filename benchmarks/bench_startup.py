@@ -26,7 +26,7 @@ WIZARD = """
 import os, sys
 from pathlib import Path
 from wizard.tui.app import WizardApp
-from wizard.tui.screens.overview import OverviewScreen
+from wizard.tui.overview import OverviewScreen
 shown = OverviewScreen.on_mount
 def on_mount(self):
     shown(self)

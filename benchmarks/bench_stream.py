@@ -2,7 +2,7 @@
 
 Compares, on the same stream in the same run:
   * baseline — a bare httpx-sse consumer (aconnect_sse + aiter_sse + json.loads, stop at ready);
-  * core     — wizard.core.binderhub.BuildStream (phases, safe text, stall watch, queue hand-off);
+  * core     — wizard.core.launch.binderhub_adapter.BuildStream (phases, safe text, stall watch, queue hand-off);
   * screen   — the Launch screen headless (Textual run_test): phases, the log in its bounded Log widget.
 Prints wall-clock ratios against the baseline (target ≤ 2) and the client's peak Python memory
 (tracemalloc) at 10,000 and 100,000 lines, which should not grow with the log (bounded memory).
@@ -69,7 +69,7 @@ async def bare_consumer(url: str) -> int:
 
 
 async def core_consumer(url: str) -> int:
-    from wizard.core.binderhub import BuildStream
+    from wizard.core.launch.binderhub_adapter import BuildStream
 
     stream = BuildStream(url, "gh", "me/demo/HEAD")
     count = 0
@@ -84,11 +84,11 @@ def screen_consumer(url: str, project: Path, measure_memory: bool = False) -> tu
     pressing Launch until the screen shows the result, peak traced memory in MB or 0, CPU seconds)."""
     import subprocess
 
-    from wizard.core.config import Config
+    from wizard.core.common.config import Config
     from wizard.tui.app import WizardApp
-    from wizard.tui.screens.base import StepScreen
-    from wizard.tui.screens.launch import LaunchScreen
-    from wizard.tui.widgets.launch_log import BuildLogView
+    from wizard.tui.common.step_screen import StepScreen
+    from wizard.tui.launch.screen import LaunchScreen
+    from wizard.tui.launch.log_view import BuildLogView
 
     subprocess.run(["git", "init", "-q", str(project)], check=True)
     subprocess.run(["git", "-C", str(project), "remote", "add", "origin", "https://github.com/me/demo.git"],

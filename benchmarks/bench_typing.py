@@ -38,9 +38,9 @@ def keys_to_type() -> list[str]:
 
 async def type_once(project: Path, mode: str) -> float:
     """Seconds per keystroke for one run of 200 keys in `mode` (off, live, eager)."""
-    from wizard.core.config import Config
+    from wizard.core.common.config import Config
     from wizard.tui.app import WizardApp
-    from wizard.tui.screens.environment import EnvironmentScreen
+    from wizard.tui.environment.screen import EnvironmentScreen
 
     (project / "environment.yml").write_text(environment_yml())
     EnvironmentScreen.live_validation = mode != "off"
@@ -69,7 +69,7 @@ async def type_once(project: Path, mode: str) -> float:
 
 
 def time_one_analysis(project: Path) -> float:
-    from wizard.core.engine import analyse
+    from wizard.core.environment.engine import analyse
 
     text = environment_yml()
     runs = []

@@ -65,10 +65,10 @@ def _local_hub():
 
 
 async def capture(out: Path) -> list[Path]:
-    from wizard.core.config import Config
+    from wizard.core.common.config import Config
     from wizard.tui.app import WizardApp
-    from wizard.tui.screens.launch import LaunchScreen
-    from wizard.tui.widgets import launch_phases
+    from wizard.tui.launch.screen import LaunchScreen
+    from wizard.tui.launch import phases
 
     saved: list[Path] = []
 
@@ -78,7 +78,7 @@ async def capture(out: Path) -> list[Path]:
 
     hub, transport = _local_hub()
     LaunchScreen.hub_transport = transport
-    launch_phases.clock = lambda: 0.0  # phase timings read 0s rather than whatever this machine took
+    phases.clock = lambda: 0.0  # phase timings read 0s rather than whatever this machine took
     try:
         with tempfile.TemporaryDirectory() as tmp:
             app = WizardApp(_demo_repository(Path(tmp)), config=Config(hub_url=HUB))

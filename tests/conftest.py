@@ -73,7 +73,7 @@ def make_project(tmp_path):
 @pytest.fixture
 def make_app():
     """Build the wizard app for a project folder, deterministic for snapshots."""
-    from wizard.core.config import Config
+    from wizard.core.common.config import Config
     from wizard.tui.app import WizardApp
 
     def factory(project: Path, config: Config | None = None, **kwargs) -> WizardApp:

@@ -155,7 +155,7 @@ def test_a_failing_import_scan_never_costs_the_report(make_project, capsys, fmt)
 
 
 def test_import_scan_bug_is_one_info_line(make_project, capsys, monkeypatch):
-    import wizard.core.deps as deps
+    import wizard.core.environment.deps as deps
 
     def broken(*args, **kwargs):
         raise RecursionError("maximum recursion depth exceeded")
@@ -215,7 +215,7 @@ def test_import_scan_that_never_finishes_does_not_hang_check(make_project, capsy
     import threading
 
     import wizard.commands.check as check_command
-    import wizard.core.deps as deps
+    import wizard.core.environment.deps as deps
 
     release = threading.Event()
     monkeypatch.setattr(deps, "undeclared_diagnostics", lambda *args, **kwargs: release.wait() and ())

@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         args = _main_parser().parse_args(argv)
         return _run_app(args)
     except UsageError as error:
-        from wizard.core.safety import safe_text
+        from wizard.core.common.safe_text import safe_text
 
         print(f"binder-wizard: {safe_text(str(error))}", file=sys.stderr)  # paths the user typed may hold escapes
         return EXIT_USAGE

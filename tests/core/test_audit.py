@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from wizard.core.audit import (FILE_GITHUB_LIMIT, MB, audit_files, audit_project, committable_files,
+from wizard.core.publish.audit import (FILE_GITHUB_LIMIT, MB, audit_files, audit_project, committable_files,
                                gitignore_text)
 
 _RANDOM = random.Random(20261201)

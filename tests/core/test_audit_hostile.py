@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from tests.blocking import finishes
-from wizard.core.audit import audit_files, committable_files
+from wizard.core.publish.audit import audit_files, committable_files
 
 
 def test_a_gitattributes_pipe_does_not_hang_the_audit(make_project):

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.servers.hub_server import DIE, HubServer, Sleep, captured_events, sse
-from wizard.core.binderhub import BuildStream, shutdown_server
+from wizard.core.launch.binderhub_adapter import BuildStream, shutdown_server
 
 PROMPT = 5.0  # seconds: the server holds 60 s after ready and forever after a failure
 
@@ -297,7 +297,7 @@ def test_batch_cleaning_equals_cleaning_each_message(texts):
     (500, "Internal Server Error\n", "internal error"),
 ])
 def test_status_codes_in_failed_events_become_plain_messages(code, message, expected):
-    from wizard.core.binderhub import problem_for_status
+    from wizard.core.launch.binderhub_adapter import problem_for_status
 
     problem = problem_for_status(code, message, {"x-ratelimit-reset": str(int(time.time()) + 1800)})
     assert expected in problem.message and problem.action and problem.status_code == code
@@ -305,7 +305,7 @@ def test_status_codes_in_failed_events_become_plain_messages(code, message, expe
 
 def test_long_logs_still_lose_every_secret_and_escape():
     """The fast paths in safety (skip a pattern when its literal is absent) must not skip real hits."""
-    from wizard.core.safety import safe_text
+    from wizard.core.common.safe_text import safe_text
 
     filler = "Downloading numpy-2.1.0-cp311-manylinux.whl (16.3 MB)\n" * 2000
     secrets = ["https://user:hunter22@example.org/x.git", "ghp_" + "a" * 36, "github_pat_" + "b" * 30,
@@ -334,7 +334,7 @@ def test_event_parsing_accepts_exactly_what_json_loads_accepts(raw):
 
 
 def test_messages_by_phase_keeps_the_order_and_leaves_out_stall_warnings():
-    from wizard.core.binderhub import BuildEvent, messages_by_phase
+    from wizard.core.launch.binderhub_adapter import BuildEvent, messages_by_phase
 
     same = [BuildEvent("building", f"{n}\n") for n in range(5)]
     assert messages_by_phase(same) == [("building", [f"{n}\n" for n in range(5)])]
@@ -363,7 +363,7 @@ def test_batch_cleaning_equals_cleaning_each_message_on_random_logs(texts):
 def test_auth_headers_are_hidden_in_any_case(text):
     import re
 
-    from wizard.core.safety import _AUTH_HEADER, scrub_secrets
+    from wizard.core.common.safe_text import _AUTH_HEADER, scrub_secrets
 
     assert scrub_secrets(text) == _AUTH_HEADER.sub(lambda m: f"{m.group(1)}***", text)
     assert "abc" not in scrub_secrets(text) or not re.search(r"(?i)authorization", text)

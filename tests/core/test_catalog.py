@@ -6,9 +6,9 @@ import importlib.util
 
 import pytest
 
-from wizard.core import catalog
-from wizard.core.catalog import CATALOG, ENVIRONMENT_FILES, TEMPLATE_PYTHONS, must_be_executable, render_template
-from wizard.core.validators import MODULE_FOR_NAME, FileContext, validate_text
+from wizard.core.environment import catalog
+from wizard.core.environment.catalog import CATALOG, ENVIRONMENT_FILES, TEMPLATE_PYTHONS, must_be_executable, render_template
+from wizard.core.environment.validators import MODULE_FOR_NAME, FileContext, validate_text
 
 # design/repo2docker-rules.md §2.2, in repo2docker's detection order, then the extras.
 RULES_FILES = ("Dockerfile", "Project.toml", "JuliaProject.toml", "REQUIRE", "default.nix", "runtime.txt",
@@ -47,7 +47,7 @@ def test_only_the_scripts_must_be_executable():
 
 def _module_or_skip(name: str) -> str:
     module = MODULE_FOR_NAME.get(name)
-    if module and importlib.util.find_spec(f"wizard.core.validators.{module}") is None:
+    if module and importlib.util.find_spec(f"wizard.core.environment.validators.{module}") is None:
         pytest.skip(f"the {module} validator is not written yet")
     return module or ""
 
@@ -130,7 +130,7 @@ BUILDS = [
 
 @pytest.mark.parametrize("files, pack, python", BUILDS, ids=lambda v: "+".join(v) if isinstance(v, dict) else None)
 def test_templates_give_the_intended_binder_setup(make_project, files, pack, python):
-    analyse = pytest.importorskip("wizard.core.engine").analyse
+    analyse = pytest.importorskip("wizard.core.environment.engine").analyse
     project = make_project({name: render_template(name, **kwargs) for name, kwargs in files.items()})
     report = analyse(project)
     assert report.detection.buildpack == pack
@@ -143,7 +143,7 @@ def test_templates_give_the_intended_binder_setup(make_project, files, pack, pyt
 
 
 def test_requirements3_template_is_clean_beside_a_legacy_kernel(make_project):
-    analyse = pytest.importorskip("wizard.core.engine").analyse
+    analyse = pytest.importorskip("wizard.core.environment.engine").analyse
     _module_or_skip("requirements3.txt")
     project = make_project({"runtime.txt": "python-2.7\n", "requirements.txt": "six==1.16.0\n",
                             "requirements3.txt": render_template("requirements3.txt")})

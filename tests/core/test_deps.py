@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from wizard.core import deps
-from wizard.core.deps.names import normalise
-from wizard.core.deps.python_source import OPTIONAL, REQUIRED, TYPE_CHECKING, python_imports
-from wizard.core.deps.sources import install_requests, ipython_to_python, r_packages, scan_file
+from wizard.core.environment import deps
+from wizard.core.environment.deps.names import normalise
+from wizard.core.environment.deps.python_source import OPTIONAL, REQUIRED, TYPE_CHECKING, python_imports
+from wizard.core.environment.deps.sources import install_requests, ipython_to_python, r_packages, scan_file
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "deps"
 CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "expected.txt").is_file())
@@ -439,7 +439,7 @@ def test_the_projects_own_package_dependencies_count_as_declared(make_project):
 
 
 def test_the_popular_list_ships_with_the_package():
-    from wizard.core.deps.names import popular_distributions
+    from wizard.core.environment.deps.names import popular_distributions
 
     names = popular_distributions()
     assert len(names) > 5000
@@ -533,9 +533,9 @@ def test_a_declared_windows_package_that_is_also_imported_gets_its_marker_row(ma
 
 
 def test_package_names_are_the_functions_whatever_the_import_order():
-    code = ("import wizard.core.deps.infer, wizard.core.deps.reconcile\n"
-            "from wizard.core import deps\n"
-            "from wizard.core.deps import infer, reconcile\n"
+    code = ("import wizard.core.environment.deps.infer, wizard.core.environment.deps.reconcile\n"
+            "from wizard.core.environment import deps\n"
+            "from wizard.core.environment.deps import infer, reconcile\n"
             "print(callable(deps.infer), callable(deps.reconcile), callable(infer), callable(reconcile))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["True"] * 4

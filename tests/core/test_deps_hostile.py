@@ -7,9 +7,9 @@ import os
 import pytest
 
 from tests.blocking import finishes
-from wizard.core import deps
-from wizard.core.deps import scan
-from wizard.core.deps.declared import parse_environment_yml, read_declared
+from wizard.core.environment import deps
+from wizard.core.environment.deps import scan
+from wizard.core.environment.deps.declared import parse_environment_yml, read_declared
 
 
 @pytest.mark.parametrize("name", ["analysis.py", "pyproject.toml", "install.R", "setup.py"])

@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 
-from wizard.core import detect as detect_module
-from wizard.core.detect import (
+from wizard.core.environment import detection as detect_module
+from wizard.core.environment.detection import (
     REPO2DOCKER_VERSION,
     Detection,
     RuntimeTxtError,
@@ -257,7 +257,7 @@ def test_build_context_filters_and_stencila(make_project):
 
 
 def test_utf16_requirements_are_read_like_pip(make_project):
-    from wizard.core.engine import analyse
+    from wizard.core.environment.engine import analyse
 
     report = analyse(make_project({"requirements.txt": "numpy\nglob\n".encode("utf-16")}))
     codes = {d.code for d in report.diagnostics}
@@ -273,7 +273,7 @@ def test_r_and_julia_do_not_take_the_python_pin_from_environment_yml(make_projec
 
 
 def test_engine_merges_detector_and_validator_findings(make_project):
-    from wizard.core.engine import analyse, fix_for
+    from wizard.core.environment.engine import analyse, fix_for
 
     project = make_project({"requirements.txt": REQ, "runtime.txt": "python3.9\n", "setup.py": "x = (\n"})
     report = analyse(project)
@@ -285,7 +285,7 @@ def test_engine_merges_detector_and_validator_findings(make_project):
 
 
 def test_engine_downgrades_findings_in_ignored_files(make_project):
-    from wizard.core.engine import analyse
+    from wizard.core.environment.engine import analyse
 
     report = analyse(make_project({"binder/requirements.txt": REQ, "setup.py": "x = (\n"}))
     setup = [d for d in report.diagnostics if d.code == "setup-py-syntax"]
@@ -294,7 +294,7 @@ def test_engine_downgrades_findings_in_ignored_files(make_project):
 
 
 def test_engine_follows_unsaved_edits(make_project):
-    from wizard.core.engine import analyse
+    from wizard.core.environment.engine import analyse
 
     project = make_project({"requirements.txt": REQ})
     assert analyse(project).ok
@@ -304,7 +304,7 @@ def test_engine_follows_unsaved_edits(make_project):
 
 
 def test_a_detector_bug_becomes_a_plain_error(make_project, monkeypatch):
-    from wizard.core import engine
+    from wizard.core.environment import engine
 
     def broken(project, overrides=None):
         raise KeyError("boom")
@@ -336,7 +336,7 @@ def _finishes(function, *args, seconds: float = 20):
 def test_named_pipe_is_reported_not_waited_on(make_project, name):
     import os
 
-    from wizard.core.engine import analyse
+    from wizard.core.environment.engine import analyse
 
     files = {"requirements.txt": REQ} if name in ("apt.txt", "pyproject.toml") else {}
     project = make_project(files)
@@ -361,8 +361,8 @@ def test_folder_named_environment_yml_is_explained_not_a_crash(make_project, nam
 @pytest.mark.parametrize("name", ["environment.yml", "Pipfile", "pyproject.toml", "requirements.txt"])
 def test_huge_file_is_not_parsed_by_the_detector(make_project, monkeypatch, name):
     """A 3 MB file gets one clear error; parsing it (seconds of YAML/TOML) is skipped."""
-    from wizard.core import yaml12
-    from wizard.core.engine import analyse
+    from wizard.core.environment import yaml12
+    from wizard.core.environment.engine import analyse
 
     def no_parse(*args, **kwargs):
         raise AssertionError("parsed a huge file")
@@ -378,7 +378,7 @@ def test_huge_file_is_not_parsed_by_the_detector(make_project, monkeypatch, name
 
 
 def test_huge_unsaved_text_is_not_parsed_either(make_project, monkeypatch):
-    from wizard.core import yaml12
+    from wizard.core.environment import yaml12
 
     monkeypatch.setattr(yaml12, "load", lambda text: pytest.fail("parsed a huge file"))
     found = detect(make_project({}), {"environment.yml": "# padding\n" * 300_000})
@@ -386,7 +386,7 @@ def test_huge_unsaved_text_is_not_parsed_either(make_project, monkeypatch):
 
 
 def test_messages_quoting_a_file_are_bounded_and_show_control_characters(make_project):
-    from wizard.core.engine import analyse
+    from wizard.core.environment.engine import analyse
 
     project = make_project({"runtime.txt": "py\x1b[2Jthon" + "q" * 1_000_000 + "-3.12\n",
                             "requirements.txt": "numpy==1.0 ; " + "(" * 100_000 + "\n"})
@@ -401,7 +401,7 @@ def test_messages_quoting_a_file_are_bounded_and_show_control_characters(make_pr
 
 def test_thousands_of_identical_findings_are_summarised(make_project):
     """A data file saved as requirements.txt: 20 errors and one 'and N more', not 3,000 lines of report."""
-    from wizard.core.engine import analyse
+    from wizard.core.environment.engine import analyse
 
     rows = "".join(f"{i},{i * 0.5},{i * 0.25}\n" for i in range(3000))
     report = analyse(make_project({"requirements.txt": rows, "runtime.txt": "python-3.12\n"}))
@@ -467,7 +467,7 @@ def test_no_environment_fix_points_at_runtime_txt_when_packages_are_listed(make_
     ({"Project.toml": "a = " + "[" * 5000 + "]" * 5000 + "\n"}, "julia-invalid-toml"),
 ], ids=["lock-digits", "lock-nesting", "pyproject-nesting", "julia-nesting"])
 def test_parser_limits_are_invalid_files_not_crashes(make_project, files, code):
-    from wizard.core.engine import analyse
+    from wizard.core.environment.engine import analyse
 
     report = analyse(make_project(files))
     codes_found = {d.code for d in report.diagnostics}
@@ -478,7 +478,7 @@ def test_toml_line_full_of_equals_is_refused_before_the_slow_parser(make_project
     """toml 0.10 is quadratic in the '=' of an unquoted value (50,000 took 30 s); repo2docker fails on it too."""
     import toml
 
-    from wizard.core.engine import analyse
+    from wizard.core.environment.engine import analyse
 
     monkeypatch.setattr(toml, "loads", lambda text: pytest.fail("slow parser called"))
     report = analyse(make_project({"Pipfile": "a" + "=" * 50_000 + "\n"}))
@@ -493,7 +493,7 @@ def test_toml_key_with_thousands_of_parts_is_refused_before_the_slow_parsers(mak
 
     import toml
 
-    from wizard.core.engine import analyse
+    from wizard.core.environment.engine import analyse
 
     monkeypatch.setattr(tomllib, "loads", lambda text: pytest.fail("tomllib called"))
     monkeypatch.setattr(toml, "loads", lambda text: pytest.fail("toml called"))

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from wizard.core import detect as detect_module
-from wizard.core.detect import detect
+from wizard.core.environment import detection as detect_module
+from wizard.core.environment.detection import detect
 
 pytest.importorskip("repo2docker")
 

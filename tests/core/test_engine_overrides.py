@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wizard.core.engine import analyse
+from wizard.core.environment.engine import analyse
 
 BOM = "\ufeff"
 

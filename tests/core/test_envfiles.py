@@ -1,9 +1,9 @@
-"""Step 1's file list and templates, computed without any UI (wizard.core.envfiles)."""
+"""Step 1's file list and templates, computed without any UI (wizard.core.environment.envfiles)."""
 
 from __future__ import annotations
 
-from wizard.core.engine import analyse
-from wizard.core.envfiles import file_entries, file_info, hidden_root_files, offered_names
+from wizard.core.environment.engine import analyse
+from wizard.core.environment.envfiles import file_entries, file_info, hidden_root_files, offered_names
 
 
 def test_file_entries_follow_the_config_folder(make_project):

@@ -8,7 +8,7 @@ import os
 import pytest
 
 from tests.blocking import finishes
-from wizard.core.fileio import FileTooLarge, read_file_bytes, read_text
+from wizard.core.common.fileio import FileTooLarge, read_file_bytes, read_text
 
 
 def test_regular_file_text_and_bom(tmp_path):
@@ -33,9 +33,9 @@ def test_limit_refuses_before_reading(tmp_path):
 
 
 def test_overview_config_and_readme_do_not_hang_on_pipes(tmp_path):
-    from wizard.core.config import Config
-    from wizard.core.overview import summarise
-    from wizard.core.readme import plan_badge
+    from wizard.core.common.config import Config
+    from wizard.core.common.git_facts import summarise
+    from wizard.core.launch.readme_badge import plan_badge
 
     (tmp_path / ".git").mkdir()
     os.mkfifo(tmp_path / ".git" / "HEAD")
@@ -52,8 +52,8 @@ def test_overview_config_and_readme_do_not_hang_on_pipes(tmp_path):
 
 
 def test_gitignore_helpers_and_triage_do_not_hang_on_pipes(tmp_path):
-    from wizard.core.gitops import add_to_gitignore, missing_gitignore_lines
-    from wizard.core.triage import triage
+    from wizard.core.publish.gitops import add_to_gitignore, missing_gitignore_lines
+    from wizard.core.launch.triage import triage
 
     os.mkfifo(tmp_path / ".gitignore")
     assert finishes(lambda: missing_gitignore_lines(tmp_path))  # suggests everything, reads nothing

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.servers.git_server import TEST_TOKEN, branch_sha, commit_on_remote, git
-from wizard.core import gitops
-from wizard.core.gitops import Problem, PublishError
+from wizard.core.publish import gitops
+from wizard.core.publish.gitops import Problem, PublishError
 
 
 def new_repo(make_project, files=None, identity=True) -> Path:

@@ -9,8 +9,8 @@ import pytest
 
 from tests.servers.git_server import (TEST_TOKEN, branch_sha, commit_on_remote, force_updates, git,
                                       snapshot)
-from wizard.core import gitops
-from wizard.core.gitops import Problem, PublishError
+from wizard.core.publish import gitops
+from wizard.core.publish.gitops import Problem, PublishError
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from wizard.core.links import (
+from wizard.core.launch.links import (
     LinkError,
     OpenTarget,
     Target,

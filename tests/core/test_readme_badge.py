@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wizard.core.readme import find_readme, plan_badge, put_badge, write_edit
+from wizard.core.launch.readme_badge import find_readme, plan_badge, put_badge, write_edit
 
 MD = "[![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/me/demo/HEAD)"
 RST = ".. image:: https://mybinder.org/badge_logo.svg\n :target: https://mybinder.org/v2/gh/me/demo/HEAD"

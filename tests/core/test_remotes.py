@@ -2,7 +2,7 @@
 
 import pytest
 
-from wizard.core.remotes import github_url, parse_remote, strip_credentials
+from wizard.core.common.remotes import github_url, parse_remote, strip_credentials
 
 
 @pytest.mark.parametrize(

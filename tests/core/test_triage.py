@@ -8,9 +8,9 @@ import subprocess
 import pytest
 
 from tests.servers.hub_server import captured_events
-from wizard.core.binderhub import BuildOutcome, HubProblem, PhaseTiming
-from wizard.core.buildlogs import BuildLog, exclude_from_git, last_log, lines_text
-from wizard.core.triage import triage
+from wizard.core.launch.binderhub_adapter import BuildOutcome, HubProblem, PhaseTiming
+from wizard.core.launch.buildlogs import BuildLog, exclude_from_git, last_log, lines_text
+from wizard.core.launch.triage import triage
 
 
 def messages_of(capture: str) -> list[str]:

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wizard.core.diagnostics import Diagnostic
-from wizard.core.validators import MAX_BYTES, MODULE_FOR_NAME, FileContext, fix_for, validate_bytes
+from wizard.core.common.diagnostics import Diagnostic
+from wizard.core.environment.validators import MAX_BYTES, MODULE_FOR_NAME, FileContext, fix_for, validate_bytes
 
 KINDS = sorted(MODULE_FOR_NAME)
 SEVERITIES = {"error", "warning", "info"}
@@ -179,7 +179,7 @@ def busy_project(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def busy_detection(busy_project):
-    return pytest.importorskip("wizard.core.detect").detect(busy_project)
+    return pytest.importorskip("wizard.core.environment.detection").detect(busy_project)
 
 
 @pytest.mark.parametrize("kind", KINDS)

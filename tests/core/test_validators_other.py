@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from wizard.core.validators import FileContext, fix_for, validate_text
+from wizard.core.environment.validators import FileContext, fix_for, validate_text
 
 
 def check(name: str, text: str, path: str | None = None, project=None):
@@ -258,7 +258,7 @@ COMPAT_SAMPLES = ["1.6", "1", "^1.6", "~1.11", "~1", "~0.0.3", "0.7", "^0.0", "0
 @pytest.mark.parametrize("compat", COMPAT_SAMPLES)
 def test_julia_compat_matches_repo2dockers_semver(compat):
     from repo2docker.semver import find_semver_match
-    from wizard.core.validators.julia import JULIA_RELEASES, CompatError, pick_julia
+    from wizard.core.environment.validators.julia import JULIA_RELEASES, CompatError, pick_julia
 
     releases = [".".join(map(str, v)) for v in JULIA_RELEASES]
     try:
@@ -512,7 +512,7 @@ def test_dockerfile_without_from():
 ])
 def test_findings_the_detector_reports_are_not_repeated(make_project, files):
     """Through the engine each repo2docker failure appears once, under the detector's code."""
-    from wizard.core.engine import analyse
+    from wizard.core.environment.engine import analyse
 
     report = analyse(make_project(files))
     errors = [d for d in report.diagnostics if d.is_error]
@@ -591,7 +591,7 @@ def test_apt_invalid_name_iff_repo2docker_raises(r2d_folder, lines):
 @given(compat=st.text(st.sampled_from("0123456789.^~=<>!≥, -x"), max_size=10))
 def test_julia_compat_property_matches_repo2docker(compat):
     from repo2docker.semver import find_semver_match
-    from wizard.core.validators.julia import JULIA_RELEASES, CompatError, pick_julia
+    from wizard.core.environment.validators.julia import JULIA_RELEASES, CompatError, pick_julia
 
     releases = [".".join(map(str, v)) for v in JULIA_RELEASES]
     try:
@@ -655,7 +655,7 @@ def test_project_toml_invalid_exactly_when_toml_010_or_julia_would_refuse(lines)
 
 def test_dockerfile_user_fix_ends_a_dangling_continuation_first():
     # Found by the fuzz test: appending after "USER root \" glued the new USER onto the old line.
-    from wizard.core.validators import FileContext, fix_for, validate_text
+    from wizard.core.environment.validators import FileContext, fix_for, validate_text
 
     text = "FROM python:3.12-slim\nUSER root \\\n"
     ctx = FileContext("Dockerfile", "Dockerfile")

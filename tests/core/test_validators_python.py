@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wizard.core.engine import analyse
-from wizard.core.validators import FileContext, fix_for, validate_bytes, validate_text
+from wizard.core.environment.engine import analyse
+from wizard.core.environment.validators import FileContext, fix_for, validate_bytes, validate_text
 
 KINDS = ["environment.yml", "environment.yaml", "requirements.txt", "requirements3.txt", "runtime.txt",
          "Pipfile", "Pipfile.lock", "pyproject.toml", "setup.py"]
@@ -100,7 +100,7 @@ def test_environment_billion_laughs_is_not_expanded(make_project):
     """Nine levels of aliases (9**9 items once expanded): shared like ruamel shares them, checked at once."""
     import threading
 
-    from wizard.core import yaml12
+    from wizard.core.environment import yaml12
 
     project = make_project({"environment.yml": BILLION_LAUGHS})
     result: dict = {}
@@ -124,7 +124,7 @@ def test_environment_billion_laughs_is_not_expanded(make_project):
                          ids=["flow", "block"])
 def test_environment_nested_too_deep_is_answered_without_ruamel(monkeypatch, text):
     """Over libyaml's 1,000 levels ruamel also fails (at ~250), but only after seconds of recursion."""
-    from wizard.core import yaml12
+    from wizard.core.environment import yaml12
 
     monkeypatch.setattr(yaml12, "_ruamel_error", lambda text: pytest.fail("asked ruamel"))
     loaded = yaml12.load(text)

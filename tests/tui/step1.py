@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wizard.tui.screens.environment import EnvironmentScreen
+from wizard.tui.environment.screen import EnvironmentScreen
 
 
 async def settle(pilot) -> None:

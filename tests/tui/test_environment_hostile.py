@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from tests.tui.step1 import open_step1, settle
-from wizard.tui.dialogs.choice import ChoiceDialog
-from wizard.tui.widgets.diff_view import DiffView
-from wizard.tui.widgets.env_file_list import FileList
-from wizard.tui.widgets.env_problems import ProblemList
+from wizard.tui.common.choice_dialog import ChoiceDialog
+from wizard.tui.common.diff_view import DiffView
+from wizard.tui.environment.file_list import FileList
+from wizard.tui.environment.problems import ProblemList
 
 SIZE = (80, 24)
 _RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -159,7 +159,7 @@ async def test_dependencies_of_a_huge_requirements_file_open_at_once_and_explain
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_step1(pilot)
         await pilot.press("ctrl+r")
-        from wizard.tui.dialogs.env_dependencies import DependenciesDialog
+        from wizard.tui.environment.dependencies_dialog import DependenciesDialog
 
         dialog = app.screen
         assert isinstance(dialog, DependenciesDialog)  # at once, before anything is read

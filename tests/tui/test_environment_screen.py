@@ -10,14 +10,14 @@ import pytest
 from textual.notifications import Notify
 
 from tests.tui.step1 import open_step1, settle
-from wizard.tui.dialogs.choice import ChoiceDialog
-from wizard.tui.dialogs.env_dependencies import DependenciesDialog
-from wizard.tui.screens.environment import EnvironmentScreen
-from wizard.tui.widgets.env_build_panel import BuildPanel
-from wizard.tui.widgets.diff_view import DiffView
-from wizard.tui.widgets.env_editor import EnvEditor
-from wizard.tui.widgets.env_file_list import FileList
-from wizard.tui.widgets.env_problems import ProblemList
+from wizard.tui.common.choice_dialog import ChoiceDialog
+from wizard.tui.environment.dependencies_dialog import DependenciesDialog
+from wizard.tui.environment.screen import EnvironmentScreen
+from wizard.tui.environment.build_panel import BuildPanel
+from wizard.tui.common.diff_view import DiffView
+from wizard.tui.environment.editor import EnvEditor
+from wizard.tui.environment.file_list import FileList
+from wizard.tui.environment.problems import ProblemList
 
 SIZE = (110, 34)
 

@@ -8,13 +8,13 @@ import httpx
 import pytest
 
 from tests.servers.hub_server import HubServer, sse
-from wizard.core.config import Config
-from wizard.tui.screens.base import StepScreen
-from wizard.tui.screens.launch import LaunchScreen
-from wizard.tui.widgets.launch_links import LinksPanel
-from wizard.tui.widgets.launch_log import BuildLogView
-from wizard.tui.widgets.launch_phases import LaunchPhases
-from wizard.tui.widgets.launch_triage import TriagePanel
+from wizard.core.common.config import Config
+from wizard.tui.common.step_screen import StepScreen
+from wizard.tui.launch.screen import LaunchScreen
+from wizard.tui.launch.links_panel import LinksPanel
+from wizard.tui.launch.log_view import BuildLogView
+from wizard.tui.launch.phases import LaunchPhases
+from wizard.tui.launch.triage_panel import TriagePanel
 
 SNAPSHOT_SIZE = (100, 30)
 BROKEN_ENV = "name: demo\ndependencies:\n  - python=3.11\n  - pip\n   - bad: [indent\n"
@@ -50,7 +50,7 @@ def local_hub(hub_server, monkeypatch):
     """A hub reached as https://hub.example.org/; ready events keep their captured server address."""
     hub = hub_server(rewrite_hub=False, keepalive=0.05)
     monkeypatch.setattr(LaunchScreen, "hub_transport", HubByName(hub))
-    monkeypatch.setattr("wizard.tui.widgets.launch_phases.clock", lambda: 0.0)  # stable times on screen
+    monkeypatch.setattr("wizard.tui.launch.phases.clock", lambda: 0.0)  # stable times on screen
     return hub
 
 
@@ -297,7 +297,7 @@ async def test_a_fresh_push_becomes_the_launched_commit(make_app, project, local
 
 
 async def test_log_follows_the_tail_unless_scrolled_up_and_stays_bounded(make_app, project, local_hub):
-    from wizard.tui.widgets.launch_log import MAX_LINES
+    from wizard.tui.launch.log_view import MAX_LINES
 
     app = make_app(project, config=CONFIG)
     async with app.run_test(size=SNAPSHOT_SIZE) as pilot:

@@ -9,12 +9,12 @@ from pathlib import Path
 from textual.widgets import Input
 
 from tests.servers.git_server import TEST_TOKEN, branch_sha, commit_on_remote, force_updates, git, snapshot
-from wizard.core import gitops
-from wizard.core.config import Config
-from wizard.tui.dialogs.choice import ChoiceDialog
-from wizard.tui.screens.base import StepScreen
-from wizard.tui.screens.publish import PublishScreen
-from wizard.tui.widgets.publish_files import PublishFileList
+from wizard.core.publish import gitops
+from wizard.core.common.config import Config
+from wizard.tui.common.choice_dialog import ChoiceDialog
+from wizard.tui.common.step_screen import StepScreen
+from wizard.tui.publish.screen import PublishScreen
+from wizard.tui.publish.file_list import PublishFileList
 
 SIZE = (110, 36)
 FILES = {"analysis.ipynb": '{"cells": []}\n', "requirements.txt": "numpy\n", ".env": "API_KEY=abc123\n"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from wizard.tui.dialogs.choice import ChoiceDialog
-from wizard.tui.dialogs.help import HelpDialog
+from wizard.tui.common.choice_dialog import ChoiceDialog
+from wizard.tui.common.help_dialog import HelpDialog
 
 STEP_SCREENS = ["OverviewScreen", "EnvironmentScreen", "PublishScreen", "LaunchScreen"]
 
@@ -40,7 +40,7 @@ async def test_step_screens_keep_their_state_between_visits(make_app, project):
 
 
 async def test_step_indicator_says_where_we_are(make_app, project):
-    from wizard.tui.widgets.step_indicator import StepIndicator
+    from wizard.tui.common.step_indicator import StepIndicator
 
     app = make_app(project)
     async with app.run_test() as pilot:
@@ -163,7 +163,7 @@ async def test_overview_hides_a_token_in_the_remote_url_and_escape_codes(make_ap
 
 
 def test_step_bar_claims_nothing_about_earlier_steps():
-    from wizard.tui.widgets.step_indicator import step_line
+    from wizard.tui.common.step_indicator import step_line
 
     line = step_line(3).plain
     assert "Step 3 of 3" in line and "✓" not in line

@@ -18,7 +18,7 @@ def add_arguments(parser) -> None:
 
 def add_target_arguments(parser, ref_default: str | None, ref_help: str) -> None:
     """PATH, --hub, --provider, --repo, --ref and --open: what to launch, where (shared with `launch`)."""
-    from wizard.core.links import PROVIDERS
+    from wizard.core.launch.links import PROVIDERS
 
     parser.add_argument("path", nargs="?", default=".", metavar="PATH", help="the project folder (default: here)")
     parser.add_argument("--hub", metavar="URL", help="the BinderHub (default: your config, else https://mybinder.org)")
@@ -34,8 +34,8 @@ def run(args) -> int:
     from rich.console import Console
 
     from wizard.cli import EXIT_OK, UsageError, project_path
-    from wizard.core.config import Config
-    from wizard.core.links import LinkError, badge, launch_url, open_target_for, target_for
+    from wizard.core.common.config import Config
+    from wizard.core.launch.links import LinkError, badge, launch_url, open_target_for, target_for
 
     project = project_path(args.path)
     hub = args.hub or Config.load().hub_url
@@ -52,7 +52,7 @@ def run(args) -> int:
     if not args.write:
         sys.stdout.write(forms[args.format] + "\n")
         return EXIT_OK
-    from wizard.core.readme import plan_badge, write_edit
+    from wizard.core.launch.readme_badge import plan_badge, write_edit
 
     try:
         edit = plan_badge(project, forms["markdown"], forms["rst"], forms["html"])
@@ -69,7 +69,7 @@ def run(args) -> int:
 
 def check_choices(project, target, opening) -> list[str]:
     """Warnings about a badge that would not work as the user expects (shared with `launch`)."""
-    from wizard.core.links import files_at, local_branches, r_configured, ref_warnings
+    from wizard.core.launch.links import files_at, local_branches, r_configured, ref_warnings
 
     warnings = ref_warnings(target.ref, local_branches(project)) if target.provider in ("gh", "gl", "git") else []
     if opening.kind in ("file", "classic") and opening.path:

@@ -23,7 +23,7 @@ def run(args) -> int:
     from wizard.cli import UsageError, project_path
 
     project = project_path(args.path)
-    from wizard.core.engine import analyse
+    from wizard.core.environment.engine import analyse
 
     try:
         report = _with_import_warnings(analyse(project))
@@ -70,7 +70,7 @@ def _with_import_warnings(report):
     import dataclasses
     import threading
 
-    from wizard.core.deps import undeclared_diagnostics
+    from wizard.core.environment.deps import undeclared_diagnostics
 
     # In a daemon thread with a time limit: it reads every code file, and one that blocks (a named pipe
     # called analysis.py) or a huge tree must not hang a pre-commit hook. The verdict never depends on it.
@@ -89,7 +89,7 @@ def _with_import_warnings(report):
         outcome["error"] = f"still running after {IMPORT_SCAN_SECONDS:g} s"
     extra = outcome.get("extra", ())
     if "error" in outcome:
-        from wizard.core.diagnostics import Diagnostic
+        from wizard.core.common.diagnostics import Diagnostic
 
         extra = (Diagnostic(".", None, None, "info", "import-scan-failed",
                             f"binder-wizard could not compare the code's imports with the environment files "
@@ -106,9 +106,9 @@ def _print_text(report) -> None:
     import os
     import sys
 
-    from wizard.core.detect import REPO2DOCKER_VERSION
-    from wizard.core.engine import readable
-    from wizard.core.safety import safe_text
+    from wizard.core.environment.detection import REPO2DOCKER_VERSION
+    from wizard.core.environment.engine import readable
+    from wizard.core.common.safe_text import safe_text
 
     def shown(text: str) -> str:  # control characters in names written visibly, then made safe anyway
         return safe_text(readable(text, 10**6, 10**7))

@@ -38,8 +38,8 @@ def run(args) -> int:
     import asyncio
 
     from wizard.cli import EXIT_FAILED, EXIT_OK, UsageError, project_path
-    from wizard.core.config import Config
-    from wizard.core.links import LinkError, hub_base, launch_url, open_target_for, pushed_head_sha, target_for
+    from wizard.core.common.config import Config
+    from wizard.core.launch.links import LinkError, hub_base, launch_url, open_target_for, pushed_head_sha, target_for
 
     project = project_path(args.path)
     config = Config.load()
@@ -61,10 +61,10 @@ def run(args) -> int:
 
 
 async def _launch(project, config, hub, target, opening, shareable, args, printer):
-    from wizard.core.binderhub import BuildStream, hub_token_from_env, shutdown_server
-    from wizard.core.buildlogs import BuildLog
-    from wizard.core.links import persistent_url, server_url
-    from wizard.core.triage import triage
+    from wizard.core.launch.binderhub_adapter import BuildStream, hub_token_from_env, shutdown_server
+    from wizard.core.launch.buildlogs import BuildLog
+    from wizard.core.launch.links import persistent_url, server_url
+    from wizard.core.launch.triage import triage
 
     stream = BuildStream(hub, target.provider, target.spec, token=hub_token_from_env(),
                          stall_warning_seconds=config.stall_warning_seconds, timeout=args.timeout)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from wizard.core.safety import safe_text
+from wizard.core.common.safe_text import safe_text
 
 
 def add_arguments(parser) -> None:
@@ -70,8 +70,8 @@ class _ProgressPrinter:
 
 def run(args) -> int:
     from wizard.cli import UsageError, project_path
-    from wizard.core.gitops import PublishError
-    from wizard.core.remotes import parse_remote
+    from wizard.core.publish.gitops import PublishError
+    from wizard.core.common.remotes import parse_remote
 
     path = project_path(args.path)
     if args.remote is not None and parse_remote(args.remote) is None:
@@ -96,10 +96,11 @@ def _valid_branch(name: str) -> bool:
 
 
 def _publish(path, args) -> int:
-    from wizard.core import github, gitops
-    from wizard.core.config import Config
-    from wizard.core.gitops import Problem, PublishError
-    from wizard.core.remotes import parse_remote, strip_credentials
+    from wizard.core.publish import github_adapter
+    from wizard.core.publish import gitops
+    from wizard.core.common.config import Config
+    from wizard.core.publish.gitops import Problem, PublishError
+    from wizard.core.common.remotes import parse_remote, strip_credentials
 
     config = Config.load()
     state = gitops.repo_state(path)
@@ -133,7 +134,7 @@ def _publish(path, args) -> int:
     if args.remote:
         gitops.set_origin(path, args.remote, replace=args.replace_origin)
     target = args.branch or state.branch
-    token = github.git_token(parse_remote(remote_url), config.github_api)
+    token = github_adapter.git_token(parse_remote(remote_url), config.github_api)
     secrets = (token or "",)
 
     changes = state.changes
@@ -168,7 +169,7 @@ def _publish(path, args) -> int:
     if result.committed:
         _say(f"Committed {result.committed} file{'s' if result.committed != 1 else ''}: {safe_text(message)}")
     _say(f"Pushed and verified: {result.branch} on {result.remote_url} is {result.sha}")
-    visibility = github.visibility_after_push(remote_url, config.github_api)
+    visibility = github_adapter.visibility_after_push(remote_url, config.github_api)
     if visibility is not None and visibility.public is not True:
         _say(f"Note: {safe_text(visibility.explanation)}")
     print(result.sha)
@@ -176,7 +177,7 @@ def _publish(path, args) -> int:
 
 
 def _plan_commit(path, state, args) -> None:
-    from wizard.core import gitops
+    from wizard.core.publish import gitops
 
     kept = gitops.keep_out_reasons(path, state.changes)
     files = [c.path for c in state.changes if c.path not in kept and c.status != "conflicted"]

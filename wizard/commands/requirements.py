@@ -60,7 +60,7 @@ def _where(package, limit: int = 3) -> str:
 
 
 def to_text(inference, pin: str) -> str:
-    from wizard.core.safety import strip_control
+    from wizard.core.common.safe_text import strip_control
 
     lines = [p.requirement_line(pin) for p in inference.required]
     lines += [f"# unresolved: {p.name} (imported in {strip_control(_where(p))})"
@@ -69,7 +69,7 @@ def to_text(inference, pin: str) -> str:
 
 
 def _note(message: str) -> None:
-    from wizard.core.safety import safe_text
+    from wizard.core.common.safe_text import safe_text
 
     print(f"binder-wizard: {safe_text(message)}", file=sys.stderr)
 
@@ -77,7 +77,7 @@ def _note(message: str) -> None:
 def _start_environment_query(project, override):
     """The project's Python, asked in the background while the files are scanned (None: no Python)."""
     from wizard.cli import UsageError
-    from wizard.core.deps.environment import PendingQuery, PythonNotFound, find_python
+    from wizard.core.environment.deps.project_python_adapter import PendingQuery, PythonNotFound, find_python
 
     try:
         found = find_python(project, override)
@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
 
     project = project_path(args.path)
     pending = _start_environment_query(project, args.python)  # first: it runs while we scan
-    from wizard.core import deps
+    from wizard.core.environment import deps
 
     scan = deps.scan_project(project)
     environment = _environment(pending)
@@ -150,8 +150,8 @@ def _write(inference, args) -> int:
     import tempfile
 
     from wizard.cli import EXIT_FAILED, EXIT_OK, UsageError
-    from wizard.core import deps
-    from wizard.core.safety import strip_control
+    from wizard.core.environment import deps
+    from wizard.core.common.safe_text import strip_control
 
     target = inference.target
     path = target.write_target

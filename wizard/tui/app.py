@@ -8,17 +8,17 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding
 
-from wizard.core.config import Config
-from wizard.core.state import WizardState
-from wizard.tui.screens.base import StepScreen
+from wizard.core.common.config import Config
+from wizard.core.common.state import WizardState
+from wizard.tui.common.step_screen import StepScreen
 
 # Screen name -> (module, class). Step screens are imported on first visit, which keeps the editor,
 # git and httpx out of start-up: the overview paints first.
 SCREENS = (
-    ("overview", "wizard.tui.screens.overview", "OverviewScreen"),
-    ("environment", "wizard.tui.screens.environment", "EnvironmentScreen"),
-    ("publish", "wizard.tui.screens.publish", "PublishScreen"),
-    ("launch", "wizard.tui.screens.launch", "LaunchScreen"),
+    ("overview", "wizard.tui.overview", "OverviewScreen"),
+    ("environment", "wizard.tui.environment.screen", "EnvironmentScreen"),
+    ("publish", "wizard.tui.publish.screen", "PublishScreen"),
+    ("launch", "wizard.tui.launch.screen", "LaunchScreen"),
 )
 
 
@@ -50,7 +50,7 @@ class WizardApp(App[None]):
         if not self.state.unsaved_files:
             self.exit()
             return
-        from wizard.tui.dialogs.choice import ChoiceDialog
+        from wizard.tui.common.choice_dialog import ChoiceDialog
 
         files = ", ".join(sorted(self.state.unsaved_files))
         question = ChoiceDialog("Quit without saving?", f"These files have changes that are not saved: {files}",

@@ -1,0 +1,22 @@
+"""What the steps share: the project folder and what earlier steps found out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wizard.core.common.config import Config
+
+
+@dataclass
+class WizardState:
+    project: Path
+    config: Config = field(default_factory=Config)
+    # Set by step 2 after a verified push; step 3 launches exactly this commit.
+    pushed_sha: str | None = None
+    pushed_branch: str | None = None
+    remote_url: str | None = None
+    # Files with edits that are not saved yet (step 1); quitting asks first when non-empty.
+    unsaved_files: set[str] = field(default_factory=set)
+    # Step 3 asks step 1 to open a file at a line after triaging a failed build.
+    goto_file: tuple[str, int | None] | None = None

@@ -1,0 +1,181 @@
+"""Name knowledge: the standard library, import→distribution mismatches, platform-only packages,
+and the bundled list of popular PyPI names.
+
+Everything here is data plus tiny lookups; `resolve.py` decides the order in which it is used.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+_NORMALISE = re.compile(r"[-_.]+")
+
+
+def normalise(name: str) -> str:
+    """PEP 503 form: `Scikit_Learn` and `scikit-learn` are the same distribution."""
+    return _NORMALISE.sub("-", name).lower()
+
+
+# Modules of Python 2 and modules removed from recent Python 3 releases: never on PyPI under
+# that name, so an import of one is old code, not a missing requirement. Together with
+# sys.stdlib_module_names the answer does not depend on which Python runs binder-wizard.
+_OLD_STDLIB = frozenset("""
+__builtin__ anydbm BaseHTTPServer CGIHTTPServer ConfigParser Cookie cookielib copy_reg cPickle cStringIO commands
+dbhash dumbdbm exceptions future_builtins gdbm htmlentitydefs HTMLParser httplib md5 mimetools Queue robotparser
+sets sha SimpleHTTPServer SocketServer StringIO thread Tkinter tkFileDialog tkMessageBox tkSimpleDialog ttk
+urllib2 urlparse UserDict UserList UserString whichdb xmlrpclib
+asynchat asyncore audioop cgi cgitb chunk crypt distutils imghdr imp lib2to3 mailcap msilib nis nntplib
+ossaudiodev pipes smtpd sndhdr spwd sunau telnetlib tkinter uu xdrlib
+""".split())
+
+
+def is_stdlib(top_level: str) -> bool:
+    return top_level in sys.stdlib_module_names or top_level in _OLD_STDLIB or top_level in sys.builtin_module_names
+
+
+# Import name (possibly dotted) -> distribution name, where the two differ. Longest dotted prefix wins.
+# A value of None means "not installable from PyPI" (Colab-only, browser-only): reported as unresolved.
+MISMATCHES: dict[str, str | None] = {
+    "sklearn": "scikit-learn", "skimage": "scikit-image", "skopt": "scikit-optimize", "skbio": "scikit-bio",
+    "sksurv": "scikit-survival", "skmultilearn": "scikit-multilearn", "skvideo": "scikit-video",
+    "imblearn": "imbalanced-learn", "umap": "umap-learn", "faiss": "faiss-cpu",
+    "cv2": "opencv-python", "PIL": "Pillow", "yaml": "PyYAML", "bs4": "beautifulsoup4",
+    "dateutil": "python-dateutil", "Bio": "biopython", "attr": "attrs", "dotenv": "python-dotenv",
+    "jwt": "PyJWT", "serial": "pyserial", "git": "GitPython", "github": "PyGithub", "gitlab": "python-gitlab",
+    "zmq": "pyzmq", "MySQLdb": "mysqlclient", "docx": "python-docx", "pptx": "python-pptx", "fitz": "PyMuPDF",
+    "osgeo": "GDAL", "gdal": "GDAL", "ogr": "GDAL", "osr": "GDAL",
+    "magic": "python-magic", "Crypto": "pycryptodome", "Cryptodome": "pycryptodomex", "OpenSSL": "pyOpenSSL",
+    "nacl": "PyNaCl", "socks": "PySocks", "usb": "pyusb", "wx": "wxPython", "gi": "PyGObject", "cairo": "pycairo",
+    "dns": "dnspython", "telegram": "python-telegram-bot", "discord": "discord.py", "slugify": "python-slugify",
+    "jose": "python-jose", "multipart": "python-multipart", "socketio": "python-socketio",
+    "engineio": "python-engineio", "websocket": "websocket-client", "Xlib": "python-xlib", "ldap": "python-ldap",
+    "nmap": "python-nmap", "memcache": "python-memcached", "jenkins": "python-jenkins", "snappy": "python-snappy",
+    "can": "python-can", "bluetooth": "PyBluez", "OpenGL": "PyOpenGL", "pkg_resources": "setuptools",
+    "pyximport": "Cython", "community": "python-louvain", "kafka": "kafka-python", "grpc": "grpcio",
+    "bson": "pymongo", "gridfs": "pymongo", "pdfminer": "pdfminer.six", "odf": "odfpy", "tabula": "tabula-py",
+    "camelot": "camelot-py", "speech_recognition": "SpeechRecognition", "ffmpeg": "ffmpeg-python",
+    "newspaper": "newspaper3k", "talib": "TA-Lib", "solcx": "py-solc-x", "consul": "python-consul",
+    "office365": "Office365-REST-Python-Client", "slack": "slackclient", "impala": "impyla",
+    "cassandra": "cassandra-driver", "weaviate": "weaviate-client", "ee": "earthengine-api",
+    "rest_framework": "djangorestframework", "corsheaders": "django-cors-headers", "environ": "django-environ",
+    "decouple": "python-decouple", "factory": "factory-boy", "feather": "feather-format",
+    "strawberry": "strawberry-graphql", "pylab": "matplotlib", "mpl_toolkits": "matplotlib",
+    "mpl_toolkits.basemap": "basemap", "googleapiclient": "google-api-python-client",
+    "apiclient": "google-api-python-client", "vertexai": "google-cloud-aiplatform", "IPython": "ipython",
+    "Levenshtein": "Levenshtein", "sentencepiece": "sentencepiece", "docopt": "docopt",
+    "tensorflow_text": "tensorflow-text", "stable_baselines3": "stable-baselines3", "igraph": "igraph",
+    "lal": "lalsuite", "ROOT": None, "pyodide": None, "js": None, "micropip": None,
+    "keras_tuner": "keras-tuner", "editdistance": "editdistance", "Image": None,
+    # Namespace packages: resolved by their dotted path.
+    "google.cloud.storage": "google-cloud-storage", "google.cloud.bigquery": "google-cloud-bigquery",
+    "google.cloud.aiplatform": "google-cloud-aiplatform", "google.protobuf": "protobuf",
+    "google.auth": "google-auth", "google.oauth2": "google-auth", "google.api_core": "google-api-core",
+    "google.genai": "google-genai", "google.generativeai": "google-generativeai",
+    "google.colab": None,
+    "azure.storage.blob": "azure-storage-blob", "azure.identity": "azure-identity", "azure.core": "azure-core",
+    "snowflake.connector": "snowflake-connector-python",
+    "snowflake.snowpark": "snowflake-snowpark-python", "databricks.sql": "databricks-sql-connector",
+    "databricks.sdk": "databricks-sdk", "paho.mqtt": "paho-mqtt", "ruamel.yaml": "ruamel.yaml",
+    "opentelemetry.sdk": "opentelemetry-sdk", "opentelemetry.trace": "opentelemetry-api",
+}
+
+# Top-level names whose sub-packages come from different distributions: never matched by the
+# bare name, only by a dotted path ("google.cloud.storage" -> google-cloud-storage).
+NAMESPACE_ROOTS = frozenset(
+    {"google", "azure", "zope", "jaraco", "sphinxcontrib", "backports", "ruamel", "paho", "snowflake",
+     "databricks", "opentelemetry", "oslo", "plone", "collective", "flufl"}
+)
+
+# Other distributions that provide the same import: if the project already declares (or
+# `%pip install`s) one of these, that one is the requirement, not the default above.
+ALTERNATIVES: dict[str, tuple[str, ...]] = {
+    "cv2": ("opencv-python", "opencv-python-headless", "opencv-contrib-python", "opencv-contrib-python-headless"),
+    "psycopg2": ("psycopg2", "psycopg2-binary"),
+    "faiss": ("faiss-cpu", "faiss-gpu"),
+    "PIL": ("Pillow", "pillow-simd"),
+    "jwt": ("PyJWT",),
+    "tensorflow": ("tensorflow", "tensorflow-cpu", "tensorflow-gpu"),
+    "torch": ("torch",),
+    "yaml": ("PyYAML",),
+    "magic": ("python-magic", "python-magic-bin"),
+    "Crypto": ("pycryptodome", "pycrypto"),
+    "igraph": ("igraph", "python-igraph"),
+    "mpl_toolkits": ("matplotlib",),
+    "mpl_toolkits.basemap": ("basemap",),
+    "serial": ("pyserial",),
+    "umap": ("umap-learn",),
+    "sklearn": ("scikit-learn",),
+    "osgeo": ("GDAL", "gdal"),
+}
+
+# Imports that only exist on one operating system: never a Linux (Binder) requirement.
+PLATFORM_IMPORTS: dict[str, tuple[str, str]] = {
+    **{name: ("pywin32", "Windows") for name in (
+        "win32api win32con win32gui win32com win32clipboard win32file win32event win32process win32service "
+        "win32serviceutil win32print win32ui win32pipe win32security win32net win32pdh win32timezone win32job "
+        "win32crypt win32cred win32console pythoncom pywintypes winerror win32comext").split()},
+    "wmi": ("WMI", "Windows"), "winshell": ("winshell", "Windows"), "pywinauto": ("pywinauto", "Windows"),
+    "winpty": ("pywinpty", "Windows"), "comtypes": ("comtypes", "Windows"), "wexpect": ("wexpect", "Windows"),
+    "pyreadline": ("pyreadline", "Windows"), "pyreadline3": ("pyreadline3", "Windows"),
+    **{name: ("pyobjc", "macOS") for name in
+       "AppKit Foundation Quartz objc Cocoa CoreFoundation WebKit ScriptingBridge".split()},
+    "appnope": ("appnope", "macOS"),
+}
+
+# Distributions that install only on Windows or macOS: a requirement line for one fails on Binder.
+PLATFORM_DISTRIBUTIONS: dict[str, str] = {
+    **{normalise(name): "Windows" for name in (
+        "pywin32", "pypiwin32", "pywinpty", "pywinauto", "WMI", "winshell", "comtypes", "windows-curses",
+        "pyreadline", "pyreadline3", "python-magic-bin", "tensorflow-intel", "wexpect", "vs2015-runtime",
+        "pywin32-ctypes", "winkerberos")},
+    **{normalise(name): "macOS" for name in (
+        "appnope", "pyobjc", "pyobjc-core", "tensorflow-macos", "tensorflow-metal", "mlx", "rumps", "py2app")},
+}
+
+
+def platform_of_distribution(name: str) -> str | None:
+    key = normalise(name)
+    if key in PLATFORM_DISTRIBUTIONS:
+        return PLATFORM_DISTRIBUTIONS[key]
+    if key.startswith("pyobjc-framework-"):
+        return "macOS"
+    return None
+
+
+@lru_cache(maxsize=1)
+def popular_distributions() -> dict[str, str]:
+    """Normalised name -> name, from the bundled list (wizard/data/popular_pypi.txt, already normalised)."""
+    path = Path(__file__).resolve().parents[3] / "data" / "popular_pypi.txt"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:  # installed somewhere without plain files (a zip): ask importlib
+        from importlib import resources
+
+        text = resources.files("wizard").joinpath("data", "popular_pypi.txt").read_text(encoding="utf-8")
+    return {line: line for line in text.split("\n") if line and not line.startswith("#")}
+
+
+def curated(dotted: str) -> tuple[str, str | None] | None:
+    """The longest dotted prefix of `dotted` in MISMATCHES: (matched prefix, distribution or None)."""
+    parts = dotted.split(".")
+    for end in range(len(parts), 0, -1):
+        prefix = ".".join(parts[:end])
+        if prefix in MISMATCHES:
+            return prefix, MISMATCHES[prefix]
+    return None
+
+
+def popular(dotted: str) -> str | None:
+    """A popular distribution whose name is the import name (for namespace packages: the dotted path)."""
+    names = popular_distributions()
+    parts = dotted.split(".")
+    if parts[0] in NAMESPACE_ROOTS:
+        for end in range(len(parts), 1, -1):
+            hit = names.get(normalise(".".join(parts[:end])))
+            if hit:
+                return hit
+        return None
+    return names.get(normalise(parts[0]))

@@ -1,0 +1,366 @@
+"""Binder launch links and badges, exactly as BinderHub's own link generator makes them.
+
+See shared design/binderhub-api.md §2 (providers and spec escaping), §13 (launch URL, the redirect
+after `ready`) and §14 (badges). Everything here is pure string work except the few helpers at the
+end that read the project's git metadata (origin URL, files at a commit).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+
+DEFAULT_HUB = "https://mybinder.org"
+
+
+@dataclass(frozen=True)
+class Provider:
+    prefix: str
+    name: str
+    url_encode: bool  # the repo part is quote(…, safe="") (BinderHub's `urlEncode`)
+    has_ref: bool  # DOI-style providers have no ref: the link ends in "/"
+    example: str
+
+
+PROVIDERS: dict[str, Provider] = {
+    p.prefix: p
+    for p in (
+        Provider("gh", "GitHub", False, True, "owner/repository"),
+        Provider("gl", "GitLab", True, True, "group/subgroup/project"),
+        Provider("gist", "GitHub Gist", False, True, "user/gist-id"),
+        Provider("git", "Git repository", True, True, "https://example.org/repo.git"),
+        Provider("zenodo", "Zenodo", False, False, "10.5281/zenodo.3242074"),
+        Provider("figshare", "Figshare", False, False, "10.6084/m9.figshare.9782777.v1"),
+        Provider("hydroshare", "HydroShare", True, False, "b8f6eae9d89241cf8b5904033460af61"),
+        Provider("dataverse", "Dataverse", False, False, "10.7910/DVN/TJCLKP"),
+        Provider("ckan", "CKAN", True, False, "https://demo.ckan.org/dataset/sample"),
+    )
+}
+
+
+class LinkError(ValueError):
+    """A provider/repository/ref combination that cannot make a working link; the text says why."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """What to launch: a provider, its repository (or DOI/URL) and a ref."""
+
+    provider: str
+    repo: str
+    ref: str = "HEAD"
+
+    @property
+    def spec(self) -> str:
+        return build_spec(self.provider, self.repo, self.ref)
+
+
+def build_spec(provider: str, repo: str, ref: str = "HEAD") -> str:
+    """The `<spec>` part of `/v2/<provider>/<spec>` and `/build/<provider>/<spec>`."""
+    info = PROVIDERS.get(provider)
+    if info is None:
+        raise LinkError(f"unknown provider {provider!r} (choose one of: {', '.join(PROVIDERS)})")
+    repo = repo.strip()
+    if not repo:
+        raise LinkError(f"no repository given for {info.name} (for example {info.example})")
+    if provider == "gh":
+        repo = repo.removesuffix("/").removesuffix(".git")
+        if repo.count("/") != 1 or repo.startswith("/"):
+            raise LinkError(f"a GitHub repository is written owner/name, not {repo!r}")
+    elif provider == "gist":
+        repo = repo.removesuffix("/")
+        if repo.count("/") != 1:
+            raise LinkError(f"a gist is written user/gist-id, not {repo!r}")
+    elif provider == "git":
+        scheme = urlsplit(repo).scheme
+        if scheme == "file" or not (scheme or re.match(r"[^/@\s]+@[^:/\s]+:", repo)):
+            raise LinkError(f"BinderHub clones only http, https, git or ssh URLs, not {repo!r}")
+    elif provider == "ckan" and "/dataset/" not in repo:
+        raise LinkError(f"a CKAN link is the whole dataset URL containing /dataset/, not {repo!r}")
+    encoded = quote(repo, safe="") if info.url_encode else repo
+    if not info.has_ref:
+        return f"{encoded}/"
+    ref = (ref or "HEAD").strip() or "HEAD"
+    # Refs may contain "/" (gh splits on the first two slashes; git unquotes the ref).
+    return f"{encoded}/{quote(ref, safe='/')}"
+
+
+# --- what to open --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenTarget:
+    """What the launched server shows first. Only ever one `urlpath` parameter (never labpath/filepath)."""
+
+    kind: str = "default"  # default | lab | file | classic | rstudio | custom
+    path: str = ""
+
+    @property
+    def urlpath(self) -> str | None:
+        path = self.path.lstrip("/")
+        match self.kind:
+            case "default":
+                return None
+            case "lab":
+                return "lab"
+            case "file":
+                return f"/doc/tree/{path}"
+            case "classic":
+                return f"/tree/{path}" if path else "/tree"
+            case "rstudio":
+                return "/rstudio"
+            case "custom":
+                return self.path or None
+        raise LinkError(f"unknown thing to open: {self.kind!r}")
+
+    @property
+    def label(self) -> str:
+        return {
+            "default": "the hub's default interface",
+            "lab": "JupyterLab",
+            "file": f"{self.path} in JupyterLab",
+            "classic": f"{self.path or 'the file list'} in the classic notebook",
+            "rstudio": "RStudio",
+            "custom": f"the URL path {self.path}" if self.path else "the hub's default interface",
+        }[self.kind]
+
+
+def open_target_for(value: str | None) -> OpenTarget:
+    """The `--open` option: lab, rstudio, classic:<file>, /custom/path, or a file name."""
+    if not value:
+        return OpenTarget()
+    if value in ("lab", "rstudio"):
+        return OpenTarget(value)
+    if value.startswith("classic:"):
+        return OpenTarget("classic", value.removeprefix("classic:"))
+    if value.startswith("/") or value.startswith("urlpath="):
+        return OpenTarget("custom", value.removeprefix("urlpath="))
+    return OpenTarget("file", value)
+
+
+# --- URLs and badges -----------------------------------------------------------------------------
+
+
+def hub_base(hub_url: str | None) -> str:
+    """The hub's base URL with exactly one trailing slash; a bare host gets https://."""
+    hub = (hub_url or DEFAULT_HUB).strip()
+    if not re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*://", hub):
+        hub = "https://" + hub
+    parts = urlsplit(hub)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise LinkError(f"the hub address must be an http(s) URL, not {hub_url!r}")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") + "/", "", ""))
+
+
+def launch_url(hub_url: str | None, target: Target, open_target: OpenTarget = OpenTarget()) -> str:
+    url = f"{hub_base(hub_url)}v2/{target.provider}/{target.spec}"
+    urlpath = open_target.urlpath
+    # urlencode gives the same bytes as the web UI's URLSearchParams ("/" → %2F, space → +).
+    return f"{url}?{urlencode({'urlpath': urlpath})}" if urlpath else url
+
+
+def build_url(hub_url: str | None, target: Target) -> str:
+    return f"{hub_base(hub_url)}build/{target.provider}/{target.spec}"
+
+
+def badge_image_url(hub_url: str | None) -> str:
+    return f"{hub_base(hub_url)}badge_logo.svg"
+
+
+BADGE_FORMATS = ("markdown", "rst", "html", "url")
+
+
+def badge(fmt: str, hub_url: str | None, url: str) -> str:
+    """The badge for `url` in Markdown, reStructuredText (one space before :target:), HTML, or the bare URL."""
+    image = badge_image_url(hub_url)
+    match fmt:
+        case "markdown" | "md":
+            return f"[![Binder]({image})]({url})"
+        case "rst":
+            return f".. image:: {image}\n :target: {url}"
+        case "html":
+            return f'<a href="{_html_attr(url)}"><img src="{_html_attr(image)}" alt="Binder"></a>'
+        case "url":
+            return url
+    raise LinkError(f"unknown badge format {fmt!r} (choose one of: {', '.join(BADGE_FORMATS)})")
+
+
+def _html_attr(text: str) -> str:
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def persistent_url(ready: dict) -> str | None:
+    """`binder_launch_host + binder_persistent_request` from a `ready` event: pinned to the built commit."""
+    host, request = ready.get("binder_launch_host"), ready.get("binder_persistent_request")
+    if not (isinstance(host, str) and isinstance(request, str) and host and request):
+        return None
+    return host.rstrip("/") + "/" + request.lstrip("/")
+
+
+def server_url(ready: dict, open_target: OpenTarget = OpenTarget()) -> str | None:
+    """Where the browser goes after `ready`: the server URL + what to open + `?token=` (api.md §13)."""
+    from urllib.parse import urljoin
+
+    base = ready.get("url")
+    if not isinstance(base, str) or not base:
+        return None
+    urlpath = (open_target.urlpath or "").lstrip("/")
+    target = urljoin(base if base.endswith("/") else base + "/", quote(urlpath, safe="/?=&%#:@~"))
+    token = ready.get("token")
+    if isinstance(token, str) and token:
+        target += ("&" if "?" in target else "?") + urlencode({"token": token})
+    return target
+
+
+# --- defaults from the project ------------------------------------------------------------------
+
+
+def target_from_remote(remote_url: str, ref: str = "HEAD") -> Target:
+    """Provider and repository from a git remote URL: GitHub → gh, GitLab → gl, gist → gist, else git."""
+    from wizard.core.common.remotes import parse_remote
+
+    remote = parse_remote(remote_url)
+    if remote is None or remote.scheme == "file" or not remote.host:
+        raise LinkError(f"a hub cannot clone {remote_url!r}: it needs a repository on the internet")
+    if remote.is_github and remote.slug and "/" not in remote.owner:
+        return Target("gh", remote.slug, ref)
+    if remote.host == "gist.github.com" and remote.name:
+        return Target("gist", f"{remote.owner or 'anonymous'}/{remote.name}", ref)
+    if remote.host in ("gitlab.com", "www.gitlab.com") and remote.slug:
+        return Target("gl", remote.slug, ref)
+    return Target("git", public_clone_url(remote), ref)
+
+
+def public_clone_url(remote) -> str:
+    """A clone URL BinderHub can use without credentials: no user-info; ssh rewritten to https."""
+    if remote.scheme in ("http", "https", "git"):
+        return remote.url
+    # A hub cannot use the user's ssh key; the public https address is the one that works.
+    return f"{remote.https_url}.git"
+
+
+def ref_warnings(ref: str, branches: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """Warn about a ref that points at a branch the repository does not have (master vs main)."""
+    warnings = []
+    for stale, current in (("master", "main"), ("main", "master")):
+        if ref == stale and current in branches and stale not in branches:
+            warnings.append(
+                f"The link uses '{stale}' but this repository's branch is '{current}'. Use HEAD (always the "
+                f"default branch) or '{current}', or the link will break."
+            )
+    if re.fullmatch(r"[0-9a-f]{7,39}", ref):
+        warnings.append("A shortened commit id may not resolve on every hub: use the full 40-character SHA.")
+    return warnings
+
+
+def r_configured(project: Path) -> bool:
+    """True when the project asks repo2docker for R (install.R, DESCRIPTION, runtime.txt r-…, r-base in conda)."""
+    from wizard.core.environment.catalog import config_folder
+    from wizard.core.common.git_facts import read_text
+
+    base = project / config_folder(project)
+    names = {p.name for p in base.iterdir() if p.is_file()} if base.is_dir() else set()
+    if names & {"install.R", "DESCRIPTION"}:
+        return True
+    if "runtime.txt" in names and read_text(base / "runtime.txt").strip().startswith("r-"):
+        return True
+    for env in ("environment.yml", "environment.yaml"):
+        if env in names and re.search(r"^\s*-\s*r-(base|irkernel)\b", read_text(base / env), re.MULTILINE):
+            return True
+    return False
+
+
+def _git(project: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(["git", "-C", str(project), *args], capture_output=True, text=True, timeout=20,
+                              encoding="utf-8", errors="replace")
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def files_at(project: Path, ref: str = "HEAD") -> list[str]:
+    """Files tracked at `ref` (what the hub will have), or the folder's files when it is not a git repo."""
+    out = _git(project, "ls-tree", "-r", "-z", "--name-only", ref)
+    if out is not None:
+        return sorted(name for name in out.split("\0") if name)
+    return sorted(
+        str(p.relative_to(project)) for p in project.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(project).parts)
+    )
+
+
+def notebooks_at(project: Path, ref: str = "HEAD") -> list[str]:
+    """Files worth opening first: notebooks, then Markdown/R Markdown/scripts, in path order."""
+    files = files_at(project, ref)
+    notebooks = [f for f in files if f.endswith(".ipynb")]
+    others = [f for f in files if f.endswith((".md", ".Rmd", ".py", ".R")) and not f.startswith("binder/")]
+    return notebooks + others
+
+
+def local_branches(project: Path) -> list[str]:
+    out = _git(project, "for-each-ref", "--format=%(refname:short)", "refs/heads", "refs/remotes/origin")
+    names = set()
+    for line in (out or "").splitlines():
+        names.add(line.removeprefix("origin/"))
+    names.discard("HEAD")
+    names.discard("origin")
+    return sorted(names)
+
+
+def pushed_head_sha(project: Path) -> str | None:
+    """The local HEAD commit when the remote already has it (so a hub can fetch it), else None."""
+    sha = (_git(project, "rev-parse", "--verify", "-q", "HEAD^{commit}") or "").strip()
+    if not sha:
+        return None
+    remote_has = _git(project, "branch", "-r", "--contains", sha)
+    return sha if remote_has and remote_has.strip() else None
+
+
+def default_target(project: Path, ref: str = "HEAD") -> Target | None:
+    """The launch target from the project's `origin` remote, or None when there is none."""
+    from wizard.core.common.git_facts import summarise
+
+    origin = summarise(project).origin_url
+    if not origin:
+        return None
+    return target_from_remote(origin, ref)
+
+
+def target_for(project: Path, provider: str | None = None, repo: str | None = None, ref: str = "HEAD") -> Target:
+    """The launch target from explicit choices, falling back to the project's `origin` remote.
+
+    `repo` may be a clone URL (then the provider is worked out from it unless given). Raises LinkError
+    with a sentence a beginner can act on."""
+    if provider is not None and provider not in PROVIDERS:
+        raise LinkError(f"unknown provider {provider!r} (choose one of: {', '.join(PROVIDERS)})")
+    if repo:
+        looks_like_url = "://" in repo or bool(re.match(r"[^@/\s]+@[^:/\s]+:", repo))
+        if looks_like_url and provider in (None, "gh", "gl", "gist"):
+            found = target_from_remote(repo, ref)
+            if provider is None or provider == found.provider:
+                target = found
+            else:
+                raise LinkError(f"{repo} is not a {PROVIDERS[provider].name} address; drop --provider or use git")
+        else:
+            target = Target(provider or "gh", repo, ref)
+    else:
+        from wizard.core.common.git_facts import summarise
+
+        origin = summarise(project).origin_url
+        if not origin:
+            raise LinkError("this folder has no 'origin' remote: publish it first (step 2 or 'binder-wizard "
+                            "publish'), or name the repository with --repo")
+        target = target_from_remote(origin, ref)
+        if provider == "git" and target.provider != "git":
+            from wizard.core.common.remotes import parse_remote
+
+            target = Target("git", public_clone_url(parse_remote(origin)), ref)
+        elif provider is not None and provider != target.provider:
+            raise LinkError(f"the origin remote is a {PROVIDERS[target.provider].name} repository; to use "
+                            f"--provider {provider}, also give --repo")
+    build_spec(target.provider, target.repo, target.ref)  # raises LinkError when it cannot work
+    return target

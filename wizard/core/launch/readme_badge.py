@@ -1,0 +1,213 @@
+"""Put the Binder badge into a README: replace an existing Binder badge in place, or insert one under the title.
+
+Pure text in, text out: callers show `diff(old, new)` and write only after the user agrees. Running it
+twice gives the same text (idempotent). Line endings (LF or CRLF) are kept.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from wizard.core.common.fileio import read_file_bytes
+
+README_NAMES = ("README.md", "README.rst", "README.markdown", "README.txt", "README", "readme.md", "Readme.md")
+
+# A link that launches on some BinderHub: /v2/<provider>/…, the legacy /repo/<user>/<repo>, or any
+# mybinder.org link. Stale forms (master, filepath=, labpath=) are all matched so they get replaced.
+_BINDER_LINK = r"[^\s)\"'<>]*(?:/v2/(?:gh|gl|gist|git|zenodo|figshare|hydroshare|dataverse|ckan)/|mybinder\.org/repo/|mybinder\.org/?(?=[\s)\"'<>]))[^\s)\"'<>]*"
+_MD_BADGE = re.compile(r"\[!\[[^\]\n]*\]\([^)\s]*\)\]\(" + _BINDER_LINK + r"\)")
+_HTML_BADGE = re.compile(r"<a\s[^>]*href=\"" + _BINDER_LINK + r"\"[^>]*>\s*<img\s[^>]*>\s*</a>", re.IGNORECASE)
+# rST: ".. image:: IMG" or ".. |Binder| image:: IMG" followed by an indented ":target: URL" line.
+_RST_BADGE = re.compile(
+    r"^(?P<head>\.\. (?:\|[^|\n]+\| )?image:: )(?P<image>\S+)[ \t]*(?P<nl>\r?\n)"
+    r"(?P<opts>(?:[ \t]+:(?!target:)[a-z]+:.*\r?\n)*)"
+    r"(?P<tprefix>[ \t]+:target: )(?P<target>" + _BINDER_LINK + r")[ \t]*$",
+    re.MULTILINE,
+)
+_MD_ANY_BADGE = re.compile(r"^\s*(?:\[!\[[^\]\n]*\]\([^)]*\)\]\([^)]*\)\s*|<a\s[^>]*>\s*<img[^>]*>\s*</a>\s*|!\[[^\]\n]*\]\([^)]*\)\s*)+$")
+
+
+@dataclass(frozen=True)
+class BadgeEdit:
+    path: Path
+    old: str
+    new: str
+    action: str  # "replaced", "inserted", "unchanged", "created"
+
+    @property
+    def changed(self) -> bool:
+        return self.old != self.new
+
+    def diff(self) -> str:
+        return diff(self.old, self.new, self.path.name)
+
+
+def find_readme(project: Path) -> Path | None:
+    for name in README_NAMES:
+        candidate = project / name
+        if candidate.exists() or candidate.is_symlink():  # not only files: a pipe must not count as "no README"
+            return candidate
+    return None
+
+
+def kind_of(path: Path) -> str:
+    return "rst" if path.suffix.lower() in (".rst", ".rest") else "markdown"
+
+
+def plan_badge(project: Path, markdown: str, rst: str, html: str | None = None) -> BadgeEdit:
+    """The edit for the project's README (README.md is created when there is none). Writes nothing."""
+    path = find_readme(project)
+    if path is None:
+        path = project / "README.md"
+        new = f"# {project.name}\n\n{markdown}\n"
+        return BadgeEdit(path, "", new, "created")
+    raw = read_file_bytes(path, limit=5_000_000)  # a named pipe or a huge file raises OSError
+    if b"\0" in raw[:8192]:
+        raise ValueError(f"{path.name} is not a text file; not touching it")
+    old = raw.decode("utf-8", errors="surrogateescape")
+    new, action = put_badge(old, rst if kind_of(path) == "rst" else markdown, kind_of(path), html)
+    return BadgeEdit(path, old, new, action)
+
+
+def write_edit(edit: BadgeEdit) -> None:
+    edit.path.write_bytes(edit.new.encode("utf-8", errors="surrogateescape"))
+
+
+def put_badge(text: str, badge: str, kind: str = "markdown", html: str | None = None) -> tuple[str, str]:
+    """Return (new text, what happened): replace the first Binder badge, or insert under the title.
+
+    In Markdown an existing HTML badge is replaced by `html` (the same badge as HTML) when given."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    replaced = _replace_rst(text, badge) if kind == "rst" else _replace_markdown(text, badge, html or badge)
+    if replaced is not None:
+        return replaced
+    block = badge.replace("\n", newline) if kind == "rst" else badge
+    lines = text.splitlines(keepends=True)
+    if not lines:
+        return block + newline, "inserted"
+    title_end = (_rst_title_end if kind == "rst" else _markdown_title_end)(lines)
+    if title_end is None:
+        return block + newline + newline + text, "inserted"
+    row = title_end
+    while row < len(lines) and not lines[row].strip():
+        row += 1
+    row_end = (_rst_row_end if kind == "rst" else _markdown_row_end)(lines, row)
+    if row_end > row:  # a row of badges right under the title: ours goes at its end
+        (_append_rst if kind == "rst" else _append_markdown)(lines, row_end, block, newline)
+        return "".join(lines), "inserted"
+    if not lines[title_end - 1].endswith("\n"):
+        lines[title_end - 1] += newline
+    insert = [newline] + [line + newline for line in block.split(newline)]
+    if title_end < len(lines) and lines[title_end].strip():
+        insert.append(newline)
+    lines[title_end:title_end] = insert
+    return "".join(lines), "inserted"
+
+
+def _replace_markdown(text: str, markdown: str, html: str) -> tuple[str, str] | None:
+    for pattern, badge in ((_MD_BADGE, markdown), (_HTML_BADGE, html)):
+        match = pattern.search(text)
+        if match:
+            if match.group(0) == badge:
+                return text, "unchanged"
+            return text[: match.start()] + badge + text[match.end():], "replaced"
+    return None
+
+
+def _markdown_row_end(lines: list[str], start: int) -> int:
+    """End of the badge lines from `start` (a paragraph of badges is one row)."""
+    end = start
+    while end < len(lines) and lines[end].strip() and _MD_ANY_BADGE.match(lines[end]):
+        end += 1
+    return end
+
+
+def _append_markdown(lines: list[str], row_end: int, badge: str, newline: str) -> None:
+    """Same paragraph = same row; a README that ends without a newline still does."""
+    last = lines[row_end - 1]
+    if last.endswith("\n"):
+        lines[row_end - 1] = last.rstrip("\r\n") + newline
+        lines.insert(row_end, badge + newline)
+    else:
+        lines[row_end - 1] = last + newline
+        lines.insert(row_end, badge)
+
+
+def _markdown_title_end(lines: list[str]) -> int | None:
+    """Index of the line after the first title (ATX `# Title` or setext underline), skipping front matter."""
+    start = 0
+    if lines and lines[0].strip() == "---":  # YAML front matter
+        for i in range(1, len(lines)):
+            if lines[i].strip() in ("---", "..."):
+                start = i + 1
+                break
+    in_fence = False
+    for i in range(start, min(len(lines), start + 40)):
+        stripped = lines[i].strip()
+        if stripped.startswith("```") or stripped.startswith("~~~"):
+            in_fence = not in_fence
+        if in_fence:
+            continue
+        if re.match(r"#{1,6}(\s|$)", stripped):
+            return i + 1
+        if re.match(r"<h[1-6][\s>]", stripped, re.IGNORECASE) and re.search(r"</h[1-6]>", stripped, re.I):
+            return i + 1
+        if stripped and i + 1 < len(lines) and re.fullmatch(r"(=+|-+)", lines[i + 1].strip()) \
+                and not re.fullmatch(r"-+", stripped):
+            return i + 2
+    return None
+
+
+def _replace_rst(text: str, badge: str) -> tuple[str, str] | None:
+    image_line, target_line = badge.split("\n", 1)
+    image = image_line.removeprefix(".. image:: ")
+    target = target_line.strip().removeprefix(":target: ")
+    match = _RST_BADGE.search(text)
+    if match is None:
+        return None
+    new_block = f"{match['head']}{image}{match['nl']}{match['opts']}{match['tprefix']}{target}"
+    if match.group(0) == new_block:
+        return text, "unchanged"
+    return text[: match.start()] + new_block + text[match.end():], "replaced"
+
+
+def _rst_row_end(lines: list[str], start: int) -> int:
+    """End of the group of image directives (with their indented options) from `start`."""
+    end = start
+    while end < len(lines) and (lines[end].startswith(".. image::") or lines[end].startswith(".. |")
+                                or (end > start and lines[end][:1] in (" ", "\t") and lines[end].strip())):
+        end += 1
+    return end
+
+
+def _append_rst(lines: list[str], row_end: int, block: str, newline: str) -> None:
+    if not lines[row_end - 1].endswith("\n"):
+        lines[row_end - 1] += newline
+    lines[row_end:row_end] = [line + newline for line in block.split(newline)]
+
+
+_RST_ADORNMENT = re.compile(r"([=\-`:'\"~^_*+#<>.])\1{2,}\s*")
+
+
+def _rst_title_end(lines: list[str]) -> int | None:
+    for i in range(min(len(lines), 40)):
+        line = lines[i].rstrip("\r\n")
+        if _RST_ADORNMENT.fullmatch(line) and i + 2 < len(lines) and \
+                _RST_ADORNMENT.fullmatch(lines[i + 2].rstrip("\r\n")) and lines[i + 1].strip():
+            return i + 3  # overline + title + underline
+        if line.strip() and not _RST_ADORNMENT.fullmatch(line) and i + 1 < len(lines) \
+                and _RST_ADORNMENT.fullmatch(lines[i + 1].rstrip("\r\n")) \
+                and len(lines[i + 1].rstrip()) >= len(line.rstrip()):
+            return i + 2
+    return None
+
+
+def diff(old: str, new: str, name: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{name}", f"b/{name}", n=2
+        )
+    )

@@ -1,0 +1,188 @@
+"""GitHub's REST API, the two calls the wizard needs: create a public repository, check visibility.
+
+httpx is imported inside the functions. The API base comes from Config.github_api so tests (and
+GitHub Enterprise users) can point it elsewhere. Tokens come from GH_TOKEN / GITHUB_TOKEN or
+`gh auth token`; they are never shown (every message goes through safe_text with the token).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from wizard.core.publish.gitops import PublishError, Problem
+from wizard.core.common.remotes import RemoteURL
+from wizard.core.common.safe_text import safe_text
+
+API_VERSION = "2022-11-28"
+TIMEOUT_SECONDS = 20.0
+WHY_PUBLIC = ("Binder can only build public repositories: mybinder.org downloads your code without "
+              "any password, so a private repository looks like a missing one.")
+
+
+class GitHubProblem:
+    BAD_TOKEN = "bad_token"
+    NO_TOKEN = "no_token"
+    NAME_TAKEN = "name_taken"
+    FORBIDDEN = "forbidden"
+    NETWORK = Problem.NETWORK
+    UNEXPECTED = "unexpected_response"
+
+
+@dataclass(frozen=True)
+class Token:
+    value: str
+    source: str  # "GH_TOKEN", "GITHUB_TOKEN" or "gh auth token"
+
+
+def token_from_environment(use_gh: bool = True) -> Token | None:
+    """The user's GitHub token: GH_TOKEN, then GITHUB_TOKEN, then `gh auth token` if gh is installed."""
+    for name in ("GH_TOKEN", "GITHUB_TOKEN"):
+        value = os.environ.get(name, "").strip()
+        if value:
+            return Token(value, name)
+    gh = shutil.which("gh") if use_gh else None
+    if gh:
+        try:
+            result = subprocess.run([gh, "auth", "token"], capture_output=True, text=True, timeout=5, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        value = result.stdout.strip()
+        if result.returncode == 0 and value and not any(c.isspace() for c in value):
+            return Token(value, "gh auth token")
+    return None
+
+
+def token_hosts(api_base: str) -> set[str]:
+    """Hosts a GitHub token may be sent to: github.com, and the configured API's host (and, for an
+    `api.` host, its git host). Never anywhere else — the token must not leak to another server."""
+    hosts = {"github.com", "www.github.com"}
+    host = (urlsplit(api_base).hostname or "").lower()
+    if host:
+        hosts.add(host)
+        hosts.add(host.removeprefix("api."))
+    return hosts
+
+
+def git_token(remote: RemoteURL | None, api_base: str) -> str | None:
+    """The token to offer git for this remote, or None (then git's own helpers/SSH keys are used)."""
+    if remote is None or remote.scheme not in {"http", "https"} or remote.host not in token_hosts(api_base):
+        return None
+    token = token_from_environment()
+    return token.value if token else None
+
+
+@dataclass(frozen=True)
+class CreatedRepository:
+    owner: str
+    name: str
+    html_url: str
+    clone_url: str
+    private: bool
+
+
+@dataclass(frozen=True)
+class Visibility:
+    public: bool | None  # None when GitHub could not tell us (network, rate limit)
+    explanation: str
+
+
+def _error(kind: str, explanation: str, next_action: str, detail: str = "") -> PublishError:
+    return PublishError(kind, explanation, next_action, detail)
+
+
+def _message(response) -> str:
+    try:
+        data = response.json()
+    except ValueError:
+        return response.text[:300]
+    if not isinstance(data, dict):
+        return ""
+    parts = [str(data.get("message", ""))]
+    for item in data.get("errors") or []:
+        if isinstance(item, dict) and item.get("message"):
+            parts.append(str(item["message"]))
+    return "; ".join(p for p in parts if p)
+
+
+def create_repository(name: str, token: str | None, api_base: str, description: str = "") -> CreatedRepository:
+    """`POST /user/repos` — a new public repository owned by the token's user."""
+    import httpx
+
+    if not token:
+        raise _error(GitHubProblem.NO_TOKEN, "Creating a repository on GitHub needs a GitHub token.",
+                     "Run `gh auth login`, or create a token (github.com → Settings → Developer settings) "
+                     "with the `repo` scope and set GH_TOKEN; or create the repository on github.com and paste "
+                     "its URL.")
+    body = {"name": name, "private": False, "auto_init": False, "has_wiki": False}
+    if description:
+        body["description"] = description
+    headers = {"Accept": "application/vnd.github+json", "Authorization": f"Bearer {token}",
+               "X-GitHub-Api-Version": API_VERSION, "User-Agent": "binder-wizard"}
+    try:
+        response = httpx.post(f"{api_base.rstrip('/')}/user/repos", json=body, headers=headers,
+                              timeout=TIMEOUT_SECONDS)
+    except httpx.HTTPError as error:
+        raise _error(GitHubProblem.NETWORK, "Could not reach GitHub to create the repository.",
+                     "Check your internet connection and try again.",
+                     safe_text(str(error), (token,))) from None
+    detail = safe_text(_message(response), (token,))
+    if response.status_code == 201:
+        data = response.json()
+        return CreatedRepository(owner=data["owner"]["login"], name=data["name"], html_url=data["html_url"],
+                                 clone_url=data["clone_url"], private=bool(data.get("private")))
+    if response.status_code == 401:
+        raise _error(GitHubProblem.BAD_TOKEN, "GitHub did not accept your token (it may be expired or mistyped).",
+                     "Create a new token or run `gh auth login`, then try again.", detail)
+    if response.status_code == 422:
+        raise _error(GitHubProblem.NAME_TAKEN, f"You already have a repository called {safe_text(name)} on GitHub "
+                     "(or the name is not allowed).",
+                     "Pick another name, or paste the existing repository's URL to publish there.", detail)
+    if response.status_code == 403:
+        raise _error(GitHubProblem.FORBIDDEN, "GitHub refused to create the repository: the token lacks the "
+                     "right to create repositories, or you hit a rate limit.",
+                     "Give the token the `repo` scope (or `Administration: write` for fine-grained tokens), "
+                     "or wait a few minutes.", detail)
+    raise _error(GitHubProblem.UNEXPECTED, f"GitHub answered {response.status_code} when creating the repository.",
+                 "Try again in a moment, or create it on github.com and paste its URL.", detail)
+
+
+def check_visibility(owner: str, name: str, api_base: str) -> Visibility:
+    """`GET /repos/{owner}/{repo}` *without* a token: what Binder will see."""
+    import httpx
+
+    headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": API_VERSION,
+               "User-Agent": "binder-wizard"}
+    try:
+        response = httpx.get(f"{api_base.rstrip('/')}/repos/{owner}/{name}", headers=headers,
+                             timeout=TIMEOUT_SECONDS)
+    except httpx.HTTPError:
+        return Visibility(None, "Could not reach GitHub to check that the repository is public.")
+    if response.status_code == 200:
+        try:
+            private = bool(response.json().get("private"))
+        except (ValueError, AttributeError):
+            private = False
+        if private:
+            return Visibility(False, f"{owner}/{name} is private. {WHY_PUBLIC}")
+        return Visibility(True, f"{owner}/{name} is public: Binder can build it.")
+    if response.status_code == 404:
+        return Visibility(False, f"GitHub shows no public repository {owner}/{name}: it is private or does not "
+                                 f"exist. {WHY_PUBLIC} Make it public under Settings → General → Danger Zone → "
+                                 "Change visibility.")
+    if response.status_code in {403, 429}:
+        return Visibility(None, "GitHub's rate limit stopped the visibility check; try again in a few minutes.")
+    return Visibility(None, f"GitHub answered {response.status_code} to the visibility check.")
+
+
+def visibility_after_push(remote_url: str, api_base: str) -> Visibility | None:
+    """Check a pushed repository is public, when it is on GitHub (or the configured GitHub); else None."""
+    from wizard.core.common.remotes import parse_remote
+
+    remote = parse_remote(remote_url)
+    if remote is None or not remote.slug or remote.host not in token_hosts(api_base):
+        return None
+    return check_visibility(remote.owner, remote.name, api_base)

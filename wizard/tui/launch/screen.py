@@ -1,0 +1,526 @@
+"""Step 3: Launch — build on a BinderHub with a live log and phases, then links and badge, or a triaged failure.
+
+The build runs in an async worker that only posts messages (one per batch of events that arrived
+together); git look-ups run in a thread worker. All text from the hub, git or files is shown as plain
+text (Log, Content), never markup.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Button, ContentSwitcher, Input, Select, Static
+from textual.worker import Worker, WorkerState
+
+from wizard.core.launch.binderhub_adapter import BuildOutcome, messages_by_phase
+from wizard.core.launch.links import LinkError, OpenTarget, Target
+from wizard.core.common.safe_text import safe_text
+from wizard.core.launch.triage import Finding
+from wizard.tui.common.step_screen import StepScreen
+from wizard.tui.launch.links_panel import LinksPanel
+from wizard.tui.launch.log_view import MAX_LINES, BuildLogView
+from wizard.tui.launch.phases import LaunchPhases
+from wizard.tui.launch.triage_panel import TriagePanel
+
+HELP = """\
+# Step 3: Launch
+
+**Launch** (`Ctrl+L`) asks the BinderHub (mybinder.org unless you chose another in the settings) to build
+your published project and start a session. The first build can take several minutes; later launches of
+the same commit are quick because the image is kept.
+
+* **Which version**: the commit you just published (the link always shows exactly that version), or
+  `HEAD`, which follows your default branch (best for a README badge).
+* **What opens**: JupyterLab, a notebook, or RStudio (only when the project installs R).
+* While it builds you see each phase with its time and the live log. `/` filters the log; scroll up
+  to read, and it stops following the end until you scroll back down. `Ctrl+X` cancels.
+* When it is ready: open your server (`o`), copy the share link (`c`) or the badge (`b`), and put the
+  badge into your README (`w`, you see the change first).
+* If it fails, the reason is explained; when it is a line in an environment file, `g` takes you to
+  that line in step 1.
+
+Every build's log is saved in `.binder-wizard/logs/` in your project (never committed); `l` shows the last one.
+"""
+
+
+class Inbox:
+    """Build events on their way from the worker to the screen.
+
+    The worker adds events and posts a wake-up message only when none is waiting; the handler takes
+    everything at once. A fast hub thus makes few, large screen updates instead of one per network read.
+    Only the last MAX_LINES messages are kept (the Log shows no more; the saved log has all of them) and
+    phase changes are kept apart, so a busy screen neither slows the stream nor grows memory."""
+
+    def __init__(self) -> None:
+        self.messages: deque[str] = deque(maxlen=MAX_LINES)
+        self.phases: list[str] = []  # phase changes, in order
+        self.stalls: list[str] = []
+        self.posted = False
+        self._phase: str | None = None
+
+    def add(self, phase: str, messages: list[str]) -> None:
+        if phase != self._phase:
+            self._phase = phase
+            self.phases.append(phase)
+        self.messages.extend(messages)
+
+    def stall(self, message: str) -> None:
+        self.stalls.append(message)
+        self.messages.append(f"⚠ {message}")
+
+    def take(self) -> tuple[list[str], deque[str], list[str]]:
+        taken = (self.phases, self.messages, self.stalls)
+        self.phases, self.stalls, self.messages = [], [], deque(maxlen=MAX_LINES)
+        self.posted = False
+        return taken
+
+
+@dataclass
+class Choices:
+    target: Target | None
+    error: str | None
+    refs: list[tuple[str, str]]
+    opens: list[tuple[str, str]]
+    branches: list[str]
+    badge_format: str  # "markdown", or "rst" for a README.rst
+    last_build: str | None  # one line about the last saved build log, if any
+
+
+class LaunchScreen(StepScreen):
+    STEP = 3
+    HELP = HELP
+    CSS_PATH = "launch.tcss"
+
+    BINDINGS = [
+        Binding("ctrl+l", "launch", "Launch"),
+        Binding("ctrl+x", "cancel_build", "Cancel"),
+        Binding("slash", "filter_log", "Filter log"),
+        Binding("l", "last_log", "Last log"),
+        Binding("o", "open_server", "Open", show=False),
+        Binding("c", "copy_link", "Copy link", show=False),
+        Binding("b", "copy_badge", "Copy badge", show=False),
+        Binding("w", "write_badge", "Badge → README", show=False),
+        Binding("g", "goto_fix", "Fix in step 1", show=False),
+    ]
+
+    # Tests point the client at a local hub under a stable name (an httpx transport); None in real use.
+    hub_transport: ClassVar[object | None] = None
+
+    @dataclass
+    class ChoicesLoaded(Message):
+        choices: Choices
+
+    @dataclass
+    class BuildNews(Message):
+        inbox: Inbox
+
+    @dataclass
+    class BuildDone(Message):
+        outcome: BuildOutcome
+        findings: list[Finding]
+        log_path: Path | None
+
+    def __init__(self, state) -> None:
+        super().__init__(state)
+        self.target: Target | None = None
+        self.opening = OpenTarget()
+        self.building = False
+        self.outcome: BuildOutcome | None = None
+        self.findings: list[Finding] = []
+        self.branches: list[str] = []
+        self.badge_format = "markdown"
+        self._seen_push: str | None = None
+
+    # ------------------------------------------------------------------ layout
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="launch-choices"):
+            yield Select([], prompt="Version", allow_blank=True, id="ref-choice", compact=True)
+            yield Select([], prompt="Open", allow_blank=True, id="open-choice", compact=True)
+            yield Input(placeholder="/voila/render/app.ipynb", id="custom-path", compact=True)
+            yield Button("Launch (ctrl+l)", id="launch", variant="primary", compact=True, disabled=True)
+        yield Static(id="launch-target")
+        yield LaunchPhases(id="phases")
+        yield BuildLogView(id="build-log")
+        with ContentSwitcher(initial="links", id="launch-result"):
+            yield LinksPanel(id="links")
+            yield TriagePanel(id="triage")
+
+    def on_mount(self) -> None:
+        self.query_one("#launch-result").border_title = "Links"
+        self.query_one("#build-log").border_title = "Build log"
+        self.query_one("#launch-target", Static).update(Content.styled("Looking at the project…", "$text-muted"))
+        self.load_choices()
+
+    def on_screen_resume(self) -> None:
+        if not self.building and self.is_mounted:
+            self.load_choices()  # step 2 may have just pushed a commit
+
+    # ------------------------------------------------------------------ choices (git, in a thread)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="launch-choices")
+    def load_choices(self) -> None:
+        from wizard.core.launch.links import local_branches, notebooks_at, r_configured, target_for
+        from wizard.core.common.git_facts import summarise
+        from wizard.core.launch.buildlogs import last_log
+        from wizard.core.launch.readme_badge import find_readme, kind_of
+
+        project, state = self.state.project, self.state
+        refs: list[tuple[str, str]] = []
+        if state.pushed_sha:
+            refs.append((f"commit {state.pushed_sha[:7]} (just published)", state.pushed_sha))
+        refs.append(("HEAD (default branch)", "HEAD"))
+        branch = state.pushed_branch or summarise(project).branch
+        if branch:
+            refs.append((f"branch {branch}", branch))
+        opens = [("Default interface", "default"), ("JupyterLab", "lab")]
+        # Only files the hub will have: those in the commit that is launched.
+        files = notebooks_at(project, refs[0][1])[:30]
+        opens += [(f"{path} (JupyterLab)", f"file:{path}") for path in files]
+        opens += [("Classic notebook (file list)", "classic:")]
+        opens += [(f"{path} (classic notebook)", f"classic:{path}") for path in files]
+        if r_configured(project):  # RStudio only starts when the image has R
+            opens.append(("RStudio", "rstudio"))
+        opens.append(("Another URL path…", "custom:"))
+        try:
+            target, error = target_for(project, ref=refs[0][1]), None
+        except LinkError as problem:
+            target, error = None, str(problem)
+        readme = find_readme(project)
+        badge_format = "rst" if readme is not None and kind_of(readme) == "rst" else "markdown"
+        found = last_log(project)
+        last_build = None
+        if found is not None:
+            summary = found[1]
+            last_build = (f"Last build: {summary.get('result', 'unfinished')}, started {summary.get('started', '?')} "
+                          f"({summary.get('provider', '?')}/{summary.get('spec', '?')}). Press l to show its log.")
+        self.post_message(self.ChoicesLoaded(Choices(target, error, refs, opens, local_branches(project),
+                                                     badge_format, last_build)))
+
+    def on_launch_screen_choices_loaded(self, message: ChoicesLoaded) -> None:
+        choices = message.choices
+        ref_select = self.query_one("#ref-choice", Select)
+        open_select = self.query_one("#open-choice", Select)
+        keep_ref, keep_open = ref_select.value, open_select.value
+        # Content, not str: Select parses a plain string prompt as markup, and labels hold file names.
+        ref_select.set_options([(Content(safe_text(label)), value) for label, value in choices.refs])
+        open_select.set_options([(Content(safe_text(label)), value) for label, value in choices.opens])
+        ref_values = [value for _, value in choices.refs]
+        # A commit just published in step 2 becomes the choice; otherwise the user's choice stays.
+        fresh_push = self.state.pushed_sha is not None and self.state.pushed_sha != self._seen_push
+        self._seen_push = self.state.pushed_sha
+        chosen_ref = keep_ref if keep_ref in ref_values and not fresh_push else ref_values[0]
+        ref_select.value = chosen_ref
+        open_values = [value for _, value in choices.opens]
+        open_select.value = keep_open if keep_open in open_values else "default"
+        target = choices.target
+        self.target = None if target is None else Target(target.provider, target.repo, str(chosen_ref))
+        self.branches = choices.branches
+        self.badge_format = choices.badge_format
+        view = self.query_one(BuildLogView)
+        if not self.building and self.outcome is None and not view.lines:
+            view.log.clear()
+            view.log.write_line(safe_text(choices.last_build) if choices.last_build else
+                                "Nothing built yet. Press Ctrl+L to ask the hub to build and start your project.")
+        self.query_one("#launch", Button).disabled = choices.target is None
+        if choices.target is None:
+            self.query_one("#launch-target", Static).update(
+                Content.styled(f"Cannot launch yet: {choices.error}", "$text-warning"))
+            return
+        self._refresh_links()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if self.target is None or event.value == Select.NULL:
+            return
+        if event.select.id == "ref-choice":
+            self.target = Target(self.target.provider, self.target.repo, str(event.value))
+        elif event.select.id == "open-choice":
+            kind, _, path = str(event.value).partition(":")
+            custom = self.query_one("#custom-path", Input)
+            custom.display = kind == "custom"
+            if kind == "custom":
+                path = custom.value.strip()
+                custom.focus()
+            self.opening = OpenTarget(kind, path)
+        self._refresh_links()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "custom-path" and self.target is not None:
+            self.opening = OpenTarget("custom", event.value.strip())
+            self._refresh_links()
+
+    def _hub(self) -> str:
+        from wizard.core.launch.links import hub_base
+
+        return hub_base(self.state.config.hub_url)
+
+    def _links(self) -> tuple[str, str]:
+        """The launch URL and the badge, in the README's format (reStructuredText for README.rst)."""
+        from wizard.core.launch.links import badge, launch_url
+
+        url = launch_url(self._hub(), self.target, self.opening)
+        return url, badge(self.badge_format, self._hub(), url)
+
+    def _refresh_links(self) -> None:
+        from wizard.core.launch.links import ref_warnings
+
+        url, badge_text = self._links()
+        target = self.target
+        ref = target.ref if len(target.ref) != 40 else target.ref[:12]
+        line = Content.from_markup("[b]$what[/b] at [b]$ref[/b] on $hub · opens $opens",
+                                   what=f"{target.provider}:{target.repo}", ref=ref, hub=self._hub(),
+                                   opens=self.opening.label)
+        warnings = ref_warnings(target.ref, self.branches)
+        if warnings:
+            line = Content("\n").join([line, Content.styled(f"⚠ {warnings[0]}", "$text-warning")])
+        self.query_one("#launch-target", Static).update(line)
+        if self.outcome is None or self.outcome.result != "ready":
+            self.query_one(LinksPanel).show(url, badge_text)
+
+
+    # ------------------------------------------------------------------ the build
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "launch":
+            return None if self.building or self.target is None else True
+        if action == "cancel_build":
+            return True if self.building else None
+        if action == "open_server":
+            return self.outcome is not None and self.outcome.result == "ready"
+        if action == "goto_fix":
+            return self.query_one(TriagePanel).fix_target is not None and not self.building
+        return super().check_action(action, parameters)
+
+    def action_launch(self) -> None:
+        if self.building or self.target is None:
+            return
+        self.building = True
+        self.outcome, self.findings = None, []
+        self.query_one(BuildLogView).clear()
+        self.query_one(LaunchPhases).reset()
+        self.query_one("#launch-result", ContentSwitcher).current = "links"
+        self.query_one("#launch-result").border_title = "Links"
+        self.query_one("#build-log").border_title = "Build log"
+        self.query_one("#launch", Button).disabled = True
+        self._refresh_links()
+        self.refresh_bindings()
+        # A build log is 100,000s of short-lived objects; without this every full garbage collection
+        # also walks the whole (long-lived) UI, which cost a fifth of the time on a fast hub.
+        gc.freeze()
+        self.run_build(self.target, self._hub())
+
+    @work(exclusive=True, exit_on_error=False, group="launch")
+    async def run_build(self, target: Target, hub: str) -> None:
+        from wizard.core.launch.binderhub_adapter import BuildStream, hub_token_from_env
+        from wizard.core.launch.buildlogs import BuildLog
+        from wizard.core.launch.triage import triage
+
+        stream = BuildStream(hub, target.provider, target.spec, token=hub_token_from_env(),
+                             stall_warning_seconds=self.state.config.stall_warning_seconds,
+                             transport=self.hub_transport)
+        sha = target.ref if len(target.ref) == 40 else None
+        try:
+            log = BuildLog(self.state.project, hub=hub, provider=target.provider, spec=target.spec, sha=sha)
+        except OSError:
+            log = None  # a read-only project folder must not stop the launch
+        recent: deque[str] = deque(maxlen=MAX_LINES)
+        inbox = Inbox()
+        try:
+            async for batch in stream.batches():
+                if batch[0].kind == "stall":  # the client's stall warning comes in a batch of its own
+                    inbox.stall(batch[0].message)
+                for phase, messages in messages_by_phase(batch):
+                    recent.extend(messages)
+                    if log is not None:
+                        log.write_messages(phase, messages)
+                    inbox.add(phase, messages)
+                if not inbox.posted:
+                    inbox.posted = True
+                    self.post_message(self.BuildNews(inbox))
+        finally:
+            outcome = stream.outcome or BuildOutcome("cancelled")
+            findings = triage(recent, self.state.project, str(outcome.problem or "")) \
+                if outcome.result == "failed" else []
+            if log is not None:
+                log.close(outcome, findings)
+            self.post_message(self.BuildDone(outcome, findings, log.path if log else None))
+
+    def on_launch_screen_build_news(self, message: BuildNews) -> None:
+        phases_seen, messages, stalls = message.inbox.take()
+        phases = self.query_one(LaunchPhases)
+        for phase in phases_seen:
+            phases.enter(phase)
+        for stall in stalls:
+            self.notify(stall, title="Waiting for the hub", severity="warning", markup=False)
+        self.query_one(BuildLogView).add(messages)
+
+    def on_launch_screen_build_done(self, message: BuildDone) -> None:
+        from wizard.core.launch.links import persistent_url, server_url
+
+        self.building = False
+        self.outcome, self.findings = message.outcome, message.findings
+        outcome = message.outcome
+        self.query_one(LaunchPhases).finish(outcome.result)
+        self.query_one("#launch", Button).disabled = self.target is None
+        logs = self.query_one(BuildLogView)
+        logs.flush()
+        if outcome.result == "ready":
+            url, badge_text = self._links()
+            self.query_one(LinksPanel).show(url, badge_text, server_url(outcome.ready or {}, self.opening),
+                                            persistent_url(outcome.ready or {}))
+            self.query_one("#launch-result").border_title = "Ready!"
+            self.notify("Your Binder is ready. Press o to open it.", title="Ready")
+        elif outcome.result == "failed":
+            self.query_one(TriagePanel).show(outcome.problem, message.findings)
+            self.query_one("#launch-result", ContentSwitcher).current = "triage"
+            self.query_one("#launch-result").border_title = "The launch failed"
+        else:
+            logs.add(["— Cancelled. The build may go on on the hub; launching again follows it. —"])
+            logs.flush()
+        if message.log_path is not None:
+            self.query_one("#build-log").border_title = "Build log (saved; l reopens the last one)"
+        self.refresh_bindings()
+
+    def action_cancel_build(self) -> None:
+        if self.building:
+            self.workers.cancel_group(self, "launch")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self.notify(safe_text(f"{event.worker.error}"), title="Internal error", severity="error", markup=False)
+            if event.worker.group == "launch":
+                self.building = False
+                self.query_one("#launch", Button).disabled = self.target is None
+                self.refresh_bindings()
+
+    # ------------------------------------------------------------------ links, badge, README
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        actions = {"launch": self.action_launch, "open-server": self.action_open_server,
+                   "copy-link": self.action_copy_link, "copy-badge": self.action_copy_badge,
+                   "write-badge": self.action_write_badge, "goto-fix": self.action_goto_fix,
+                   "relaunch": self.action_launch}
+        if event.button.id in actions:
+            event.stop()
+            actions[event.button.id]()
+
+    def action_open_server(self) -> None:
+        server = self.query_one(LinksPanel).server_url
+        if server:
+            self.app.open_url(server)
+            self.notify("Opened in your web browser.", markup=False)
+
+    def _copy(self, text: str, what: str) -> None:
+        self.app.copy_to_clipboard(text)
+        self.notify(f"{what} copied (it is also shown on screen, if your terminal ignores copying).",
+                    markup=False)
+
+    def action_copy_link(self) -> None:
+        if self.target is not None:
+            self._copy(self._links()[0], "Launch link")
+
+    def action_copy_badge(self) -> None:
+        if self.target is not None:
+            self._copy(self._links()[1], "Badge")
+
+    def action_write_badge(self) -> None:
+        from wizard.core.launch.links import badge
+        from wizard.core.launch.readme_badge import plan_badge
+
+        if self.target is None:
+            return
+        # README badges follow the default branch unless the user picked a ref on purpose.
+        url = self._links()[0]
+        forms = {fmt: badge(fmt, self._hub(), url) for fmt in ("markdown", "rst", "html")}
+        try:
+            edit = plan_badge(self.state.project, forms["markdown"], forms["rst"], forms["html"])
+        except (OSError, ValueError) as error:
+            self.notify(safe_text(str(error)), title="Cannot update the README", severity="error", markup=False)
+            return
+        if not edit.changed:
+            self.notify(f"{edit.path.name} already has this badge.", markup=False)
+            return
+        from wizard.core.launch.readme_badge import write_edit
+        from wizard.tui.common.choice_dialog import ChoiceDialog
+
+        def write_if_confirmed(choice: str | None) -> None:
+            if choice not in ("write", "publish"):
+                return
+            try:
+                write_edit(edit)
+            except OSError as error:
+                self.notify(safe_text(str(error)), title="Cannot write the README", severity="error",
+                            markup=False)
+                return
+            if choice == "publish":
+                self.notify(f"{edit.path.name} updated: commit and push it here.", title="Badge written",
+                            markup=False)
+                self.post_message(self.Navigate(2))
+            else:
+                self.notify(f"{edit.path.name} updated. Publish it in step 2 (ctrl+b) to show the badge on "
+                            "GitHub.", title="Badge written", markup=False)
+
+        verb = {"replaced": "Replace the Binder badge in", "created": "Create"}.get(edit.action, "Add the badge to")
+        question = ChoiceDialog(f"{verb} {edit.path.name}?", "", [("publish", "Write and publish", "primary"),
+                                                                 ("write", "Write only", "default"),
+                                                                 ("cancel", "Cancel", "default")],
+                                diff=edit.diff().splitlines(),
+                                note="The badge shows on GitHub once the README is published (step 2).",
+                                focus="publish")
+        self.app.push_screen(question, write_if_confirmed)
+
+    # ------------------------------------------------------------------ failure → step 1, saved logs
+
+    def action_goto_fix(self) -> None:
+        fix = self.query_one(TriagePanel).fix_target
+        if fix is None or self.building:
+            return
+        self.state.goto_file = (fix.file, fix.line)
+        self.post_message(self.Navigate(1))
+
+    def action_filter_log(self) -> None:
+        self.query_one(BuildLogView).show_filter()
+
+    def action_last_log(self) -> None:
+        from wizard.core.launch.buildlogs import last_log
+
+        if self.building:
+            return
+        found = last_log(self.state.project)
+        if found is None:
+            self.notify("No saved build log yet: launch first.", markup=False)
+            return
+        path, summary = found
+        try:
+            with path.open(encoding="utf-8", errors="replace") as handle:
+                lines = deque((line.rstrip("\n") for line in handle), maxlen=MAX_LINES)
+        except OSError as error:
+            self.notify(safe_text(str(error)), title="Cannot read the log", severity="error", markup=False)
+            return
+        view = self.query_one(BuildLogView)
+        view.clear()
+        view.add([safe_text(line) for line in lines])
+        view.flush()
+        result = summary.get("result", "unknown result")
+        self.query_one("#build-log").border_title = safe_text(f"Saved log: {path.name} ({result})")
+        findings = [Finding(**f) for f in summary.get("findings", []) if isinstance(f, dict)] \
+            if isinstance(summary.get("findings"), list) else []
+        if result == "failed":
+            from wizard.core.launch.binderhub_adapter import HubProblem
+
+            problem = summary.get("problem") or {}
+            self.query_one(TriagePanel).show(
+                HubProblem(str(problem.get("message", "The build failed.")), str(problem.get("action", ""))),
+                findings)
+            self.query_one("#launch-result", ContentSwitcher).current = "triage"
+        self.refresh_bindings()

@@ -1,0 +1,513 @@
+"""Step 2: Publish — commit the project and push it to GitHub, safely and with every failure explained.
+
+Flow: a thread worker reads the repository (state, audit, identity) and posts `Loaded`; the user
+ticks files, edits the message, gives a remote (paste a URL or create the repository on GitHub) and
+presses Publish. The push runs in a thread worker that posts progress, then `Pushed` or `Failed`.
+A rejected push (the remote has new commits) opens the rebase/merge/cancel dialog; nothing is ever
+forced. All git and HTTP work happens in `wizard.core`; this module only shows it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Button, Input, Label, ProgressBar, SelectionList, Static
+from textual.worker import Worker, WorkerState
+
+from wizard.core.publish.gitops import PublishError, PushProgress, PushResult, RepoState
+from wizard.core.common.safe_text import safe_text
+from wizard.tui.common.step_screen import StepScreen
+from wizard.tui.publish.file_list import PublishFileList
+
+HELP = """\
+Binder builds your project from a **public Git repository** (usually on GitHub). This step puts
+your files there.
+
+**Files.** Every changed file is listed; tick the ones to publish. Environment files come first.
+Files the safety check flags — very large files, passwords and keys, system clutter — start
+unticked, with the reason below the list. You can still tick them, but think twice: everything
+you publish is public, and GitHub refuses files over 100 MB.
+
+**Commit.** A commit is a saved version of your files with a short message. Git records your name
+and email with it; if it does not know them yet, this screen asks (saved for this project only).
+
+**Remote.** Paste the URL of an empty GitHub repository, or create one here: it needs a GitHub
+token (`GH_TOKEN`, `GITHUB_TOKEN`, or `gh auth login`). It must be **public**: Binder downloads
+your code without a password, so a private repository looks like a missing one.
+
+**Push.** binder-wizard never force-pushes. If GitHub has commits you do not have, it asks whether
+to put your commits on top (rebase) or merge; if both changed the same lines it stops and puts
+everything back. Passwords are never asked for or stored; tokens never appear on screen.
+
+**Keys.** `Ctrl+P` commits and pushes. `Ctrl+R` reads the folder again.
+"""
+
+DIVERGED = (
+    "Someone (perhaps you, on github.com) added commits to {branch} that this computer does not have. "
+    "Pushing now would delete them, so binder-wizard will not do that.\n\n"
+    "• Rebase: fetch their commits and put yours on top, in a straight line (usually best).\n"
+    "• Merge: fetch their commits and join both histories with a merge commit.\n\n"
+    "If both changed the same lines, binder-wizard stops, puts everything back as it was, and lists the files."
+)
+
+
+@dataclass(frozen=True)
+class PublishView:
+    """What the loader found out, in one piece for the UI."""
+
+    state: RepoState
+    reasons: dict[str, str]  # files the audit keeps out, and why
+    gitignore_lines: list[str]
+    needs_identity: bool
+    suggested_message: str
+    problem: PublishError | None  # detached HEAD, merge in progress …
+
+
+def _repository_name(folder: str) -> str:
+    """A GitHub repository name from a folder name: letters, digits, `-`, `_`, `.`."""
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", folder).strip("-.")
+    return name or "binder-project"
+
+
+class PublishScreen(StepScreen):
+    STEP = 2
+    HELP = HELP
+    CSS_PATH = "publish.tcss"
+
+    BINDINGS = [
+        Binding("ctrl+p", "publish", "Commit & push"),
+        Binding("ctrl+r", "reload", "Refresh"),
+    ]
+
+    busy: reactive[bool] = reactive(False, bindings=True)
+
+    # ------------------------------------------------------------------ messages (posted by workers)
+
+    @dataclass
+    class Loaded(Message):
+        view: PublishView
+
+    @dataclass
+    class PushProgressed(Message):
+        progress: PushProgress
+
+        def can_replace(self, message: Message) -> bool:  # a newer progress line replaces a queued one
+            return isinstance(message, PublishScreen.PushProgressed)
+
+    @dataclass
+    class Pushed(Message):
+        result: PushResult
+        visibility: object | None  # github_adapter.Visibility
+
+    @dataclass
+    class Failed(Message):
+        error: PublishError
+        reload: bool = True  # read the repository again afterwards (not when reading it failed)
+
+    @dataclass
+    class RepositoryCreated(Message):
+        clone_url: str
+        slug: str
+
+    def __init__(self, state) -> None:
+        super().__init__(state)
+        self.view: PublishView | None = None
+        self._message_edited = False
+
+    # ------------------------------------------------------------------ layout
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="publish-state", markup=False)
+        with Vertical(id="publish-init"):
+            yield Static("This folder is not a git repository yet. Git keeps the versions of your files; "
+                         "GitHub and Binder need it.", markup=False)
+            yield Button("Create a repository here (branch main)", id="init", variant="primary")
+        with Horizontal(id="publish-main"):
+            with Vertical(id="publish-left"):
+                yield PublishFileList(id="publish-files")
+                yield Static(id="publish-reason", markup=False)
+                with Horizontal(id="publish-gitignore"):
+                    yield Static(id="gitignore-lines", markup=False)
+                    yield Button("Add to .gitignore", id="add-gitignore")
+            with VerticalScroll(id="publish-right"):
+                yield Label("Commit message")
+                yield Input(id="message", placeholder="What does this version contain?")
+                with Vertical(id="publish-identity"):
+                    yield Static("Git records a name and email with every commit (saved for this project "
+                                 "only; they become public with the repository).", markup=False)
+                    with Horizontal(classes="publish-row"):
+                        yield Input(id="user-name", placeholder="Your name")
+                        yield Input(id="user-email", placeholder="you@example.org")
+                with Vertical(id="publish-remote"):
+                    yield Label("GitHub repository (public)")
+                    yield Input(id="remote-url", placeholder="https://github.com/OWNER/NAME.git")
+                    with Horizontal(classes="publish-row"):
+                        yield Input(id="repo-name", placeholder="new repository name")
+                        yield Button("Create on GitHub", id="create")
+                yield Static(id="publish-origin", markup=False)
+                yield Button("Commit and push", id="publish", variant="success")
+                yield ProgressBar(id="push-progress", total=100, show_eta=False)
+                yield Static(id="push-status", markup=False)
+                yield Static(id="publish-result", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#publish-files", PublishFileList).border_title = "Files to publish"
+        self.query_one("#repo-name", Input).value = _repository_name(self.state.project.name)
+        self.query_one("#push-progress").display = False
+        self.query_one("#publish-main").display = False
+        self.query_one("#publish-init").display = False
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self.view is not None and not self.busy:
+            self.reload()  # step 1 may have changed files
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"publish", "reload"} and self.busy:
+            return None
+        return super().check_action(action, parameters)
+
+    def watch_busy(self, busy: bool) -> None:
+        for button in self.query(Button):
+            button.disabled = busy
+
+    # ------------------------------------------------------------------ loading
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def reload(self, init: bool = False) -> None:
+        self.query_one("#publish-state", Static).update("Reading the repository …")
+        self._load(init)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="publish-load")
+    def _load(self, init: bool) -> None:
+        from wizard.core.publish import gitops
+
+        path = self.state.project
+        try:
+            state = gitops.init_repo(path) if init else gitops.repo_state(path)
+        except PublishError as error:  # git itself failed (a broken repository, a foreign owner …)
+            self.post_message(self.Failed(error, reload=False))
+            return
+        if not state.is_repo:
+            view = PublishView(state, {}, gitops.missing_gitignore_lines(path), False, "", None)
+        else:
+            kept = gitops.keep_out(path, state.changes)
+            reasons = {rel: k.reason for rel, k in kept.items()}
+            patterns = [k.gitignore for k in kept.values() if k.gitignore]
+            chosen = [c.path for c in state.changes if c.path not in reasons]
+            problem = None
+            try:
+                gitops.ensure_publishable(state)
+            except PublishError as error:
+                problem = error
+            view = PublishView(state, reasons, gitops.missing_gitignore_lines(path, patterns),
+                               not gitops.has_identity(path), gitops.suggested_message(state, chosen), problem)
+        self.post_message(self.Loaded(view))
+
+    def on_publish_screen_loaded(self, message: Loaded) -> None:
+        view = self.view = message.view
+        state = view.state
+        self.query_one("#publish-state", Static).update(self._state_line(state))
+        self.query_one("#publish-init").display = not state.is_repo
+        self.query_one("#publish-main").display = state.is_repo
+        if not state.is_repo:
+            return
+        files = self.query_one("#publish-files", PublishFileList)
+        files.show(state.changes, view.reasons)
+        files.border_subtitle = "" if state.changes else "nothing new to commit"
+        self._show_reason()
+        lines = [line for line in view.gitignore_lines if not line.startswith("#")]
+        self.query_one("#publish-gitignore").display = bool(lines)
+        shown = " ".join(lines[:6]) + (f" and {len(lines) - 6} more" if len(lines) > 6 else "")
+        self.query_one("#gitignore-lines", Static).update(f"Suggested for .gitignore: {shown}")
+        message_input = self.query_one("#message", Input)
+        if not self._message_edited:
+            with message_input.prevent(Input.Changed):
+                message_input.value = view.suggested_message
+        self.query_one("#publish-identity").display = view.needs_identity
+        has_origin = state.origin_url is not None
+        self.query_one("#publish-remote").display = not has_origin
+        self.query_one("#publish-origin", Static).display = has_origin
+        if has_origin:
+            self.query_one("#publish-origin", Static).update(f"Publishing to {state.origin_url}")
+        if view.problem is not None:
+            self._show_error(view.problem)
+
+    def _state_line(self, state: RepoState) -> Content:
+        if not state.is_repo:
+            return Content.assemble(("Not a git repository", "bold $warning"), f" · {safe_text(state.path.name)}")
+        parts: list[Content | str | tuple[str, str]] = []
+        if state.detached:
+            parts.append(("detached HEAD", "bold $error"))
+        else:
+            parts.append(("branch ", "dim"))
+            parts.append((safe_text(state.branch or "?"), "bold"))
+        if state.operation:
+            parts.append((f" · {state.operation} in progress", "bold $error"))
+        if state.head_sha is None:
+            parts.append(" · no commits yet")
+        changed = len(state.changes)
+        parts.append(f" · {changed} changed file{'s' if changed != 1 else ''}")
+        if state.upstream:
+            parts.append(f" · {state.ahead or 0} to push, {state.behind or 0} to pull")
+        if state.origin is not None and state.origin.slug:
+            parts.append(" · origin ")
+            parts.append((f"{state.origin.host}/{state.origin.slug}", "bold"))
+        elif state.origin_url is None:
+            parts.append(" · no remote yet")
+        return Content.assemble(*parts)
+
+    @on(SelectionList.SelectionHighlighted, "#publish-files")
+    def _highlighted(self) -> None:
+        self._show_reason()
+
+    def _show_reason(self) -> None:
+        files = self.query_one("#publish-files", PublishFileList)
+        reasons = self.view.reasons if self.view is not None else {}
+        if files.highlighted is not None and files.option_count:
+            path = files.get_option_at_index(files.highlighted).value
+            if path in reasons:
+                reasons = {path: reasons[path]}
+        text = "\n".join(f"Left unticked: {reason}" for reason in reasons.values())
+        self.query_one("#publish-reason", Static).update(safe_text(text))
+
+    @on(Input.Changed, "#message")
+    def _message_changed(self) -> None:
+        self._message_edited = True
+
+    # ------------------------------------------------------------------ small actions
+
+    @on(Button.Pressed, "#init")
+    def _init(self) -> None:
+        self.reload(init=True)
+
+    @on(Button.Pressed, "#add-gitignore")
+    def _add_gitignore(self) -> None:
+        """Show exactly what would be added, and add it only when the user agrees."""
+        from wizard.tui.common.choice_dialog import ChoiceDialog
+
+        if self.view is None or not self.view.gitignore_lines:
+            return
+        lines = list(self.view.gitignore_lines)
+
+        def add(answer: str | None) -> None:
+            from wizard.core.publish import gitops
+
+            if answer == "yes":
+                gitops.add_to_gitignore(self.state.project, lines)
+                self.notify("Added the suggested lines to .gitignore.", markup=False)
+                self.reload()
+
+        detail = "Git will then leave these out of every commit. Added at the end; nothing is removed:\n\n"
+        self.app.push_screen(ChoiceDialog("Add these lines to .gitignore?", detail + "\n".join(lines),
+                                          [("yes", "Add them", "warning"), ("no", "Cancel", "default")]), add)
+
+    @on(Button.Pressed, "#create")
+    def _create_pressed(self) -> None:
+        name = self.query_one("#repo-name", Input).value.strip()
+        if not name:
+            self._show_text("Type a name for the new repository first.", error=True)
+            return
+        self.busy = True
+        self._show_text(f"Creating the public repository {name} on GitHub …")
+        self._create_repository(name)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="publish-github")
+    def _create_repository(self, name: str) -> None:
+        from wizard.core.publish import github_adapter
+
+        token = github_adapter.token_from_environment()
+        try:
+            created = github_adapter.create_repository(name, token.value if token else None, self.state.config.github_api)
+        except PublishError as error:
+            self.post_message(self.Failed(error))
+            return
+        self.post_message(self.RepositoryCreated(created.clone_url, f"{created.owner}/{created.name}"))
+
+    def on_publish_screen_repository_created(self, message: RepositoryCreated) -> None:
+        self.busy = False
+        self.query_one("#remote-url", Input).value = message.clone_url
+        self._show_text(f"Created the public repository {safe_text(message.slug)}. Press Commit and push.")
+
+    # ------------------------------------------------------------------ publishing
+
+    @on(Button.Pressed, "#publish")
+    def action_publish(self) -> None:
+        if self.busy or self.view is None or not self.view.state.is_repo:
+            return
+        from wizard.core.common.remotes import parse_remote
+
+        view = self.view
+        if view.problem is not None:
+            self._show_error(view.problem)
+            return
+        files = self.query_one("#publish-files", PublishFileList).chosen
+        message = self.query_one("#message", Input).value.strip()
+        identity = None
+        if view.needs_identity:
+            identity = (self.query_one("#user-name", Input).value, self.query_one("#user-email", Input).value)
+            if not all(part.strip() for part in identity):
+                self._show_text("Fill in your name and email first: git records them with the commit.", error=True)
+                self.query_one("#user-name", Input).focus()
+                return
+        remote_url = None
+        if view.state.origin_url is None:
+            remote_url = self.query_one("#remote-url", Input).value.strip()
+            if parse_remote(remote_url) is None:
+                self._show_text("Paste your GitHub repository's URL (like https://github.com/OWNER/NAME.git), "
+                                "or create a new repository with the button.", error=True)
+                self.query_one("#remote-url", Input).focus()
+                return
+        if files and not message:
+            self._show_text("Write a commit message first.", error=True)
+            return
+        if not files and view.state.head_sha is None:
+            self._show_text("Tick at least one file: there is nothing to publish yet.", error=True)
+            return
+        self.busy = True
+        progress = self.query_one("#push-progress", ProgressBar)
+        progress.update(total=100, progress=0)
+        progress.display = True
+        self._show_text("")
+        self.query_one("#push-status", Static).update("Checking the remote …")
+        self._publish(files, message, identity, remote_url)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="publish-git")
+    def _publish(self, files: list[str], message: str, identity: tuple[str, str] | None,
+                 remote_url: str | None) -> None:
+        from wizard.core.publish import gitops
+        from wizard.core.publish.gitops import Problem
+
+        path = self.state.project
+        try:
+            if identity is not None:
+                try:
+                    gitops.set_identity(path, *identity)
+                except ValueError as error:
+                    raise PublishError(Problem.NO_IDENTITY, str(error), "Correct it and press Commit and push "
+                                       "again.") from None
+            if remote_url is not None:
+                gitops.set_origin(path, remote_url)
+            result = gitops.commit_and_push(path, files, message, token=self._token(),
+                                            progress=lambda p: self.post_message(self.PushProgressed(p)))
+        except PublishError as error:
+            self.post_message(self.Failed(error))
+            return
+        self._after_push(result)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="publish-git")
+    def _integrate_and_push(self, how: str) -> None:
+        from wizard.core.publish import gitops
+
+        token = self._token()
+        try:
+            gitops.integrate_remote(self.state.project, how, token=token)
+            result = gitops.push(self.state.project, token=token,
+                                 progress=lambda p: self.post_message(self.PushProgressed(p)))
+        except PublishError as error:
+            self.post_message(self.Failed(error))
+            return
+        self._after_push(result)
+
+    def _token(self) -> str | None:
+        """The GitHub token for origin, if it is on GitHub (never sent anywhere else). Worker threads only."""
+        from wizard.core.publish import github_adapter
+        from wizard.core.publish import gitops
+
+        return github_adapter.git_token(gitops.origin_remote(self.state.project), self.state.config.github_api)
+
+    def _after_push(self, result: PushResult) -> None:
+        from wizard.core.publish import github_adapter
+
+        visibility = github_adapter.visibility_after_push(result.remote_url, self.state.config.github_api)
+        self.post_message(self.Pushed(result, visibility))
+
+    def on_publish_screen_push_progressed(self, message: PushProgressed) -> None:
+        progress = message.progress
+        bar = self.query_one("#push-progress", ProgressBar)
+        if progress.total:
+            bar.update(total=progress.total, progress=progress.current)
+        self.query_one("#push-status", Static).update(safe_text(progress.text))
+
+    def on_publish_screen_pushed(self, message: Pushed) -> None:
+        result = message.result
+        self.busy = False
+        self.state.pushed_sha = result.sha
+        self.state.pushed_branch = result.branch
+        self.state.remote_url = result.remote_url
+        bar = self.query_one("#push-progress", ProgressBar)
+        bar.update(total=1, progress=1)
+        self.query_one("#push-status", Static).update("")
+        text = Content.assemble(
+            ("Published. ", "bold $success"),
+            f"{safe_text(result.branch)} on {safe_text(result.remote_url)} is now {result.sha[:12]} "
+            "(checked on the server). Press Ctrl+N to launch it on Binder.",
+        )
+        visibility = message.visibility
+        if visibility is not None and getattr(visibility, "public", None) is not True:
+            text = Content.assemble(text, "\n\n", ("Not public yet: ", "bold $warning"),
+                                    safe_text(visibility.explanation))
+        self.query_one("#publish-result", Static).update(text)
+        self.query_one("#publish-result").set_class(False, "-error")
+        self.reload()
+
+    def on_publish_screen_failed(self, message: Failed) -> None:
+        from wizard.core.publish.gitops import Problem
+        from wizard.tui.common.choice_dialog import ChoiceDialog
+
+        self.busy = False
+        self.query_one("#push-progress").display = False
+        self.query_one("#push-status", Static).update("")
+        error = message.error
+        self._show_error(error)
+        if message.reload:
+            self.reload()
+        if error.kind == Problem.REJECTED:
+            branch = self.view.state.branch if self.view and self.view.state.branch else "the branch"
+
+            def chosen(how: str | None) -> None:
+                if how not in ("rebase", "merge"):
+                    self._show_text("Cancelled. Nothing was pushed; your commits are unchanged.")
+                    return
+                self.busy = True
+                self.query_one("#push-progress").display = True
+                self.query_one("#push-status", Static).update(f"Fetching and running {how} …")
+                self._integrate_and_push(how)
+
+            question = ChoiceDialog("The remote has new commits", DIVERGED.format(branch=branch),
+                                    [("rebase", "Rebase my commits on top", "primary"), ("merge", "Merge", "default"),
+                                     ("cancel", "Cancel", "default")], focus="rebase")
+            self.app.push_screen(question, chosen)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group.startswith("publish") and event.state is WorkerState.ERROR:
+            self.busy = False
+            self._show_text(safe_text(f"Something unexpected went wrong: {event.worker.error}"), error=True)
+
+    # ------------------------------------------------------------------ result area
+
+    def _show_text(self, text: str, error: bool = False) -> None:
+        result = self.query_one("#publish-result", Static)
+        result.update(Content(text))
+        result.set_class(error, "-error")
+
+    def _show_error(self, error: PublishError) -> None:
+        parts: list = [(safe_text(error.explanation), "bold"), "\n", safe_text(error.next_action)]
+        if error.files:
+            parts += ["\n", ("Files: ", "bold"), safe_text(", ".join(error.files))]
+        if error.detail:
+            detail = "\n".join(error.detail.splitlines()[-6:])
+            parts += ["\n\n", ("git said:\n", "dim"), (safe_text(detail), "dim")]
+        result = self.query_one("#publish-result", Static)
+        result.update(Content.assemble(*parts))
+        result.set_class(True, "-error")
