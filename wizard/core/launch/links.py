@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
+from wizard.core.common.errors import UserError
+
 DEFAULT_HUB = "https://mybinder.org"
 
 
@@ -41,7 +43,7 @@ PROVIDERS: dict[str, Provider] = {
 }
 
 
-class LinkError(ValueError):
+class LinkError(UserError, ValueError):
     """A provider/repository/ref combination that cannot make a working link; the text says why."""
 
 
@@ -258,7 +260,7 @@ def ref_warnings(ref: str, branches: list[str] | tuple[str, ...] = ()) -> list[s
 
 def r_configured(project: Path) -> bool:
     """True when the project asks repo2docker for R (install.R, DESCRIPTION, runtime.txt r-…, r-base in conda)."""
-    from wizard.core.environment.catalog import config_folder
+    from wizard.core.environment import config_folder
     from wizard.core.common.git_facts import read_text
 
     base = project / config_folder(project)

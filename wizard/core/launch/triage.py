@@ -55,7 +55,7 @@ class _ProjectFiles:
         self.project = project
         self.config_dir = ""
         if project is not None:
-            from wizard.core.environment.catalog import config_folder
+            from wizard.core.environment import config_folder
 
             self.config_dir = config_folder(project)
 

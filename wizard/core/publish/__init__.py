@@ -1,0 +1,1 @@
+"""Step 2, Publish: commit and push safely (git state, the pre-push audit, remotes, the GitHub API)."""

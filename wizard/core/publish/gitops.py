@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from wizard.core.common.errors import UserError
 from wizard.core.common.fileio import read_file_bytes
 from wizard.core.common.remotes import RemoteURL, parse_remote, strip_credentials
 from wizard.core.common.safe_text import safe_text
@@ -73,20 +74,16 @@ class Problem:
     GIT_FAILED = "git_failed"
 
 
-class PublishError(Exception):
-    """A failure explained for a beginner: what happened, and what to do next. Nothing was lost."""
+class PublishError(UserError):
+    """A publish step that failed: what happened, and what to do next. Nothing was lost."""
 
     def __init__(self, kind: str, explanation: str, next_action: str, detail: str = "",
                  files: Sequence[str] = ()) -> None:
-        super().__init__(explanation)
+        super().__init__(explanation, next_action)
         self.kind = kind
         self.explanation = explanation
-        self.next_action = next_action
         self.detail = detail  # scrubbed git output, for "show details"
         self.files = tuple(files)
-
-    def __str__(self) -> str:
-        return f"{self.explanation}\n{self.next_action}"
 
 
 # (kind, needles) in the order they are tried: the specific GitHub messages before the generic ones.
@@ -487,7 +484,7 @@ def keep_out_reasons(path: Path, changes: Sequence[FileChange]) -> dict[str, str
 
 def suggested_message(state: RepoState, files: Sequence[str]) -> str:
     """A first commit message the user can accept as is."""
-    from wizard.core.environment.catalog import ENVIRONMENT_FILES
+    from wizard.core.environment import ENVIRONMENT_FILES
 
     if state.head_sha is None:
         return "Add the project, ready for Binder"
