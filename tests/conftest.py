@@ -52,9 +52,13 @@ def hermetic(monkeypatch, tmp_path_factory):
 
 @pytest.fixture
 def shared_dir() -> Path:
-    """The read-only ../shared folder beside the clone; tests that need it skip without it."""
+    """The read-only ../shared folder beside the clone. Tests that need it skip without it on a
+    developer's machine, but fail in CI (CI=true): a skip there would pass the build untested."""
     if not SHARED.is_dir():
-        pytest.skip("../shared is not beside this clone")
+        message = f"../shared is not beside this clone ({SHARED})"
+        if os.environ.get("CI", "").strip().lower() in ("1", "true", "yes"):
+            pytest.fail(message + ": CI needs it", pytrace=False)
+        pytest.skip(message)
     return SHARED
 
 
