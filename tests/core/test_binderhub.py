@@ -277,13 +277,14 @@ def test_server_fixture_is_a_real_http_server():
     ["x\x1bP", "y", "z\x1b\\", "w", "v"],
     ["https://user:pw@host/x\n", "token ghp_abcdefghijklmnopqrstuvwxyz012345\n", "\ue000\n", "end\r", "\n"],
     ["authorization:", "token abc", "c", "d", "e"],
+    # the separator inside a message, and an OSC that swallows another separator: same count, shifted
+    ["a\n\ue000\nb", "c\x1b]0;title", "d\x07e", "f", "g"],
 ])
 def test_batch_cleaning_equals_cleaning_each_message(texts):
     stream = BuildStream("http://h", "gh", "a/b/HEAD", token="sekrit")
     expected = [stream._clean(t) for t in texts]
-    assert stream._clean_all(texts) == expected or "\ue000" in "".join(texts)
-    assert len(stream._clean_all(texts)) == len(texts)
-    assert not any("\x1b" in t or "ghp_" in t for t in stream._clean_all(texts))
+    assert stream._clean_all(texts) == expected  # also when a message holds the batch separator's character
+    assert not any("\x1b" in t or "ghp_" in t for t in expected)
 
 
 @pytest.mark.parametrize(("code", "message", "expected"), [
@@ -359,11 +360,11 @@ def test_batch_cleaning_equals_cleaning_each_message_on_random_logs(texts):
 
 
 @pytest.mark.parametrize("text", ["Authorization: token abc", "AUTHORIZATION: Bearer abc", "authorization:basic abc",
-                                  "é authorization: token abc", "x AuthorizatİoN: token abc"])
+                                  "é authorization: token abc", "x AuthorizatİoN: token abc",
+                                  "x AUTHORıZATıON: bearer abc"])
 def test_auth_headers_are_hidden_in_any_case(text):
-    import re
+    # İ and ı match i under (?i) but str.lower() gives no plain "authorization": the ASCII-only fast
+    # path in scrub_secrets must not skip them.
+    from wizard.core.common.safe_text import scrub_secrets
 
-    from wizard.core.common.safe_text import _AUTH_HEADER, scrub_secrets
-
-    assert scrub_secrets(text) == _AUTH_HEADER.sub(lambda m: f"{m.group(1)}***", text)
-    assert "abc" not in scrub_secrets(text) or not re.search(r"(?i)authorization", text)
+    assert scrub_secrets(text) == text.replace("abc", "***")

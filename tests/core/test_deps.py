@@ -217,11 +217,16 @@ def test_notebook_locations_use_joined_code_lines_and_cell_numbers():
     assert scan.imports[0].location.describe() == "nb/x.ipynb cell 2"
 
 
-@pytest.mark.parametrize("data", [b"", b"null", b"[1, 2]", b"{\"cells\": 5}", b"\xff\xfe\x00garbage",
-                                  b"{\"cells\": [{\"cell_type\": \"code\", \"source\": 7}]}",
-                                  b"{\"cells\": [null, {\"cell_type\": \"code\", \"source\": [1, \"import x\"]}]}"])
-def test_odd_notebooks_never_crash(data):
-    scan_file(data, "odd.ipynb")
+@pytest.mark.parametrize(("data", "found"), [
+    (b"", []), (b"null", []), (b"[1, 2]", []), (b"{\"cells\": 5}", []), (b"\xff\xfe\x00garbage", []),
+    (b"{\"cells\": [{\"cell_type\": \"code\", \"source\": 7}]}", []),
+    # a broken cell and a broken source line do not cost the readable code beside them
+    (b"{\"cells\": [null, {\"cell_type\": \"code\", \"source\": [1, \"import x\"]}]}", [("x", 1, 2)]),
+])
+def test_odd_notebooks_never_crash(data, found):
+    scan = scan_file(data, "odd.ipynb")
+    assert [(s.module, s.location.line, s.location.cell) for s in scan.imports] == found
+    assert scan.installs == [] and scan.r_packages == []
 
 
 def test_deeply_nested_code_does_not_crash():

@@ -72,4 +72,6 @@ def test_deeply_nested_toml_is_unreadable_not_a_crash(make_project, name):
     if name == "pyproject.toml":
         files["requirements.txt"] = "-e .\n"
     project = make_project(files)
-    deps.infer(project, None)  # no RecursionError
+    inference = deps.infer(project, None)  # no RecursionError
+    assert inference.declared == []  # nothing read from it...
+    assert [(p.name, p.status) for p in inference.packages] == [("numpy", "undeclared")]  # ...the code still is
