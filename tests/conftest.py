@@ -16,6 +16,9 @@ pytest_plugins = [
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
+# Fixture projects are data: their own tests (tests/fixtures/labelled/*/project/tests/) are not ours to run.
+collect_ignore_glob = ["fixtures/*"]
+
 # Property tests explore the same examples on every run, so CI is repeatable; a failure found while
 # exploring (HYPOTHESIS_PROFILE=explore, random and longer) becomes a plain regression test.
 try:
