@@ -61,7 +61,7 @@ def push_with_git(project: Path, url: str) -> float:
 
 
 def push_with_wizard(project: Path, url: str) -> float:
-    from wizard.core.publish import gitops
+    from wizard.core import publish as gitops
 
     start = time.perf_counter()
     gitops.init_repo(project)
@@ -77,7 +77,7 @@ def push_with_wizard(project: Path, url: str) -> float:
 
 
 def audit_only(project: Path, url: str) -> float:
-    from wizard.core.publish import gitops
+    from wizard.core import publish as gitops
 
     run(project, "init", "-q", "-b", "main")
     state = gitops.repo_state(project)

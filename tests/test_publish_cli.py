@@ -10,7 +10,7 @@ import pytest
 
 from tests.servers.git_server import TEST_TOKEN, branch_sha, commit_on_remote, force_updates, git, snapshot
 from wizard.cli import main
-from wizard.core.publish import gitops
+from wizard.core import publish as gitops
 
 FILES = {"analysis.ipynb": '{"cells": []}\n', "requirements.txt": "numpy\n", "data/small.csv": "a,b\n1,2\n"}
 

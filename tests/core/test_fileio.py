@@ -52,7 +52,7 @@ def test_overview_config_and_readme_do_not_hang_on_pipes(tmp_path):
 
 
 def test_gitignore_helpers_and_triage_do_not_hang_on_pipes(tmp_path):
-    from wizard.core.publish.gitops import add_to_gitignore, missing_gitignore_lines
+    from wizard.core.publish import add_to_gitignore, missing_gitignore_lines
     from wizard.core.launch.triage import triage
 
     os.mkfifo(tmp_path / ".gitignore")

@@ -8,7 +8,7 @@ import pytest
 
 from tests.servers.git_server import TEST_TOKEN
 from wizard.core.publish import github_adapter
-from wizard.core.publish.gitops import PublishError
+from wizard.core.publish import PublishError
 from wizard.core.common.remotes import parse_remote
 
 

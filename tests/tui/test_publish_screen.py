@@ -9,7 +9,7 @@ from pathlib import Path
 from textual.widgets import Input
 
 from tests.servers.git_server import TEST_TOKEN, branch_sha, commit_on_remote, force_updates, git, snapshot
-from wizard.core.publish import gitops
+from wizard.core import publish as gitops
 from wizard.core.common.config import Config
 from wizard.tui.common.choice_dialog import ChoiceDialog
 from wizard.tui.common.step_screen import StepScreen

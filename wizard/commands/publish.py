@@ -70,7 +70,7 @@ class _ProgressPrinter:
 
 def run(args) -> int:
     from wizard.cli import UsageError, project_path
-    from wizard.core.publish.gitops import PublishError
+    from wizard.core.publish import PublishError
     from wizard.core.common.remotes import parse_remote
 
     path = project_path(args.path)
@@ -97,9 +97,9 @@ def _valid_branch(name: str) -> bool:
 
 def _publish(path, args) -> int:
     from wizard.core.publish import github_adapter
-    from wizard.core.publish import gitops
+    from wizard.core import publish as gitops
     from wizard.core.common.config import Config
-    from wizard.core.publish.gitops import Problem, PublishError
+    from wizard.core.publish import Problem, PublishError
     from wizard.core.common.remotes import parse_remote, strip_credentials
 
     config = Config.load()
@@ -177,7 +177,7 @@ def _publish(path, args) -> int:
 
 
 def _plan_commit(path, state, args) -> None:
-    from wizard.core.publish import gitops
+    from wizard.core import publish as gitops
 
     kept = gitops.keep_out_reasons(path, state.changes)
     files = [c.path for c in state.changes if c.path not in kept and c.status != "conflicted"]

@@ -13,7 +13,7 @@ import subprocess
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from wizard.core.publish.gitops import PublishError, Problem
+from wizard.core.publish.plan import Problem, PublishError
 from wizard.core.common.remotes import RemoteURL
 from wizard.core.common.safe_text import safe_text
 

@@ -9,7 +9,7 @@ from textual.widgets import SelectionList
 from textual.widgets.selection_list import Selection
 
 from wizard.core.environment.catalog import ENVIRONMENT_FILES
-from wizard.core.publish.gitops import FileChange
+from wizard.core.publish import FileChange
 from wizard.core.common.safe_text import safe_text
 
 _ENV_NAMES = set(ENVIRONMENT_FILES)

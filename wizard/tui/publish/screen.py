@@ -22,7 +22,7 @@ from textual.reactive import reactive
 from textual.widgets import Button, Input, Label, ProgressBar, SelectionList, Static
 from textual.worker import Worker, WorkerState
 
-from wizard.core.publish.gitops import PublishError, PushProgress, PushResult, RepoState
+from wizard.core.publish import PublishError, PushProgress, PushResult, RepoState
 from wizard.core.common.safe_text import safe_text
 from wizard.tui.common.step_screen import StepScreen
 from wizard.tui.publish.file_list import PublishFileList
@@ -190,7 +190,7 @@ class PublishScreen(StepScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="publish-load")
     def _load(self, init: bool) -> None:
-        from wizard.core.publish import gitops
+        from wizard.core import publish as gitops
 
         path = self.state.project
         try:
@@ -301,7 +301,7 @@ class PublishScreen(StepScreen):
         lines = list(self.view.gitignore_lines)
 
         def add(answer: str | None) -> None:
-            from wizard.core.publish import gitops
+            from wizard.core import publish as gitops
 
             if answer == "yes":
                 gitops.add_to_gitignore(self.state.project, lines)
@@ -385,8 +385,8 @@ class PublishScreen(StepScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="publish-git")
     def _publish(self, files: list[str], message: str, identity: tuple[str, str] | None,
                  remote_url: str | None) -> None:
-        from wizard.core.publish import gitops
-        from wizard.core.publish.gitops import Problem
+        from wizard.core import publish as gitops
+        from wizard.core.publish import Problem
 
         path = self.state.project
         try:
@@ -407,7 +407,7 @@ class PublishScreen(StepScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="publish-git")
     def _integrate_and_push(self, how: str) -> None:
-        from wizard.core.publish import gitops
+        from wizard.core import publish as gitops
 
         token = self._token()
         try:
@@ -422,7 +422,7 @@ class PublishScreen(StepScreen):
     def _token(self) -> str | None:
         """The GitHub token for origin, if it is on GitHub (never sent anywhere else). Worker threads only."""
         from wizard.core.publish import github_adapter
-        from wizard.core.publish import gitops
+        from wizard.core import publish as gitops
 
         return github_adapter.git_token(gitops.origin_remote(self.state.project), self.state.config.github_api)
 
@@ -462,7 +462,7 @@ class PublishScreen(StepScreen):
         self.reload()
 
     def on_publish_screen_failed(self, message: Failed) -> None:
-        from wizard.core.publish.gitops import Problem
+        from wizard.core.publish import Problem
         from wizard.tui.common.choice_dialog import ChoiceDialog
 
         self.busy = False

@@ -1,238 +1,32 @@
-"""Git work for the Publish step: state, commit, push, verify — safely, with plain-language failures.
+"""Everything the Publish step runs git for: status, identity, .gitignore, commit, origin, push with
+progress, the ls-remote check and the rebase/merge offer.
 
 Every function blocks (the TUI calls them from a thread worker) and imports GitPython lazily.
 Rules kept here, not in the callers:
 * never force-push, never rewrite a commit the user already has;
 * a token from the environment reaches git only through a temporary GIT_ASKPASS script and the
   child's environment — never the URL, `.git/config` or a credential store;
-* all git output shown to a person goes through `safety.safe_text` (tokens and URL passwords scrubbed).
+* all git output shown to a person goes through `safe_text` (tokens and URL passwords scrubbed).
+The values and the explanations of failures live in `plan` (no git there).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-from wizard.core.common.errors import UserError
 from wizard.core.common.fileio import read_file_bytes
 from wizard.core.common.remotes import RemoteURL, parse_remote, strip_credentials
 from wizard.core.common.safe_text import safe_text
-
-GITHUB_FILE_LIMIT = 100 * 1024 * 1024  # GitHub refuses files larger than 100 MiB
-DEFAULT_BRANCH = "main"
-
-# What the user should add to .gitignore in a Python / R / Jupyter project (comment lines group them).
-GITIGNORE_SUGGESTION: tuple[str, ...] = (
-    "# Python",
-    "__pycache__/",
-    "*.py[cod]",
-    ".venv/",
-    "venv/",
-    "*.egg-info/",
-    ".pytest_cache/",
-    "# Jupyter",
-    ".ipynb_checkpoints/",
-    "# R",
-    ".Rhistory",
-    ".RData",
-    ".Rproj.user/",
-    "# Secrets and system files",
-    ".env",
-    ".DS_Store",
-    "Thumbs.db",
-)
-
-
-# --------------------------------------------------------------------------- errors
-
-
-class Problem:
-    """Kinds of PublishError (plain strings so the UI and tests can compare them)."""
-
-    NOT_A_REPO = "not_a_repo"
-    AUTH_FAILED = "auth_failed"
-    REPO_NOT_FOUND = "repo_not_found"
-    NETWORK = "network"
-    REJECTED = "rejected_non_fast_forward"
-    PROTECTED_BRANCH = "protected_branch"
-    FILE_TOO_LARGE = "file_too_large"
-    DETACHED_HEAD = "detached_head"
-    NOTHING_TO_COMMIT = "nothing_to_commit"
-    NO_IDENTITY = "no_identity"
-    CONFLICT = "conflict"
-    IN_PROGRESS = "operation_in_progress"
-    NO_REMOTE = "no_remote"
-    ORIGIN_EXISTS = "origin_exists"
-    BAD_URL = "bad_url"
-    NOT_VERIFIED = "not_verified"
-    GIT_FAILED = "git_failed"
-
-
-class PublishError(UserError):
-    """A publish step that failed: what happened, and what to do next. Nothing was lost."""
-
-    def __init__(self, kind: str, explanation: str, next_action: str, detail: str = "",
-                 files: Sequence[str] = ()) -> None:
-        super().__init__(explanation, next_action)
-        self.kind = kind
-        self.explanation = explanation
-        self.detail = detail  # scrubbed git output, for "show details"
-        self.files = tuple(files)
-
-
-# (kind, needles) in the order they are tried: the specific GitHub messages before the generic ones.
-_CLASSIFIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (Problem.PROTECTED_BRANCH, ("gh006", "gh013", "protected branch", "repository rule violations")),
-    (Problem.FILE_TOO_LARGE, ("gh001", "large files detected", "exceeds github's file size limit")),
-    (Problem.REJECTED, ("non-fast-forward", "[rejected]", "fetch first", "remote contains work",
-                        "tip of your current branch is behind")),
-    (Problem.AUTH_FAILED, ("authentication failed", "could not read username", "could not read password",
-                           "terminal prompts disabled", "invalid username or password", "permission denied",
-                           "returned error: 401", "returned error: 403", "host key verification failed",
-                           "invalid credentials", "bad credentials")),
-    (Problem.REPO_NOT_FOUND, ("repository not found", "does not appear to be a git repository",
-                              "returned error: 404", "not found")),
-    (Problem.NETWORK, ("could not resolve host", "failed to connect", "connection refused", "timed out",
-                       "network is unreachable", "hung up unexpectedly", "rpc failed", "early eof",
-                       "unexpected disconnect", "empty reply from server", "connection reset",
-                       "broken pipe", "ssl", "unable to access", "could not connect", "remote end hung up",
-                       "recv failure", "send failure", "transfer closed")),
-)
-
-
-def classify(output: str, url: str = "", branch: str = "", secrets: tuple[str, ...] = ()) -> PublishError:
-    """Turn git's stderr into a PublishError with a plain explanation and the next step."""
-    detail = safe_text(output, secrets).strip()
-    lowered = detail.lower()
-    kind = next((k for k, needles in _CLASSIFIERS if any(n in lowered for n in needles)), Problem.GIT_FAILED)
-    where = safe_text(url, secrets) or "the remote"
-    return _explain(kind, where, branch, detail)
-
-
-def _explain(kind: str, where: str, branch: str, detail: str, files: Sequence[str] = ()) -> PublishError:
-    branch = branch or "your branch"
-    texts = {
-        Problem.AUTH_FAILED: (
-            f"The server at {where} did not accept your credentials, so nothing was pushed.",
-            "For GitHub over https, create a token (github.com → Settings → Developer settings → Personal "
-            "access tokens) and set it in the GH_TOKEN environment variable, or run `gh auth login`; for "
-            "ssh, add your SSH key to the agent and to GitHub. binder-wizard never asks for or stores a "
-            "password.",
-        ),
-        Problem.REPO_NOT_FOUND: (
-            f"No repository exists at {where} (or it is private and your credentials cannot see it).",
-            "Check the owner and name in the URL, or create the repository on GitHub first.",
-        ),
-        Problem.NETWORK: (
-            f"Could not reach {where}: the connection failed or was cut off. Nothing on the server changed.",
-            "Check your internet connection (and VPN or proxy), then try the push again.",
-        ),
-        Problem.REJECTED: (
-            f"The remote branch {branch} has commits that you do not have, so the push was refused. "
-            "binder-wizard never force-pushes: that would delete those commits.",
-            "Fetch them and put your commits on top (rebase), or merge them, then push again.",
-        ),
-        Problem.PROTECTED_BRANCH: (
-            f"The branch {branch} is protected on the server (or a repository rule refused this push): "
-            "pushes to it need a pull request or extra rights.",
-            "Push to a new branch (for example with --branch binder) and open a pull request, or ask the "
-            "repository owner to allow your push.",
-        ),
-        Problem.FILE_TOO_LARGE: (
-            "GitHub refuses files larger than 100 MB, and these would be pushed: " + ", ".join(files)
-            if files else "The server refused a file larger than its size limit (GitHub: 100 MB).",
-            "Take the file out of your commits (for a file in the last commit: `git rm --cached FILE` "
-            "and `git commit --amend`), add it to .gitignore, and download it at build time instead "
-            "(postBuild), or keep it elsewhere.",
-        ),
-        Problem.GIT_FAILED: (
-            f"git could not finish: {detail.splitlines()[-1] if detail else 'unknown error'}",
-            "Read the details below; your files and commits were not changed by binder-wizard.",
-        ),
-    }
-    explanation, next_action = texts.get(kind, texts[Problem.GIT_FAILED])
-    return PublishError(kind, explanation, next_action, detail, files)
-
-
-def _detached_error() -> PublishError:
-    return PublishError(
-        Problem.DETACHED_HEAD,
-        "You are not on a branch (\"detached HEAD\"), so there is no branch to commit to or push.",
-        "Create a branch here with `git switch -c main` (or switch back with `git switch main`), then try again.",
-    )
-
-
-def _in_progress_error(operation: str) -> PublishError:
-    return PublishError(
-        Problem.IN_PROGRESS,
-        f"A {operation} is not finished in this repository.",
-        f"Finish it (`git {operation} --continue`) or cancel it (`git {operation} --abort`), then try again.",
-    )
-
-
-def _not_a_repo(path: Path) -> PublishError:
-    return PublishError(Problem.NOT_A_REPO, f"{path} is not a git repository yet.",
-                        "Create one first (binder-wizard offers `git init` with the branch main).")
-
-
-def _no_identity_error() -> PublishError:
-    return PublishError(
-        Problem.NO_IDENTITY,
-        "git does not know your name and email yet, and every commit records them.",
-        'Set them for this project: git config user.name "Your Name" && git config user.email you@example.org',
-    )
-
-
-# --------------------------------------------------------------------------- state
-
-
-@dataclass(frozen=True)
-class FileChange:
-    path: str  # relative, "/"-separated
-    status: str  # "new", "modified", "deleted", "renamed", "conflicted", "type changed"
-    staged: bool  # True when the whole change is already in the index
-    size: int | None  # bytes in the working tree; None when deleted
-
-
-@dataclass(frozen=True)
-class RepoState:
-    path: Path
-    is_repo: bool
-    branch: str | None = None  # None when detached or not a repo
-    head_sha: str | None = None  # None before the first commit
-    detached: bool = False
-    operation: str | None = None  # "merge", "rebase", "cherry-pick", "revert", "bisect"
-    changes: tuple[FileChange, ...] = ()
-    upstream: str | None = None
-    ahead: int | None = None
-    behind: int | None = None
-    origin_url: str | None = None  # credentials stripped
-    origin: RemoteURL | None = None
-
-    @property
-    def staged(self) -> tuple[str, ...]:
-        return tuple(c.path for c in self.changes if c.staged)
-
-    @property
-    def modified(self) -> tuple[str, ...]:
-        return tuple(c.path for c in self.changes if not c.staged and c.status not in {"new", "conflicted"})
-
-    @property
-    def untracked(self) -> tuple[str, ...]:
-        return tuple(c.path for c in self.changes if c.status == "new" and not c.staged)
-
-    @property
-    def conflicted(self) -> tuple[str, ...]:
-        return tuple(c.path for c in self.changes if c.status == "conflicted")
-
-
-_XY = {"M": "modified", "A": "new", "D": "deleted", "R": "renamed", "C": "new", "T": "type changed"}
+from wizard.core.publish.plan import (DEFAULT_BRANCH, GITHUB_FILE_LIMIT, Problem, PublishError, PushProgress,
+                                      PushResult, RepoState, classify, detached_error, explain, in_progress_error,
+                                      joined_output, no_identity_error, not_a_repo_error, parse_status)
 
 
 def _open(path: Path):
@@ -247,8 +41,14 @@ def _open(path: Path):
 def _require_repo(path: Path):
     repo = _open(path)
     if repo is None:
-        raise _not_a_repo(path)
+        raise not_a_repo_error(path)
     return repo
+
+
+def _stderr(error) -> str:
+    parts = [getattr(error, "stderr", "") or "", getattr(error, "stdout", "") or ""]
+    text = "\n".join(p if isinstance(p, str) else p.decode("utf-8", "replace") for p in parts)
+    return text.replace("  stderr: '", "").replace("  stdout: '", "").strip().rstrip("'")
 
 
 def _operation(git_dir: Path) -> str | None:
@@ -261,11 +61,7 @@ def _operation(git_dir: Path) -> str | None:
     return None
 
 
-def _size(root: Path, rel: str) -> int | None:
-    try:
-        return (root / rel).lstat().st_size
-    except OSError:
-        return None
+# --------------------------------------------------------------------------- state
 
 
 def repo_state(path: Path) -> RepoState:
@@ -282,57 +78,16 @@ def repo_state(path: Path) -> RepoState:
                               strip_newline_in_stdout=False, env={"GIT_OPTIONAL_LOCKS": "0"})
     except git.GitCommandError as error:
         raise classify(_stderr(error)) from None
-    head_sha = branch = upstream = None
-    ahead = behind = None
-    changes: list[FileChange] = []
-    fields = iter(out.split("\0"))
-    for entry in fields:
-        if not entry:
-            continue
-        if entry.startswith("# "):
-            key, _, value = entry[2:].partition(" ")
-            if key == "branch.oid" and value != "(initial)":
-                head_sha = value
-            elif key == "branch.head" and value != "(detached)":
-                branch = value
-            elif key == "branch.upstream":
-                upstream = value
-            elif key == "branch.ab":
-                plus, minus = value.split()
-                ahead, behind = int(plus), -int(minus)
-            continue
-        kind = entry[0]
-        if kind == "?":
-            rel = entry[2:]
-            changes.append(FileChange(rel, "new", False, _size(path, rel)))
-        elif kind in "12":
-            parts = entry.split(" ", 8 if kind == "1" else 9)
-            xy, rel = parts[1], parts[-1]
-            if kind == "2":
-                next(fields, None)  # the original path of a rename
-            x, y = xy[0], xy[1]
-            letter = x if x != "." else y
-            status = _XY.get(letter, "modified")
-            if kind == "2":
-                status = "renamed"
-            if y == "D" or (x == "D" and y == "."):
-                status = "deleted"
-            changes.append(FileChange(rel, status, y == ".", None if status == "deleted" else _size(path, rel)))
-        elif kind == "u":
-            rel = entry.split(" ", 10)[-1]
-            changes.append(FileChange(rel, "conflicted", False, _size(path, rel)))
-    origin_url = None
+    state = parse_status(out, path)
+    branch = state.branch
+    if branch is None and state.head_sha is None and not repo.head.is_detached:
+        branch = repo.head.reference.name  # an unborn branch
     try:
         origin_url = strip_credentials(repo.remote("origin").url)
     except Exception:  # no origin, or one without a url
         origin_url = None
-    detached = head_sha is not None and branch is None
-    if branch is None and head_sha is None and not repo.head.is_detached:
-        branch = repo.head.reference.name  # an unborn branch
-    return RepoState(
-        path=path, is_repo=True, branch=branch, head_sha=head_sha, detached=detached,
-        operation=_operation(Path(repo.git_dir)), changes=tuple(sorted(changes, key=lambda c: c.path)),
-        upstream=upstream, ahead=ahead, behind=behind,
+    return dataclasses.replace(
+        state, branch=branch, operation=_operation(Path(repo.git_dir)),
         origin_url=safe_text(origin_url) if origin_url else None, origin=parse_remote(origin_url),
     )
 
@@ -346,14 +101,6 @@ def origin_remote(path: Path) -> RemoteURL | None:
         return parse_remote(repo.remote("origin").url)
     except ValueError:
         return None
-
-
-def ensure_publishable(state: RepoState) -> None:
-    """Raise the plain explanation when this repository cannot publish right now."""
-    if state.is_repo and state.detached:
-        raise _detached_error()
-    if state.is_repo and state.operation:
-        raise _in_progress_error(state.operation)
 
 
 def init_repo(path: Path, branch: str = DEFAULT_BRANCH) -> RepoState:
@@ -397,30 +144,6 @@ def set_identity(path: Path, name: str, email: str) -> None:
 # --------------------------------------------------------------------------- .gitignore
 
 
-def missing_gitignore_lines(path: Path, extra: Iterable[str] = ()) -> list[str]:
-    """The suggested .gitignore lines this project does not have yet: the Python/R/Jupyter template,
-    then `extra` patterns (what the audit kept out). A comment line only comes with new rules."""
-    existing = set()
-    try:
-        text = read_file_bytes(Path(path) / ".gitignore", limit=1_000_000).decode("utf-8")
-        existing = {line.strip() for line in text.splitlines()}
-    except (OSError, UnicodeDecodeError):
-        pass
-    extra = tuple(dict.fromkeys(p for p in extra if p and p not in GITIGNORE_SUGGESTION))
-    suggestion = GITIGNORE_SUGGESTION + (("# Kept out by the safety check",) + extra if extra else ())
-    lines: list[str] = []
-    comment = None
-    for line in suggestion:
-        if line.startswith("#"):
-            comment = line
-        elif not {line, line.rstrip("/"), f"/{line}"} & existing:
-            if comment:
-                lines.append(comment)
-                comment = None
-            lines.append(line)
-    return lines
-
-
 def add_to_gitignore(path: Path, lines: Iterable[str]) -> None:
     """Add lines to .gitignore (created if missing); nothing there is removed or reordered."""
     from wizard.core.publish.audit import gitignore_text
@@ -436,75 +159,15 @@ def add_to_gitignore(path: Path, lines: Iterable[str]) -> None:
             handle.write(new)
 
 
-# --------------------------------------------------------------------------- audit hook
-
-
-@dataclass(frozen=True)
-class KeptOut:
-    reason: str
-    gitignore: str | None  # the .gitignore pattern the audit suggests for it
-
-
-def keep_out(path: Path, changes: Sequence[FileChange]) -> dict[str, KeptOut]:
-    """Changed files the pre-push audit wants out of the commit (too large, secrets, junk), with the
-    reason and a .gitignore pattern. Deleted files have nothing to audit. The one place the Publish
-    step asks the audit."""
-    from wizard.core.publish.audit import audit_files
-
-    present = [c.path for c in changes if c.size is not None]
-    kept: dict[str, KeptOut] = {}
-    # A virtualenv or conda env inside the project: thousands of files Binder must not get (it builds its
-    # own environment from the environment files). Kept out whole, and not worth auditing file by file.
-    envs = tuple(rel.removesuffix("pyvenv.cfg").removesuffix("conda-meta/history")
-                 for rel in present if rel.endswith(("/pyvenv.cfg", "/conda-meta/history")))
-    if envs:
-        for rel in present:
-            folder = next((env for env in envs if rel.startswith(env)), None)
-            if folder:
-                kept[rel] = KeptOut(f"{folder} is a Python environment made on this computer; Binder builds "
-                                    "its own from your environment files, so it does not belong in the "
-                                    "repository.", folder)
-        present = [rel for rel in present if rel not in kept]
-    wanted = set(present)
-    for finding in audit_files(Path(path), present).findings:
-        if finding.blocks_commit and finding.path in wanted:
-            if finding.path in kept:
-                earlier = kept[finding.path]
-                kept[finding.path] = KeptOut(f"{earlier.reason} {finding.message}",
-                                             earlier.gitignore or finding.gitignore)
-            else:
-                kept[finding.path] = KeptOut(finding.message, finding.gitignore)
-    return kept
-
-
-def keep_out_reasons(path: Path, changes: Sequence[FileChange]) -> dict[str, str]:
-    """{path: reason} for the files `keep_out` finds."""
-    return {rel: kept.reason for rel, kept in keep_out(path, changes).items()}
-
-
-def suggested_message(state: RepoState, files: Sequence[str]) -> str:
-    """A first commit message the user can accept as is."""
-    from wizard.core.environment import ENVIRONMENT_FILES
-
-    if state.head_sha is None:
-        return "Add the project, ready for Binder"
-    env = sorted({Path(f).name for f in files} & set(ENVIRONMENT_FILES))
-    if env and len(env) == len(files):
-        return "Update the Binder environment: " + ", ".join(env)
-    if env:
-        return f"Update {len(files)} files, including the Binder environment ({', '.join(env)})"
-    return f"Update {len(files)} file{'s' if len(files) != 1 else ''}" if files else "Publish for Binder"
-
-
 # --------------------------------------------------------------------------- commit
 
 
 def _ensure_branch(repo) -> None:
     if repo.head.is_detached:
-        raise _detached_error()
+        raise detached_error()
     operation = _operation(Path(repo.git_dir))
     if operation:
-        raise _in_progress_error(operation)
+        raise in_progress_error(operation)
 
 
 @contextmanager
@@ -534,7 +197,7 @@ def commit(path: Path, files: Sequence[str], message: str) -> str:
         raise PublishError(Problem.NOTHING_TO_COMMIT, "The commit message is empty.",
                            "Write one line saying what this version contains.")
     if not has_identity(path):
-        raise _no_identity_error()
+        raise no_identity_error()
     env = {"GIT_LITERAL_PATHSPECS": "1"}
     with _pathspec_file(files) as listing:
         try:
@@ -547,15 +210,9 @@ def commit(path: Path, files: Sequence[str], message: str) -> str:
                 raise PublishError(Problem.NOTHING_TO_COMMIT, "The selected files have no changes to commit.",
                                    "Nothing new to commit; you can push the commits you already have.") from None
             if "tell me who you are" in text.lower() or "unable to auto-detect email" in text.lower():
-                raise _no_identity_error() from None
+                raise no_identity_error() from None
             raise classify(text) from None
     return repo.head.commit.hexsha
-
-
-def _stderr(error) -> str:
-    parts = [getattr(error, "stderr", "") or "", getattr(error, "stdout", "") or ""]
-    text = "\n".join(p if isinstance(p, str) else p.decode("utf-8", "replace") for p in parts)
-    return text.replace("  stderr: '", "").replace("  stdout: '", "").strip().rstrip("'")
 
 
 # --------------------------------------------------------------------------- origin
@@ -692,30 +349,6 @@ def oversized_in_push(path: Path, remote: str = "origin", rev: str = "HEAD") -> 
 # --------------------------------------------------------------------------- push
 
 
-@dataclass(frozen=True)
-class PushProgress:
-    stage: str  # "counting", "compressing", "writing", "resolving", … as git names it
-    current: int
-    total: int | None
-    transferred: str = ""  # e.g. "1.20 MiB"
-    speed: str = ""  # e.g. "3.00 MiB/s"
-    done: bool = False
-
-    @property
-    def text(self) -> str:
-        count = f"{self.current}/{self.total}" if self.total else str(self.current)
-        extra = ", ".join(x for x in (self.transferred, self.speed) if x)
-        return f"{self.stage.capitalize()} objects: {count}" + (f" ({extra})" if extra else "")
-
-
-@dataclass(frozen=True)
-class PushResult:
-    sha: str
-    branch: str  # the branch on the remote
-    remote_url: str  # credentials stripped
-    committed: int = 0  # files in the commit made just before the push (0: none was needed)
-
-
 def _progress_class():
     import logging
 
@@ -773,7 +406,7 @@ def push(path: Path, *, branch: str | None = None, remote: str = "origin", token
     too_big = oversized_in_push(path, remote)
     if too_big:
         files = [f"{rel} ({size / 1_000_000:.0f} MB)" for rel, size in too_big]
-        raise _explain(Problem.FILE_TOO_LARGE, clean_url, target, "", files)
+        raise explain(Problem.FILE_TOO_LARGE, clean_url, target, "", files)
     handler = _progress_class()(progress)
     secrets = (token or "",)
     with git_environment(repo, url, token) as env:
@@ -781,24 +414,15 @@ def push(path: Path, *, branch: str | None = None, remote: str = "origin", token
             results = repo.remote(remote).push(f"refs/heads/{local}:refs/heads/{target}", progress=handler,
                                                set_upstream=True, env=env)
         except git.GitCommandError as error:
-            raise classify(_joined(handler.lines, _stderr(error)), clean_url, target, secrets) from None
+            raise classify(joined_output(handler.lines, _stderr(error)), clean_url, target, secrets) from None
         failed = [r for r in results if r.flags & (r.ERROR | r.REJECTED | r.REMOTE_REJECTED | r.REMOTE_FAILURE)]
         if failed or not results or results.error is not None:
             summary = "\n".join(f"{r.summary}" for r in failed)
             if any(r.flags & r.REJECTED for r in failed):
                 summary += "\n[rejected] non-fast-forward"
-            raise classify(_joined(handler.lines, summary), clean_url, target, secrets)
+            raise classify(joined_output(handler.lines, summary), clean_url, target, secrets)
     verify(path, target, sha, remote, token)
     return PushResult(sha=sha, branch=target, remote_url=clean_url)
-
-
-def _joined(lines: Sequence[str], extra: str) -> str:
-    """Git's lines once each, in order (GitPython repeats the fatal lines in its exception)."""
-    seen: dict[str, None] = {}
-    for line in [*lines, *extra.splitlines()]:
-        if line.strip():
-            seen.setdefault(line.rstrip(), None)
-    return "\n".join(seen)
 
 
 def verify(path: Path, branch: str, sha: str, remote: str = "origin", token: str | None = None) -> None:
@@ -823,7 +447,7 @@ def commit_and_push(path: Path, files: Sequence[str], message: str, *, branch: s
     _ensure_branch(repo)
     local = repo.active_branch.name
     if files and not has_identity(path):
-        raise _no_identity_error()
+        raise no_identity_error()
     remote_branch_sha(path, branch or local, token=token)
     committed = 0
     if files:
@@ -854,7 +478,7 @@ def integrate_remote(path: Path, how: str, *, branch: str | None = None, remote:
     repo = _require_repo(path)
     _ensure_branch(repo)
     if not has_identity(path):
-        raise _no_identity_error()
+        raise no_identity_error()
     local = repo.active_branch.name
     target = branch or local
     url = _remote_url(repo, remote)
