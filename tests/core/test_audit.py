@@ -10,8 +10,8 @@ import subprocess
 
 import pytest
 
-from wizard.core.publish.audit import (FILE_GITHUB_LIMIT, MB, audit_files, audit_project, committable_files,
-                               gitignore_text)
+from wizard.core.publish.audit import FILE_GITHUB_LIMIT, MB, audit_files, gitignore_text
+from wizard.core.publish.git_adapter import audit_project, committable_files
 
 _RANDOM = random.Random(20261201)
 

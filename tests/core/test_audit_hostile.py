@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 
 from tests.blocking import finishes
-from wizard.core.publish.audit import audit_files, committable_files
+from wizard.core.publish.audit import audit_files
+from wizard.core.publish.git_adapter import committable_files
 
 
 def test_a_gitattributes_pipe_does_not_hang_the_audit(make_project):

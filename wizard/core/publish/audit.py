@@ -1,7 +1,9 @@
 """Pre-push audit: what should not go into a public repository that anyone can launch on Binder.
 
     result = audit_files(project, ["analysis.ipynb", "data/big.csv", ".env"])   # the caller's list
-    result = audit_project(project)   # every file git would commit (git ls-files, .gitignore respected)
+
+Pure: it reads the files it is given and runs nothing. `git_adapter.audit_project` audits every file
+git would commit (`git ls-files`, or `files_without_git` here when git cannot list them).
 
 `AuditResult.findings` holds one `Finding` per problem, each with the file, the line (when there
 is one), a plain explanation, a suggested fix, and `blocks_commit`: the Publish step unchecks
@@ -22,7 +24,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -341,16 +342,9 @@ def audit_files(root: Path, files: Iterable[str]) -> AuditResult:
     return result
 
 
-def committable_files(root: Path) -> list[str]:
-    """Files git would commit: tracked plus untracked-not-ignored. Without git: a walk with a basic
-    .gitignore reading (name and path patterns, folders, `!` ignored)."""
-    try:
-        done = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                              cwd=root, capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
-        if done.returncode == 0:
-            return sorted({p for p in done.stdout.decode("utf-8", "surrogateescape").split("\0") if p})
-    except (OSError, subprocess.SubprocessError):
-        pass
+def files_without_git(root: Path) -> list[str]:
+    """The files git would commit, for a folder git cannot list (no git, or not a repository yet): a
+    walk with a basic .gitignore reading (name and path patterns, folders; `!` lines ignored)."""
     patterns = []
     try:
         for line in read_file_bytes(root / ".gitignore", MB).decode("utf-8", errors="replace").splitlines():
@@ -380,11 +374,6 @@ def committable_files(root: Path) -> list[str]:
         dirs[:] = sorted(d for d in dirs if d != ".git" and not ignored(prefix + d, True))
         found += [prefix + n for n in sorted(names) if not ignored(prefix + n, False)]
     return found
-
-
-def audit_project(root: Path) -> AuditResult:
-    """Audit every file that would be committed from `root` (.gitignore respected)."""
-    return audit_files(root, committable_files(root))
 
 
 def gitignore_text(existing: str, patterns: Iterable[str]) -> str:

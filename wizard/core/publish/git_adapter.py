@@ -1,5 +1,5 @@
 """Everything the Publish step runs git for: status, identity, .gitignore, commit, origin, push with
-progress, the ls-remote check and the rebase/merge offer.
+progress, the ls-remote check, the rebase/merge offer, and the list of files git would commit.
 
 Every function blocks (the TUI calls them from a thread worker) and imports GitPython lazily.
 Rules kept here, not in the callers:
@@ -16,10 +16,12 @@ import dataclasses
 import os
 import shutil
 import stat
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wizard.core.common.fileio import read_file_bytes
 from wizard.core.common.remotes import RemoteURL, parse_remote, strip_credentials
@@ -27,6 +29,11 @@ from wizard.core.common.safe_text import safe_text
 from wizard.core.publish.plan import (DEFAULT_BRANCH, GITHUB_FILE_LIMIT, Problem, PublishError, PushProgress,
                                       PushResult, RepoState, classify, detached_error, explain, in_progress_error,
                                       joined_output, no_identity_error, not_a_repo_error, parse_status)
+
+if TYPE_CHECKING:
+    from wizard.core.publish.audit import AuditResult
+
+# The audit (its patterns are compiled on import) loads only when a function here needs it.
 
 
 def _open(path: Path):
@@ -110,6 +117,28 @@ def init_repo(path: Path, branch: str = DEFAULT_BRANCH) -> RepoState:
     if _open(path) is None:
         git.Repo.init(path, initial_branch=branch)
     return repo_state(path)
+
+
+def committable_files(root: Path) -> list[str]:
+    """Files git would commit: tracked plus untracked-not-ignored (`git ls-files`). Without git, or
+    outside a repository: the audit's own walk with a basic .gitignore reading."""
+    try:
+        done = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                              cwd=root, capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+        if done.returncode == 0:
+            return sorted({p for p in done.stdout.decode("utf-8", "surrogateescape").split("\0") if p})
+    except (OSError, subprocess.SubprocessError):
+        pass
+    from wizard.core.publish.audit import files_without_git
+
+    return files_without_git(root)
+
+
+def audit_project(root: Path) -> AuditResult:
+    """Audit every file that would be committed from `root` (.gitignore respected)."""
+    from wizard.core.publish.audit import audit_files
+
+    return audit_files(root, committable_files(root))
 
 
 # --------------------------------------------------------------------------- identity
