@@ -13,9 +13,9 @@ import subprocess
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from wizard.core.publish.plan import Problem, PublishError
-from wizard.core.common.remotes import RemoteURL
+from wizard.core.common.remotes import RemoteURL, parse_remote
 from wizard.core.common.safe_text import safe_text
+from wizard.core.publish.plan import Problem, PublishError
 
 API_VERSION = "2022-11-28"
 TIMEOUT_SECONDS = 20.0
@@ -90,10 +90,6 @@ class Visibility:
     explanation: str
 
 
-def _error(kind: str, explanation: str, next_action: str, detail: str = "") -> PublishError:
-    return PublishError(kind, explanation, next_action, detail)
-
-
 def _message(response) -> str:
     try:
         data = response.json()
@@ -113,10 +109,11 @@ def create_repository(name: str, token: str | None, api_base: str, description: 
     import httpx
 
     if not token:
-        raise _error(GitHubProblem.NO_TOKEN, "Creating a repository on GitHub needs a GitHub token.",
-                     "Run `gh auth login`, or create a token (github.com → Settings → Developer settings) "
-                     "with the `repo` scope and set GH_TOKEN; or create the repository on github.com and paste "
-                     "its URL.")
+        raise PublishError(
+            GitHubProblem.NO_TOKEN, "Creating a repository on GitHub needs a GitHub token.",
+            "Run `gh auth login`, or create a token (github.com → Settings → Developer settings) "
+            "with the `repo` scope and set GH_TOKEN; or create the repository on github.com and paste "
+            "its URL.")
     body = {"name": name, "private": False, "auto_init": False, "has_wiki": False}
     if description:
         body["description"] = description
@@ -126,28 +123,33 @@ def create_repository(name: str, token: str | None, api_base: str, description: 
         response = httpx.post(f"{api_base.rstrip('/')}/user/repos", json=body, headers=headers,
                               timeout=TIMEOUT_SECONDS)
     except httpx.HTTPError as error:
-        raise _error(GitHubProblem.NETWORK, "Could not reach GitHub to create the repository.",
-                     "Check your internet connection and try again.",
-                     safe_text(str(error), (token,))) from None
+        raise PublishError(
+            GitHubProblem.NETWORK, "Could not reach GitHub to create the repository.",
+            "Check your internet connection and try again.",
+            safe_text(str(error), (token,))) from None
     detail = safe_text(_message(response), (token,))
     if response.status_code == 201:
         data = response.json()
         return CreatedRepository(owner=data["owner"]["login"], name=data["name"], html_url=data["html_url"],
                                  clone_url=data["clone_url"], private=bool(data.get("private")))
     if response.status_code == 401:
-        raise _error(GitHubProblem.BAD_TOKEN, "GitHub did not accept your token (it may be expired or mistyped).",
-                     "Create a new token or run `gh auth login`, then try again.", detail)
+        raise PublishError(
+            GitHubProblem.BAD_TOKEN, "GitHub did not accept your token (it may be expired or mistyped).",
+            "Create a new token or run `gh auth login`, then try again.", detail)
     if response.status_code == 422:
-        raise _error(GitHubProblem.NAME_TAKEN, f"You already have a repository called {safe_text(name)} on GitHub "
-                     "(or the name is not allowed).",
-                     "Pick another name, or paste the existing repository's URL to publish there.", detail)
+        raise PublishError(
+            GitHubProblem.NAME_TAKEN, f"You already have a repository called {safe_text(name)} on GitHub "
+            "(or the name is not allowed).",
+            "Pick another name, or paste the existing repository's URL to publish there.", detail)
     if response.status_code == 403:
-        raise _error(GitHubProblem.FORBIDDEN, "GitHub refused to create the repository: the token lacks the "
-                     "right to create repositories, or you hit a rate limit.",
-                     "Give the token the `repo` scope (or `Administration: write` for fine-grained tokens), "
-                     "or wait a few minutes.", detail)
-    raise _error(GitHubProblem.UNEXPECTED, f"GitHub answered {response.status_code} when creating the repository.",
-                 "Try again in a moment, or create it on github.com and paste its URL.", detail)
+        raise PublishError(
+            GitHubProblem.FORBIDDEN, "GitHub refused to create the repository: the token lacks the "
+            "right to create repositories, or you hit a rate limit.",
+            "Give the token the `repo` scope (or `Administration: write` for fine-grained tokens), "
+            "or wait a few minutes.", detail)
+    raise PublishError(
+        GitHubProblem.UNEXPECTED, f"GitHub answered {response.status_code} when creating the repository.",
+        "Try again in a moment, or create it on github.com and paste its URL.", detail)
 
 
 def check_visibility(owner: str, name: str, api_base: str) -> Visibility:
@@ -180,8 +182,6 @@ def check_visibility(owner: str, name: str, api_base: str) -> Visibility:
 
 def visibility_after_push(remote_url: str, api_base: str) -> Visibility | None:
     """Check a pushed repository is public, when it is on GitHub (or the configured GitHub); else None."""
-    from wizard.core.common.remotes import parse_remote
-
     remote = parse_remote(remote_url)
     if remote is None or not remote.slug or remote.host not in token_hosts(api_base):
         return None
