@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from wizard.core.environment import detection as detect_module
+from wizard.core.environment.detection import versions as detection_versions
 from wizard.core.environment.detection import (
     REPO2DOCKER_VERSION,
     Detection,
@@ -196,7 +196,7 @@ def test_apt_invalid_name_quotes_repo2docker(make_project):
 
 
 def test_julia_version_and_errors(make_project, monkeypatch):
-    monkeypatch.setattr(detect_module, "JULIA_RELEASES", ("1.6.7", "1.9.4", "1.10.10", "1.11.7"))
+    monkeypatch.setattr(detection_versions, "JULIA_RELEASES", ("1.6.7", "1.9.4", "1.10.10", "1.11.7"))
     found = detect(make_project({"Project.toml": '[compat]\njulia = "1.10"\n'}))
     assert (found.buildpack, found.julia_version, found.python_version) == ("julia", "1.11.7", "3.10")
     found = detect(make_project({"Project.toml": '[compat]\njulia = "1.6, 1.7"\n'}, name="p2"))
@@ -368,7 +368,7 @@ def test_huge_file_is_not_parsed_by_the_detector(make_project, monkeypatch, name
         raise AssertionError("parsed a huge file")
 
     monkeypatch.setattr(yaml12, "load", no_parse)
-    monkeypatch.setattr(detect_module, "load_toml05", no_parse)
+    monkeypatch.setattr(detection_versions, "load_toml05", no_parse)
     line = "numpy\n" if name == "requirements.txt" else "# padding\n"
     text = line * (3_000_000 // len(line))
     report = analyse(make_project({name: text, "requirements.txt": REQ} if name == "pyproject.toml" else {name: text}))

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from wizard.core.common.diagnostics import Diagnostic
+from wizard.core.environment.detection.rules import MAX_BYTES
 
 # File name -> validator module.
 MODULE_FOR_NAME: dict[str, str] = {
@@ -39,9 +40,6 @@ MODULE_FOR_NAME: dict[str, str] = {
     "pyproject.toml": "python_project",
     "setup.py": "python_project",
 }
-
-# Bigger than any sane environment file; larger ones get one clear diagnostic instead of a parse.
-MAX_BYTES = 2_000_000
 
 
 @dataclass(frozen=True)

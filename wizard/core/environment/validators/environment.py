@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 
-from wizard.core.environment.detection import LOCKFILE_PYTHONS, MAJOR_PYTHONS, brief, load_environment
+from wizard.core.environment.detection.parsers import load_environment
+from wizard.core.environment.detection.rules import LOCKFILE_PYTHONS, MAJOR_PYTHONS
+from wizard.core.environment.detection.stops import brief
 from wizard.core.common.diagnostics import Diagnostic
 from wizard.core.environment.validators import FileContext
 

@@ -176,7 +176,7 @@ def validate(text: str, ctx) -> list[Diagnostic]:
 
     if ctx.reported_by_detector("julia-invalid-toml"):
         return out  # the detector quotes repo2docker's own parse error; nothing else is reliable then
-    from wizard.core.environment.detection import toml_too_odd
+    from wizard.core.environment.detection.parsers import toml_too_odd
 
     try:
         odd = toml_too_odd(text)

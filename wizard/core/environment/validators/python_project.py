@@ -33,7 +33,7 @@ def validate(text: str, ctx: FileContext) -> list[Diagnostic]:
 
 
 def _python_version_check(version_text, source: str, line, add) -> None:
-    from wizard.core.environment.detection import LOCKFILE_PYTHONS, MAJOR_PYTHONS
+    from wizard.core.environment.detection.rules import LOCKFILE_PYTHONS, MAJOR_PYTHONS
 
     if not isinstance(version_text, str):
         add(line, 1, "error", "pipfile-python-not-text", f"The Python version in {source} must be text in quotes.",
@@ -64,7 +64,7 @@ def _line_of(text: str, pattern: str) -> int | None:
 
 
 def _pipfile(text: str, ctx: FileContext, add) -> None:
-    from wizard.core.environment.detection import load_toml05
+    from wizard.core.environment.detection.parsers import load_toml05
 
     data, problem = load_toml05(text.replace("\r\n", "\n"))
     if problem is not None:
@@ -136,7 +136,7 @@ def _pipfile_lock(text: str, ctx: FileContext, add) -> None:
 def _pyproject(text: str, ctx: FileContext, add) -> None:
     import tomllib
 
-    from wizard.core.environment.detection import toml_too_odd
+    from wizard.core.environment.detection.parsers import toml_too_odd
 
     try:
         odd = toml_too_odd(text)
@@ -190,7 +190,7 @@ def _pyproject(text: str, ctx: FileContext, add) -> None:
 def _requires_python(requires, text: str, ctx: FileContext, add) -> None:
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-    from wizard.core.environment.detection import SUPPORTED_PYTHON_VERSION
+    from wizard.core.environment.detection.rules import SUPPORTED_PYTHON_VERSION
 
     line = _line_of(text, r"^\s*requires-python\s*=")
     try:

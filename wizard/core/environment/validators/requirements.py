@@ -459,7 +459,7 @@ def _is_package(root) -> bool:
 
         from wizard.core.common.fileio import read_file_bytes
 
-        from wizard.core.environment.detection import toml_too_odd
+        from wizard.core.environment.detection.parsers import toml_too_odd
 
         text = read_file_bytes(root / "pyproject.toml").decode("utf-8")
         if toml_too_odd(text) is not None:

@@ -22,8 +22,8 @@ def _add(out, line, column, severity, code, message, fix=None, file=""):
 
 
 def validate(text: str, ctx: FileContext) -> list[Diagnostic]:
-    from wizard.core.environment.detection import (LOCKFILE_PYTHONS, MAJOR_PYTHONS, R_VERSION_MAP, RSPM_CUTOFF_DATE,
-                                    RuntimeTxtError, parse_runtime)
+    from wizard.core.environment.detection.parsers import RuntimeTxtError, parse_runtime
+    from wizard.core.environment.detection.rules import LOCKFILE_PYTHONS, MAJOR_PYTHONS, R_VERSION_MAP, RSPM_CUTOFF_DATE
 
     out: list[Diagnostic] = []
     add = lambda *a: _add(out, *a, file=ctx.path)  # noqa: E731

@@ -1,0 +1,70 @@
+"""repo2docker's rules as data: the version it reproduces, its version tables, the files it reads.
+
+Plain constants only (no I/O, no other module of the package), so the validators, the deps package and
+the detector can all import them at the top of the module.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+REPO2DOCKER_VERSION = "2026.4.0"
+
+# Not repo2docker's: bigger than any sane environment file. Larger files get one clear diagnostic instead
+# of a parse (parsing megabytes of YAML or TOML takes seconds; no build needs it).
+MAX_BYTES = 2_000_000
+
+MAJOR_PYTHONS = {"2": "2.7", "3": "3.10"}
+DEFAULT_PYTHON = MAJOR_PYTHONS["3"]
+# Python versions with a bundled conda lock file for linux-64 (repo2docker/buildpacks/conda/*.lock).
+LOCKFILE_PYTHONS = ("2.7", "3.5", "3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
+# Only for the pyproject.toml requires-python fallback (buildpacks/conda/supported_python_version.py).
+SUPPORTED_PYTHON_VERSION = ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
+KERNEL_ENV_CUTOFF = (3, 7)  # older Pythons get a separate kernel environment
+R_VERSION_MAP = {
+    "4.5": "4.5.1", "4.4": "4.4.2", "4.3": "4.3.3", "4.2": "4.2.3", "4.1": "4.1.3",
+    "4.0": "4.0.5", "3.6": "3.6.3", "3.5": "3.5.3", "3.4": "3.4.4", "3.3": "3.3.3",
+}
+DEFAULT_R = R_VERSION_MAP["4.4"]
+RSPM_CUTOFF_DATE = datetime.date(2018, 12, 7)
+# repo2docker asks julialang.org for the list on the build day; this is the list of stable releases known
+# when this version of binder-wizard was made (ascending). Only the Julia version shown can differ.
+JULIA_RELEASES: tuple[str, ...] = (
+    "1.0.5", "1.1.1", "1.2.0", "1.3.1", "1.4.2", "1.5.4", "1.6.7", "1.7.3", "1.8.5", "1.9.4",
+    "1.10.10", "1.11.7", "1.12.6",
+)
+DEFAULT_JULIA_COMPAT = "1.6"
+
+NO_ENVIRONMENT_MESSAGE = (
+    "No environment specification found. See https://repo2docker.readthedocs.io/en/latest/configuration/ "
+    "for supported files."
+)
+
+PACK_NAMES = {
+    "docker": "your own Dockerfile",
+    "julia": "Julia (Project.toml)",
+    "julia-require": "Julia REQUIRE (no longer supported)",
+    "nix": "Nix (default.nix)",
+    "r": "R",
+    "conda": "conda (environment.yml)",
+    "pipfile": "pipenv (Pipfile)",
+    "python": "Python with pip",
+    "legacy": "the removed legacy Binder Dockerfile",
+}
+# The class repo2docker names in its messages, per pack.
+PACK_CLASS = {"conda": "CondaBuildPack", "pipfile": "PipfileBuildPack", "python": "PythonBuildPack",
+              "r": "RBuildPack", "julia": "JuliaProjectTomlBuildPack", "julia-require": "JuliaRequireBuildPack"}
+
+# Files looked up in the config folder (or the root when there is none).
+CONFIG_FILES = (
+    "Dockerfile", "Project.toml", "JuliaProject.toml", "Manifest.toml", "REQUIRE", "default.nix", "runtime.txt",
+    "environment.yml", "environment.yaml", "Pipfile", "Pipfile.lock", "requirements.txt", "requirements3.txt",
+    "install.R", "apt.txt", "postBuild", "start",
+)
+# Files read only at the repository root, and only when there is no config folder.
+ROOT_ONLY_FILES = ("DESCRIPTION", "setup.py", "pyproject.toml")
+
+PYTHON_REGEX = re.compile(r"python\s*=+\s*([\d\.]*)")  # conda/__init__.py PYTHON_REGEX, applied with match
+R_REGEX = re.compile(r"r-base\s*=+\s*([\d\.]*)")
+VERSION_PAT = re.compile(r"\d+(\.\d+)*")  # pipfile/__init__.py VERSION_PAT
