@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from tests.servers.hub_server import DIE, HubServer, Sleep, captured_events, sse
 from wizard.core.launch.binderhub_adapter import BuildStream, shutdown_server
+from wizard.core.launch.build_events import EventReader
 
 PROMPT = 5.0  # seconds: the server holds 60 s after ready and forever after a failure
 
@@ -85,7 +86,7 @@ async def test_rate_limit_429_says_when_to_retry(hub_server):
     outcome, events, _ = await run(hub.url, "gh/me/demo/HEAD")
     assert outcome.problem.status_code == 429
     assert "rate limit" in outcome.problem.message
-    assert "Try again after" in outcome.problem.action
+    assert "Try again after" in outcome.problem.next_action
     assert events[0].message.startswith("Rate limit exceeded. Try again in")
 
 
@@ -281,9 +282,9 @@ def test_server_fixture_is_a_real_http_server():
     ["a\n\ue000\nb", "c\x1b]0;title", "d\x07e", "f", "g"],
 ])
 def test_batch_cleaning_equals_cleaning_each_message(texts):
-    stream = BuildStream("http://h", "gh", "a/b/HEAD", token="sekrit")
-    expected = [stream._clean(t) for t in texts]
-    assert stream._clean_all(texts) == expected  # also when a message holds the batch separator's character
+    reader = EventReader(("sekrit",))
+    expected = [reader.clean(t) for t in texts]
+    assert reader.clean_all(texts) == expected  # also when a message holds the batch separator's character
     assert not any("\x1b" in t or "ghp_" in t for t in expected)
 
 
@@ -298,10 +299,10 @@ def test_batch_cleaning_equals_cleaning_each_message(texts):
     (500, "Internal Server Error\n", "internal error"),
 ])
 def test_status_codes_in_failed_events_become_plain_messages(code, message, expected):
-    from wizard.core.launch.binderhub_adapter import problem_for_status
+    from wizard.core.launch.build_events import problem_for_status
 
     problem = problem_for_status(code, message, {"x-ratelimit-reset": str(int(time.time()) + 1800)})
-    assert expected in problem.message and problem.action and problem.status_code == code
+    assert expected in problem.message and problem.next_action and problem.status_code == code
 
 
 def test_long_logs_still_lose_every_secret_and_escape():
@@ -326,7 +327,7 @@ def test_event_parsing_accepts_exactly_what_json_loads_accepts(raw):
         expected = json.loads(raw)
     except ValueError:
         expected = None
-    phase, message, data = BuildStream("http://h", "gh", "a/b/HEAD")._parse(raw)
+    phase, message, data = EventReader().parse(raw)
     if isinstance(expected, dict):
         assert data == expected and message == (expected["message"] if isinstance(expected.get("message"), str)
                                                 else "")
@@ -335,7 +336,7 @@ def test_event_parsing_accepts_exactly_what_json_loads_accepts(raw):
 
 
 def test_messages_by_phase_keeps_the_order_and_leaves_out_stall_warnings():
-    from wizard.core.launch.binderhub_adapter import BuildEvent, messages_by_phase
+    from wizard.core.launch.build_events import BuildEvent, messages_by_phase
 
     same = [BuildEvent("building", f"{n}\n") for n in range(5)]
     assert messages_by_phase(same) == [("building", [f"{n}\n" for n in range(5)])]
@@ -355,8 +356,8 @@ _PIECES = ["plain", " ", "\n", "_", "x", "ghp_", "A1b2C3d4E5f6G7h8I9j0K1", "auth
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(_PIECES), max_size=6).map("".join), min_size=4, max_size=12))
 def test_batch_cleaning_equals_cleaning_each_message_on_random_logs(texts):
-    stream = BuildStream("http://h", "gh", "a/b/HEAD", token="sekrit")
-    assert stream._clean_all(texts) == [stream._clean(t) for t in texts]
+    reader = EventReader(("sekrit",))
+    assert reader.clean_all(texts) == [reader.clean(t) for t in texts]
 
 
 @pytest.mark.parametrize("text", ["Authorization: token abc", "AUTHORIZATION: Bearer abc", "authorization:basic abc",

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from tests.servers.hub_server import captured_events
-from wizard.core.launch.binderhub_adapter import BuildOutcome, HubProblem, PhaseTiming
+from wizard.core.launch.build_events import BuildOutcome, HubProblem, PhaseTiming
 from wizard.core.launch.buildlogs import BuildLog, exclude_from_git, last_log, lines_text
 from wizard.core.launch.triage import triage
 
@@ -115,6 +115,8 @@ def test_build_log_saved_excluded_from_git_and_reopened(make_project):
     assert path.read_text().splitlines()[1:] == ["── waiting", "Waiting for build to start...", "── failed",
                                                  "Error during build"]
     assert summary["result"] == "failed" and summary["sha"] == "a" * 40
+    # the keys saved logs have always had (the Launch screen reads them back)
+    assert summary["problem"] == {"message": "The build failed.", "action": "Read below.", "status_code": None}
     assert summary["phases"][0] == {"phase": "waiting", "started": 0.0, "seconds": 1.5}
     assert summary["findings"][0]["code"] == "out-of-memory"
     status = subprocess.run(["git", "-C", str(project), "status", "--porcelain", "--untracked-files=all"],

@@ -101,7 +101,7 @@ class BuildLog:
                 elapsed_seconds=round(outcome.elapsed, 3),
                 phases=[{"phase": t.phase, "started": round(t.started, 3),
                          "seconds": None if t.seconds is None else round(t.seconds, 3)} for t in outcome.phases],
-                problem=None if outcome.problem is None else asdict(outcome.problem),
+                problem=None if outcome.problem is None else outcome.problem.as_dict(),
                 # The server token is a credential: never saved.
                 ready={k: v for k, v in (outcome.ready or {}).items() if k not in ("token",)} or None,
             )

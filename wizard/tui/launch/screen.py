@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.widgets import Button, ContentSwitcher, Input, Select, Static
 from textual.worker import Worker, WorkerState
 
-from wizard.core.launch.binderhub_adapter import BuildOutcome, messages_by_phase
+from wizard.core.launch.build_events import BuildOutcome, messages_by_phase
 from wizard.core.launch.links import LinkError, OpenTarget, Target
 from wizard.core.common.safe_text import safe_text
 from wizard.core.launch.triage import Finding
@@ -516,7 +516,7 @@ class LaunchScreen(StepScreen):
         findings = [Finding(**f) for f in summary.get("findings", []) if isinstance(f, dict)] \
             if isinstance(summary.get("findings"), list) else []
         if result == "failed":
-            from wizard.core.launch.binderhub_adapter import HubProblem
+            from wizard.core.launch.build_events import HubProblem
 
             problem = summary.get("problem") or {}
             self.query_one(TriagePanel).show(

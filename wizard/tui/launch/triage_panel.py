@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Button
 
-from wizard.core.launch.binderhub_adapter import HubProblem
+from wizard.core.launch.build_events import HubProblem
 from wizard.core.launch.triage import Finding
 from wizard.tui.common.action_panel import ActionPanel
 
@@ -35,8 +35,8 @@ class TriagePanel(ActionPanel):
         parts = []
         if problem is not None:
             parts.append(Content.styled(f"✗ {problem.message}", "bold $text-error"))
-            if problem.action and not findings:
-                parts.append(Content(f"  What to do: {problem.action}"))
+            if problem.next_action and not findings:
+                parts.append(Content(f"  What to do: {problem.next_action}"))
         for finding in findings:
             parts.append(Content.styled(f"• {finding.title}", "bold"))
             parts.append(Content(f"  {finding.explanation}"))
