@@ -1,7 +1,8 @@
 """Command-line entry point: `binder-wizard [PATH]` opens the wizard; subcommands run headless.
 
-Each subcommand lives in `wizard.commands.<name>` with `HELP`, `add_arguments(parser)` and
-`run(args) -> int`. Modules are imported only when their command runs, so `check` stays fast.
+Each subcommand lives in `wizard.commands.<name>` with `add_arguments(parser)` and `run(args) -> int`
+(its one-line help is in COMMANDS); what they share is in `wizard.commands.common`. Modules are
+imported only when their command runs, so `check` stays fast.
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from pathlib import Path
 
 from wizard import __version__
+from wizard.commands.common import EXIT_OK, EXIT_USAGE, UsageError, add_path_argument, project_path
 
 COMMANDS = {
     "check": "Report what Binder will build from this folder, and every problem found.",
@@ -21,31 +22,11 @@ COMMANDS = {
     "badge": "Print (or write into the README) the Binder launch badge.",
 }
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """A problem with what the user typed: one line on stderr, exit 2."""
-
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse prints usage + exits 2; keep that, shorter
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
-
-
-def project_path(raw: str | None) -> Path:
-    """The project folder named on the command line, or a UsageError a beginner can read."""
-    path = Path(raw or ".").expanduser()
-    if not path.exists():
-        raise UsageError(f"no such folder: {path}")
-    if not path.is_dir():
-        raise UsageError(f"not a folder: {path} (give the project folder, not a file in it)")
-    try:
-        next(path.iterdir(), None)
-    except OSError as error:
-        raise UsageError(f"cannot read folder {path}: {error.strerror or error}") from None
-    return path.resolve()
 
 
 def _main_parser() -> argparse.ArgumentParser:
@@ -56,8 +37,7 @@ def _main_parser() -> argparse.ArgumentParser:
         epilog=f"commands (run 'binder-wizard COMMAND --help' for details):\n{commands}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("path", nargs="?", default=".", metavar="PATH",
-                        help="the project folder (default: the current folder)")
+    add_path_argument(parser)
     parser.add_argument("--demo", action="store_true",
                         help="copy a small sample project into a new folder and open the wizard there")
     parser.add_argument("--version", action="version", version=f"binder-wizard {__version__}")

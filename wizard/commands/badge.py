@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-HELP = "Print (or write into the README) the Binder launch badge."
+from wizard.commands.common import EXIT_OK, UsageError, add_target_arguments, check_choices, project_path
+
 FORMATS = ("markdown", "rst", "html", "url")
 
 
@@ -16,24 +17,9 @@ def add_arguments(parser) -> None:
                         help="put the badge into README.md/README.rst (replacing an old Binder badge) and show the diff")
 
 
-def add_target_arguments(parser, ref_default: str | None, ref_help: str) -> None:
-    """PATH, --hub, --provider, --repo, --ref and --open: what to launch, where (shared with `launch`)."""
-    from wizard.core.launch.links import PROVIDERS
-
-    parser.add_argument("path", nargs="?", default=".", metavar="PATH", help="the project folder (default: here)")
-    parser.add_argument("--hub", metavar="URL", help="the BinderHub (default: your config, else https://mybinder.org)")
-    parser.add_argument("--provider", choices=list(PROVIDERS), metavar="P",
-                        help=f"where the hub gets the repository: {', '.join(PROVIDERS)} (default: from origin)")
-    parser.add_argument("--repo", metavar="SPEC", help="owner/name, a clone URL or a DOI (default: the origin remote)")
-    parser.add_argument("--ref", default=ref_default, metavar="REF", help=ref_help)
-    parser.add_argument("--open", metavar="FILE",
-                        help="what to open: a file (e.g. index.ipynb), lab, rstudio, classic:FILE or /url/path")
-
-
 def run(args) -> int:
     from rich.console import Console
 
-    from wizard.cli import EXIT_OK, UsageError, project_path
     from wizard.core.common.config import Config
     from wizard.core.launch.links import LinkError, badge, launch_url, open_target_for, target_for
 
@@ -65,18 +51,3 @@ def run(args) -> int:
     sys.stdout.write(edit.diff())
     print(f"{edit.path.name}: badge {edit.action}.")
     return EXIT_OK
-
-
-def check_choices(project, target, opening) -> list[str]:
-    """Warnings about a badge that would not work as the user expects (shared with `launch`)."""
-    from wizard.core.launch.links import files_at, local_branches, r_configured, ref_warnings
-
-    warnings = ref_warnings(target.ref, local_branches(project)) if target.provider in ("gh", "gl", "git") else []
-    if opening.kind in ("file", "classic") and opening.path:
-        files = files_at(project, "HEAD")
-        if files and opening.path.lstrip("/") not in files:
-            warnings.append(f"{opening.path} is not in the last commit, so it will not exist on Binder.")
-    if opening.kind == "rstudio" and not r_configured(project):
-        warnings.append("RStudio only starts when the project installs R (install.R, runtime.txt r-…, or "
-                        "r-base in environment.yml).")
-    return warnings

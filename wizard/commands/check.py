@@ -6,21 +6,19 @@ Imports stay inside run() so the command starts fast enough for a pre-commit hoo
 
 from __future__ import annotations
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+from wizard.commands.common import EXIT_FAILED, EXIT_OK, UsageError, add_path_argument, project_path
+
 IMPORT_SCAN_SECONDS = 15.0
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("path", nargs="?", default=".", metavar="PATH",
-                        help="the project folder (default: the current folder)")
+    add_path_argument(parser)
     parser.add_argument("--format", choices=("text", "json"), default="text",
                         help="a readable report (default) or one JSON object for scripts")
 
 
 def run(args) -> int:
     import sys
-
-    from wizard.cli import UsageError, project_path
 
     project = project_path(args.path)
     from wizard.core.environment.engine import analyse

@@ -10,7 +10,8 @@ import argparse
 import json
 import sys
 
-HELP = "Ask a BinderHub to build and launch the project, streaming the log."
+from wizard.commands.common import (EXIT_FAILED, EXIT_OK, UsageError, add_target_arguments, check_choices,
+                                    project_path)
 
 
 def _seconds(text: str) -> float:
@@ -24,8 +25,6 @@ def _seconds(text: str) -> float:
 
 
 def add_arguments(parser) -> None:
-    from wizard.commands.badge import add_target_arguments
-
     add_target_arguments(parser, ref_default=None, ref_help="branch, tag or commit (default: the pushed commit, else HEAD)")
     parser.add_argument("--no-browser", action="store_true", help="do not open the server in a web browser")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
@@ -37,7 +36,6 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     import asyncio
 
-    from wizard.cli import EXIT_FAILED, EXIT_OK, UsageError, project_path
     from wizard.core.common.config import Config
     from wizard.core.launch.links import LinkError, hub_base, launch_url, open_target_for, pushed_head_sha, target_for
 
@@ -52,8 +50,6 @@ def run(args) -> int:
     except LinkError as error:
         raise UsageError(str(error)) from None
     printer = _JsonPrinter() if args.format == "json" else _TextPrinter()
-    from wizard.commands.badge import check_choices
-
     for warning in check_choices(project, target, opening):
         printer.warn(warning)
     outcome = asyncio.run(_launch(project, config, hub, target, opening, shareable, args, printer))

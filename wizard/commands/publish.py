@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import sys
 
+from wizard.commands.common import UsageError, add_path_argument, project_path
 from wizard.core.common.safe_text import safe_text
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("path", nargs="?", default=".", metavar="PATH",
-                        help="the project folder (default: the current folder)")
+    add_path_argument(parser)
     parser.add_argument("-m", "--message", metavar="MSG", help="commit message (default: a suggested one)")
     parser.add_argument("--remote", metavar="URL",
                         help="the GitHub repository to push to; becomes `origin` if there is none")
@@ -69,7 +69,6 @@ class _ProgressPrinter:
 
 
 def run(args) -> int:
-    from wizard.cli import UsageError, project_path
     from wizard.core.publish import PublishError
     from wizard.core.common.remotes import parse_remote
 

@@ -18,12 +18,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-HELP = "Work out the Python packages the code imports (a better pipreqs)."
+from wizard.commands.common import EXIT_FAILED, EXIT_OK, UsageError, add_path_argument, project_path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", default=".", metavar="PATH",
-                        help="the project folder (default: the current folder)")
+    add_path_argument(parser)
     parser.add_argument("--pin", choices=("exact", "compatible", "none"), default="exact",
                         help="version style: exact (==, for archiving), compatible (~= on major.minor) "
                              "or none (a living project); versions come from the project's Python "
@@ -76,7 +75,6 @@ def _note(message: str) -> None:
 
 def _start_environment_query(project, override):
     """The project's Python, asked in the background while the files are scanned (None: no Python)."""
-    from wizard.cli import UsageError
     from wizard.core.environment.deps.project_python_adapter import PendingQuery, PythonNotFound, find_python
 
     try:
@@ -103,8 +101,6 @@ def _environment(pending):
 
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
-
-    from wizard.cli import EXIT_OK, UsageError, project_path
 
     project = project_path(args.path)
     pending = _start_environment_query(project, args.python)  # first: it runs while we scan
@@ -149,7 +145,6 @@ def _write(inference, args) -> int:
     import os
     import tempfile
 
-    from wizard.cli import EXIT_FAILED, EXIT_OK, UsageError
     from wizard.core.environment import deps
     from wizard.core.common.safe_text import strip_control
 
