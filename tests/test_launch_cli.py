@@ -160,3 +160,25 @@ def test_launch_goes_on_when_the_log_cannot_be_saved(hub, project, capsys):
     captured = capsys.readouterr()
     assert "cannot be saved" in captured.err and json_lines(captured.out)[-1]["result"] == "ready"
     assert (project / ".binder-wizard").read_text() == "a file where the logs folder should be\n"
+
+
+def test_the_project_git_facts_are_read_once(hub, make_project, capsys, monkeypatch):
+    """One look at .git and one git command per fact, however many parts of the launch use them."""
+    import wizard.core.common.git_facts as git_facts
+    import wizard.core.common.git_facts_adapter as adapter
+
+    project = make_project({"requirements.txt": "numpy\n", "index.ipynb": "{}"})
+    subprocess.run(["git", "init", "-q", "-b", "main", str(project)], check=True)
+    subprocess.run(["git", "-C", str(project), "remote", "add", "origin", "https://github.com/me/demo.git"], check=True)
+    subprocess.run(["git", "-C", str(project), "add", "."], check=True)
+    subprocess.run(["git", "-C", str(project), "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q",
+                    "-m", "init"], check=True)
+    looked, asked = [], []
+    real_git_dir, real_git = git_facts._git_dir, adapter._git
+    monkeypatch.setattr(git_facts, "_git_dir", lambda path: looked.append(path) or real_git_dir(path))
+    monkeypatch.setattr(adapter, "_git", lambda path, *args: asked.append(args[0]) or real_git(path, *args))
+    hub.add_build("gh/me/demo/HEAD", [sse({"phase": "ready", "url": hub.url + "user/x/", "token": "t"})])
+    assert launch(str(project), "--hub", hub.url, "--open", "index.ipynb", "--format", "json", "--no-browser") == 0
+    assert looked == [project]
+    assert sorted(asked) == ["for-each-ref", "for-each-ref", "ls-tree", "rev-parse"]  # facts; files for --open
+    assert "/.binder-wizard/" in (project / ".git" / "info" / "exclude").read_text()  # the build log used them too

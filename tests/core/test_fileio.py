@@ -34,13 +34,13 @@ def test_limit_refuses_before_reading(tmp_path):
 
 def test_overview_config_and_readme_do_not_hang_on_pipes(tmp_path):
     from wizard.core.common.config import Config
-    from wizard.core.common.git_facts import summarise
+    from wizard.core.common.git_facts import quick_git_facts
     from wizard.core.launch.readme_badge import plan_badge
 
     (tmp_path / ".git").mkdir()
     os.mkfifo(tmp_path / ".git" / "HEAD")
     os.mkfifo(tmp_path / ".git" / "config")
-    overview = finishes(lambda: summarise(tmp_path))
+    overview = finishes(lambda: quick_git_facts(tmp_path))
     assert overview.is_git_repo and overview.branch is None and overview.origin_url is None
 
     os.mkfifo(tmp_path / "config.toml")

@@ -6,6 +6,7 @@ import subprocess
 
 import pytest
 
+from wizard.core.common.git_facts import quick_git_facts
 from wizard.core.launch.links import (
     LinkError,
     OpenTarget,
@@ -13,6 +14,7 @@ from wizard.core.launch.links import (
     badge,
     build_spec,
     build_url,
+    files_to_open,
     hub_base,
     launch_url,
     open_target_for,
@@ -184,16 +186,17 @@ def _git(path, *args):
 def test_target_for_uses_origin_and_explicit_choices(make_project):
     project = make_project({"index.ipynb": "{}"})
     with pytest.raises(LinkError, match="no 'origin' remote"):
-        target_for(project)
+        target_for(quick_git_facts(project))
     _git(project, "init", "-q", "-b", "main")
     _git(project, "remote", "add", "origin", "git@github.com:me/demo.git")
-    assert target_for(project) == Target("gh", "me/demo")
-    assert target_for(project, ref="main") == Target("gh", "me/demo", "main")
-    assert target_for(project, provider="git") == Target("git", "https://github.com/me/demo.git")
-    assert target_for(project, repo="other/thing") == Target("gh", "other/thing")
-    assert target_for(project, repo="https://gitlab.com/g/p") == Target("gl", "g/p")
+    git = quick_git_facts(project)
+    assert target_for(git) == Target("gh", "me/demo")
+    assert target_for(git, ref="main") == Target("gh", "me/demo", "main")
+    assert target_for(git, provider="git") == Target("git", "https://github.com/me/demo.git")
+    assert target_for(git, repo="other/thing") == Target("gh", "other/thing")
+    assert target_for(git, repo="https://gitlab.com/g/p") == Target("gl", "g/p")
     with pytest.raises(LinkError):
-        target_for(project, provider="zenodo")
+        target_for(git, provider="zenodo")
 
 
 def test_master_main_warning():
@@ -209,3 +212,8 @@ def test_rstudio_only_when_r_is_configured(make_project):
     assert r_configured(make_project({"install.R": "install.packages('x')\n"}, name="r1"))
     assert r_configured(make_project({"runtime.txt": "r-4.3-2024-01-01\n"}, name="r2"))
     assert r_configured(make_project({"binder/environment.yml": "dependencies:\n  - r-base\n"}, name="r3"))
+
+
+def test_files_to_open_puts_notebooks_first_and_leaves_out_binder_files():
+    files = ["README.md", "analysis.py", "binder/postBuild.py", "data.csv", "notebooks/b.ipynb", "a.ipynb", "plot.R"]
+    assert files_to_open(files) == ["notebooks/b.ipynb", "a.ipynb", "README.md", "analysis.py", "plot.R"]

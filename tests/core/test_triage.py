@@ -8,6 +8,7 @@ import subprocess
 import pytest
 
 from tests.servers.hub_server import captured_events
+from wizard.core.common.git_facts import quick_git_facts
 from wizard.core.launch.build_events import BuildOutcome, HubProblem, PhaseTiming
 from wizard.core.launch.buildlogs import BuildLog, exclude_from_git, last_log, lines_text
 from wizard.core.launch.triage import triage
@@ -106,7 +107,8 @@ def test_build_log_saved_excluded_from_git_and_reopened(make_project):
     subprocess.run(["git", "init", "-q", str(project)], check=True)
     outcome = BuildOutcome("failed", problem=HubProblem("The build failed.", "Read below."),
                            phases=[PhaseTiming("waiting", 0.0, 1.5), PhaseTiming("failed", 1.5, 1.5)], elapsed=1.5)
-    log = BuildLog(project, hub="https://mybinder.org/", provider="gh", spec="me/demo/" + "a" * 40, sha="a" * 40)
+    log = BuildLog(quick_git_facts(project), hub="https://mybinder.org/", provider="gh", spec="me/demo/" + "a" * 40,
+                   sha="a" * 40)
     log.write("waiting", "Waiting for build to start...\n")
     log.write("failed", "Error during build")
     log.close(outcome, triage(["Killed\n"]))
@@ -122,13 +124,13 @@ def test_build_log_saved_excluded_from_git_and_reopened(make_project):
     status = subprocess.run(["git", "-C", str(project), "status", "--porcelain", "--untracked-files=all"],
                             capture_output=True, text=True, check=True).stdout
     assert ".binder-wizard" not in status and "requirements.txt" in status
-    exclude_from_git(project)
+    exclude_from_git(quick_git_facts(project))
     assert (project / ".git" / "info" / "exclude").read_text().count("/.binder-wizard/") == 1
 
 
 def test_ready_summary_never_saves_the_server_token(make_project):
     project = make_project({})
-    log = BuildLog(project, hub="h", provider="gh", spec="s")
+    log = BuildLog(quick_git_facts(project), hub="h", provider="gh", spec="s")
     log.close(BuildOutcome("ready", ready={"url": "u", "token": "SECRET"}))
     assert "SECRET" not in log.summary_path.read_text()
     assert last_log(make_project({}, name="empty")) is None
@@ -137,11 +139,11 @@ def test_ready_summary_never_saves_the_server_token(make_project):
 def test_saved_log_text_is_the_same_written_per_phase_or_per_event(make_project):
     entries = [("waiting", "Waiting\n"), ("building", "Step 1\n"), ("building", ""), ("building", "no newline"),
                ("building", "two\nlines\n"), ("built", ""), ("ready", "ready\n")]
-    per_event = BuildLog(make_project({}, name="a"), hub="h", provider="gh", spec="s")
+    per_event = BuildLog(quick_git_facts(make_project({}, name="a")), hub="h", provider="gh", spec="s")
     for phase, message in entries:
         per_event.write(phase, message)
     per_event.close()
-    per_phase = BuildLog(make_project({}, name="b"), hub="h", provider="gh", spec="s")
+    per_phase = BuildLog(quick_git_facts(make_project({}, name="b")), hub="h", provider="gh", spec="s")
     per_phase.write_many(iter(entries))
     per_phase.close()
     text = per_event.path.read_text()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from wizard.commands.common import EXIT_OK, UsageError, add_target_arguments, check_choices, project_path
+from wizard.commands.common import EXIT_OK, UsageError, add_target_arguments, choice_warnings, choose_target
 
 FORMATS = ("markdown", "rst", "html", "url")
 
@@ -21,19 +21,12 @@ def run(args) -> int:
     from rich.console import Console
 
     from wizard.core.common.config import Config
-    from wizard.core.launch.links import LinkError, badge, launch_url, open_target_for, target_for
+    from wizard.core.launch.links import badge
 
-    project = project_path(args.path)
-    hub = args.hub or Config.load().hub_url
-    try:
-        target = target_for(project, args.provider, args.repo, args.ref)
-        opening = open_target_for(args.open)
-        url = launch_url(hub, target, opening)
-        forms = {fmt: badge(fmt, hub, url) for fmt in FORMATS}
-    except LinkError as error:
-        raise UsageError(str(error)) from None
+    choice = choose_target(args, args.hub or Config.load().hub_url, args.ref)
+    forms = {fmt: badge(fmt, choice.hub, choice.url) for fmt in FORMATS}
     err = Console(stderr=True, highlight=False, soft_wrap=True)
-    for warning in check_choices(project, target, opening):
+    for warning in choice_warnings(choice):
         err.print(f"warning: {warning}", markup=False)
     if not args.write:
         sys.stdout.write(forms[args.format] + "\n")
@@ -41,7 +34,7 @@ def run(args) -> int:
     from wizard.core.launch.readme_badge import plan_badge, write_edit
 
     try:
-        edit = plan_badge(project, forms["markdown"], forms["rst"], forms["html"])
+        edit = plan_badge(choice.git.path, forms["markdown"], forms["rst"], forms["html"])
     except (OSError, ValueError) as error:
         raise UsageError(f"cannot update the README: {error}") from None
     if not edit.changed:

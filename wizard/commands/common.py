@@ -6,9 +6,15 @@ Cheap to import (`check` must start fast): the core's launch modules are importe
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wizard.core.common.errors import UserError
+
+if TYPE_CHECKING:
+    from wizard.core.common.git_facts import GitFacts
+    from wizard.core.launch.links import OpenTarget, Target
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -53,16 +59,50 @@ def add_target_arguments(parser, ref_default: str | None, ref_help: str) -> None
                         help="what to open: a file (e.g. index.ipynb), lab, rstudio, classic:FILE or /url/path")
 
 
-def check_choices(project, target, opening) -> list[str]:
-    """Warnings about a badge that would not work as the user expects."""
-    from wizard.core.launch.links import files_at, local_branches, r_configured, ref_warnings
+@dataclass(frozen=True)
+class LaunchChoice:
+    """What the target options chose, checked: the project's git facts (read once), the hub, what to
+    launch and open, and the shareable launch link."""
 
-    warnings = ref_warnings(target.ref, local_branches(project)) if target.provider in ("gh", "gl", "git") else []
+    git: GitFacts
+    hub: str
+    target: Target
+    opening: OpenTarget
+    url: str
+
+
+def choose_target(args, hub_url: str | None, ref: str | None) -> LaunchChoice:
+    """The target options' choice, or a UsageError saying what cannot work. `ref` None: the commit just
+    pushed when the repository is the project's own (no --repo), else HEAD."""
+    from wizard.core.common.git_facts_adapter import read_git_facts
+    from wizard.core.launch.links import LinkError, hub_base, launch_url, open_target_for, target_for
+
+    git = read_git_facts(project_path(args.path))
+    try:
+        hub = hub_base(hub_url)
+        if ref is None:
+            ref = (git.pushed_head_sha if not args.repo else None) or "HEAD"
+        target = target_for(git, args.provider, args.repo, ref)
+        opening = open_target_for(args.open)
+        return LaunchChoice(git, hub, target, opening, launch_url(hub, target, opening))
+    except LinkError as error:
+        raise UsageError(error.message, error.next_action) from None
+
+
+def choice_warnings(choice: LaunchChoice) -> list[str]:
+    """Warnings about a link that would not work as the user expects: a stale branch name, a file to open
+    that the last commit does not have, RStudio without R."""
+    from wizard.core.common.git_facts_adapter import files_at
+    from wizard.core.launch.links import r_configured, ref_warnings
+
+    git, target, opening = choice.git, choice.target, choice.opening
+
+    warnings = ref_warnings(target.ref, git.local_branches) if target.provider in ("gh", "gl", "git") else []
     if opening.kind in ("file", "classic") and opening.path:
-        files = files_at(project, "HEAD")
+        files = files_at(git, "HEAD")
         if files and opening.path.lstrip("/") not in files:
             warnings.append(f"{opening.path} is not in the last commit, so it will not exist on Binder.")
-    if opening.kind == "rstudio" and not r_configured(project):
+    if opening.kind == "rstudio" and not r_configured(git.path):
         warnings.append("RStudio only starts when the project installs R (install.R, runtime.txt r-…, or "
                         "r-base in environment.yml).")
     return warnings

@@ -10,8 +10,7 @@ import argparse
 import json
 import sys
 
-from wizard.commands.common import (EXIT_FAILED, EXIT_OK, UsageError, add_target_arguments, check_choices,
-                                    project_path)
+from wizard.commands.common import EXIT_FAILED, EXIT_OK, add_target_arguments, choice_warnings, choose_target
 
 
 def _seconds(text: str) -> float:
@@ -37,36 +36,28 @@ def run(args) -> int:
     import asyncio
 
     from wizard.core.common.config import Config
-    from wizard.core.launch.links import LinkError, hub_base, launch_url, open_target_for, pushed_head_sha, target_for
 
-    project = project_path(args.path)
     config = Config.load()
-    try:
-        hub = hub_base(args.hub or config.hub_url)
-        ref = args.ref or (pushed_head_sha(project) if not args.repo else None) or "HEAD"
-        target = target_for(project, args.provider, args.repo, ref)
-        opening = open_target_for(args.open)
-        shareable = launch_url(hub, target, opening)
-    except LinkError as error:
-        raise UsageError(str(error)) from None
+    choice = choose_target(args, args.hub or config.hub_url, args.ref or None)
     printer = _JsonPrinter() if args.format == "json" else _TextPrinter()
-    for warning in check_choices(project, target, opening):
+    for warning in choice_warnings(choice):
         printer.warn(warning)
-    outcome = asyncio.run(_launch(project, config, hub, target, opening, shareable, args, printer))
+    outcome = asyncio.run(_launch(choice, config, args, printer))
     return EXIT_OK if outcome.result == "ready" else EXIT_FAILED
 
 
-async def _launch(project, config, hub, target, opening, shareable, args, printer):
+async def _launch(choice, config, args, printer):
     from wizard.core.launch.binderhub_adapter import BuildStream, hub_token_from_env, shutdown_server
     from wizard.core.launch.buildlogs import BuildLog
     from wizard.core.launch.links import persistent_url, server_url
     from wizard.core.launch.triage import triage
 
+    hub, target, opening, project = choice.hub, choice.target, choice.opening, choice.git.path
     stream = BuildStream(hub, target.provider, target.spec, token=hub_token_from_env(),
                          stall_warning_seconds=config.stall_warning_seconds, timeout=args.timeout)
     sha = target.ref if len(target.ref) == 40 else None
     try:
-        log = BuildLog(project, hub=hub, provider=target.provider, spec=target.spec, sha=sha)
+        log = BuildLog(choice.git, hub=hub, provider=target.provider, spec=target.spec, sha=sha)
     except OSError as error:  # a read-only folder must not stop the launch
         printer.warn(f"the build log cannot be saved in this folder ({error.strerror or error})")
         log = None
@@ -93,7 +84,7 @@ async def _launch(project, config, hub, target, opening, shareable, args, printe
     ready = outcome.ready or {}
     result = {
         "result": "ready" if outcome.result == "ready" else "failed",
-        "launch_url": shareable,
+        "launch_url": choice.url,
         "url": ready.get("url"),
         "token": ready.get("token"),
         "persistent_url": persistent_url(ready),

@@ -69,13 +69,14 @@ class _ProgressPrinter:
 
 
 def run(args) -> int:
+    from wizard.core.common.git_facts_adapter import valid_branch_name
     from wizard.core.publish import PublishError
     from wizard.core.common.remotes import parse_remote
 
     path = project_path(args.path)
     if args.remote is not None and parse_remote(args.remote) is None:
         raise UsageError(f"--remote: not a git repository URL: {safe_text(args.remote)}")
-    if args.branch is not None and not _valid_branch(args.branch):
+    if args.branch is not None and not valid_branch_name(args.branch):
         raise UsageError(f"--branch: not a valid branch name: {safe_text(args.branch)}")
     if args.message is not None and not args.message.strip():
         raise UsageError("--message: the commit message is empty")
@@ -85,13 +86,6 @@ def run(args) -> int:
         return _publish(path, args)
     except PublishError as error:
         return _fail(error)
-
-
-def _valid_branch(name: str) -> bool:
-    import subprocess
-
-    result = subprocess.run(["git", "check-ref-format", "--branch", name], capture_output=True, check=False)
-    return result.returncode == 0 and not name.startswith("-")
 
 
 def _publish(path, args) -> int:

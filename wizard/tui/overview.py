@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import Button, Static
 
 from wizard.core.environment.catalog import FOLDER_WORDS
-from wizard.core.common.git_facts import ProjectOverview, summarise
+from wizard.core.common.git_facts import GitFacts, quick_git_facts
 from wizard.core.common.safe_text import safe_text
 from wizard.tui.common.step_screen import StepScreen
 
@@ -25,7 +25,7 @@ def _row(label: str, value: str, style: str = "") -> Content:
     return Content.assemble((f"{label:<{LABEL_WIDTH}}", "bold"), (safe_text(value), style), "\n")
 
 
-def describe_git(overview: ProjectOverview) -> Content:
+def describe_git(overview: GitFacts) -> Content:
     if not overview.is_git_repo:
         git = _row("Git repository", "not yet — step 2 can create one", "$warning")
     elif overview.detached_sha:
@@ -91,7 +91,7 @@ This screen sums up your project folder. The wizard then goes through three step
         self.refresh_summary()
 
     def refresh_summary(self) -> None:
-        self.query_one("#git-summary", Static).update(describe_git(summarise(self.state.project)))
+        self.query_one("#git-summary", Static).update(describe_git(quick_git_facts(self.state.project)))
         self.detect_build()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="overview")

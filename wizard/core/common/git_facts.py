@@ -1,8 +1,9 @@
-"""A quick summary of a project folder's Git state for the first screen.
+"""The project's Git facts as one value, `GitFacts`, read once and passed to whatever needs them.
 
-It reads `.git` directly instead of importing GitPython, so the first frame is not delayed
-(GitPython costs ~70 ms to import); the Publish step uses GitPython for real work. What Binder
-will build comes from `wizard.core.environment.detection`, which the overview asks after its first frame.
+`quick_git_facts` reads `.git`'s files directly, without running git or importing GitPython (~70 ms),
+so the overview's first frame is not delayed. What only git itself can answer (which branches exist,
+whether a remote has HEAD) is added by `git_facts_adapter.read_git_facts`. What Binder will build
+comes from `wizard.core.environment`, not from here.
 """
 
 from __future__ import annotations
@@ -13,14 +14,33 @@ from pathlib import Path
 
 from wizard.core.common import fileio
 
+_SHA = re.compile(r"[0-9a-f]{40,64}")
+
 
 @dataclass(frozen=True)
-class ProjectOverview:
-    path: Path
-    is_git_repo: bool
-    branch: str | None  # None when not a repo, or HEAD is detached
-    detached_sha: str | None
-    origin_url: str | None
+class GitFacts:
+    path: Path  # the project folder
+    git_dir: Path | None = None  # None: not a git repository
+    common_dir: Path | None = None  # config, refs and info/ (a worktree's git_dir holds only its HEAD)
+    branch: str | None = None  # None when not a repo, or HEAD is detached
+    detached_sha: str | None = None
+    origin_url: str | None = None
+    head_sha: str | None = None  # None: no commit yet
+    # Only git can answer these: git_facts_adapter.read_git_facts fills them in, quick_git_facts leaves them.
+    pushed_head_sha: str | None = None  # HEAD, when a remote branch contains it (so a hub can fetch it)
+    local_branches: tuple[str, ...] = ()  # local branches and origin's, without "origin/"
+
+    @property
+    def is_git_repo(self) -> bool:
+        return self.git_dir is not None
+
+
+def _read_text(path: Path) -> str:
+    """The file's text, or "" when it cannot be read or is not a regular file (a named pipe never blocks)."""
+    try:
+        return fileio.read_text(path, limit=1_000_000)
+    except OSError:
+        return ""
 
 
 def _git_dir(path: Path) -> Path | None:
@@ -28,28 +48,21 @@ def _git_dir(path: Path) -> Path | None:
     if dot_git.is_dir():
         return dot_git
     if dot_git.is_file():  # worktrees and submodules: "gitdir: <path>"
-        try:
-            text = dot_git.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return None
-        match = re.match(r"gitdir:\s*(.+)", text.strip())
+        match = re.match(r"gitdir:\s*(.+)", _read_text(dot_git).strip())
         if match:
             target = Path(match.group(1))
             return target if target.is_absolute() else (path / target).resolve()
     return None
 
 
-def read_text(path: Path) -> str:
-    """The file's text, or "" when it cannot be read or is not a regular file (also used by `links`)."""
-    try:
-        return fileio.read_text(path, limit=1_000_000)
-    except OSError:
-        return ""
+def _common_dir(git_dir: Path) -> Path:
+    shared = _read_text(git_dir / "commondir").strip()
+    return (git_dir / shared).resolve() if shared else git_dir
 
 
-def _origin_url(git_dir: Path) -> str | None:
+def _origin_url(common_dir: Path) -> str | None:
     section = None
-    for raw in read_text(git_dir / "config").splitlines():
+    for raw in _read_text(common_dir / "config").splitlines():
         line = raw.strip()
         if line.startswith("["):
             section = line
@@ -60,14 +73,30 @@ def _origin_url(git_dir: Path) -> str | None:
     return None
 
 
-def summarise(path: Path) -> ProjectOverview:
+def _ref_sha(common_dir: Path, ref: str) -> str | None:
+    """The commit a branch ref points at: its loose file, else its line in packed-refs."""
+    loose = _read_text(common_dir / ref).strip()
+    if _SHA.fullmatch(loose):
+        return loose
+    for line in _read_text(common_dir / "packed-refs").splitlines():
+        sha, _, name = line.partition(" ")
+        if name == ref and _SHA.fullmatch(sha):
+            return sha
+    return None
+
+
+def quick_git_facts(path: Path) -> GitFacts:
+    """The facts `.git`'s files give: no git process, no network; `pushed_head_sha`/`local_branches` empty."""
     git_dir = _git_dir(path)
-    branch = detached = origin = None
-    if git_dir is not None:
-        head = read_text(git_dir / "HEAD").strip()
-        if head.startswith("ref:"):
-            branch = head.removeprefix("ref:").strip().removeprefix("refs/heads/")
-        elif re.fullmatch(r"[0-9a-f]{40,64}", head):
-            detached = head
-        origin = _origin_url(git_dir)
-    return ProjectOverview(path, git_dir is not None, branch, detached, origin)
+    if git_dir is None:
+        return GitFacts(path)
+    common = _common_dir(git_dir)
+    head = _read_text(git_dir / "HEAD").strip()
+    branch = detached = head_sha = None
+    if head.startswith("ref:"):
+        ref = head.removeprefix("ref:").strip()
+        branch = ref.removeprefix("refs/heads/")
+        head_sha = _ref_sha(common, ref) if ref.startswith("refs/") and ".." not in ref else None
+    elif _SHA.fullmatch(head):
+        detached = head_sha = head
+    return GitFacts(path, git_dir, common, branch, detached, _origin_url(common), head_sha)

@@ -14,18 +14,17 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TextIO
 
+from wizard.core.common.git_facts import GitFacts
+
 LOG_DIR = Path(".binder-wizard") / "logs"
 EXCLUDE_LINE = "/.binder-wizard/"
 
 
-def exclude_from_git(project: Path) -> None:
+def exclude_from_git(git: GitFacts) -> None:
     """Add .binder-wizard/ to .git/info/exclude (once) so logs are never committed."""
-    from wizard.core.common.git_facts import _git_dir
-
-    git_dir = _git_dir(project)
-    if git_dir is None:
+    if git.common_dir is None:
         return
-    exclude = git_dir / "info" / "exclude"
+    exclude = git.common_dir / "info" / "exclude"
     try:
         current = exclude.read_text(encoding="utf-8", errors="replace") if exclude.exists() else ""
         if any(line.strip() in (EXCLUDE_LINE, ".binder-wizard/", ".binder-wizard") for line in current.splitlines()):
@@ -52,9 +51,9 @@ def lines_text(messages, keep_empty: bool = True) -> str:
 class BuildLog:
     """Writes one build's log as it streams. Text given here must already be safe (no escapes, no secrets)."""
 
-    def __init__(self, project: Path, *, hub: str, provider: str, spec: str, sha: str | None = None) -> None:
-        exclude_from_git(project)
-        folder = project / LOG_DIR
+    def __init__(self, git: GitFacts, *, hub: str, provider: str, spec: str, sha: str | None = None) -> None:
+        exclude_from_git(git)
+        folder = git.path / LOG_DIR
         folder.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%d-%H%M%S")
         base = folder / f"{stamp}-{provider}"

@@ -1,19 +1,21 @@
 """Binder launch links and badges, exactly as BinderHub's own link generator makes them.
 
 See shared design/binderhub-api.md §2 (providers and spec escaping), §13 (launch URL, the redirect
-after `ready`) and §14 (badges). Everything here is pure string work except the few helpers at the
-end that read the project's git metadata (origin URL, files at a commit).
+after `ready`) and §14 (badges). Pure string work: the project's git facts come in as a `GitFacts`
+(read once by the caller), and only `r_configured` reads files (the environment files).
 """
 
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, urlencode, urljoin, urlsplit, urlunsplit
 
 from wizard.core.common.errors import UserError
+from wizard.core.common.fileio import read_text
+from wizard.core.common.git_facts import GitFacts
+from wizard.core.common.remotes import RemoteURL, parse_remote
 
 DEFAULT_HUB = "https://mybinder.org"
 
@@ -204,8 +206,6 @@ def persistent_url(ready: dict) -> str | None:
 
 def server_url(ready: dict, open_target: OpenTarget = OpenTarget()) -> str | None:
     """Where the browser goes after `ready`: the server URL + what to open + `?token=` (api.md §13)."""
-    from urllib.parse import urljoin
-
     base = ready.get("url")
     if not isinstance(base, str) or not base:
         return None
@@ -222,8 +222,6 @@ def server_url(ready: dict, open_target: OpenTarget = OpenTarget()) -> str | Non
 
 def target_from_remote(remote_url: str, ref: str = "HEAD") -> Target:
     """Provider and repository from a git remote URL: GitHub → gh, GitLab → gl, gist → gist, else git."""
-    from wizard.core.common.remotes import parse_remote
-
     remote = parse_remote(remote_url)
     if remote is None or remote.scheme == "file" or not remote.host:
         raise LinkError(f"a hub cannot clone {remote_url!r}: it needs a repository on the internet")
@@ -236,7 +234,7 @@ def target_from_remote(remote_url: str, ref: str = "HEAD") -> Target:
     return Target("git", public_clone_url(remote), ref)
 
 
-def public_clone_url(remote) -> str:
+def public_clone_url(remote: RemoteURL) -> str:
     """A clone URL BinderHub can use without credentials: no user-info; ssh rewritten to https."""
     if remote.scheme in ("http", "https", "git"):
         return remote.url
@@ -261,78 +259,34 @@ def ref_warnings(ref: str, branches: list[str] | tuple[str, ...] = ()) -> list[s
 def r_configured(project: Path) -> bool:
     """True when the project asks repo2docker for R (install.R, DESCRIPTION, runtime.txt r-…, r-base in conda)."""
     from wizard.core.environment import config_folder
-    from wizard.core.common.git_facts import read_text
 
     base = project / config_folder(project)
     names = {p.name for p in base.iterdir() if p.is_file()} if base.is_dir() else set()
     if names & {"install.R", "DESCRIPTION"}:
         return True
-    if "runtime.txt" in names and read_text(base / "runtime.txt").strip().startswith("r-"):
+    if "runtime.txt" in names and _read_text(base / "runtime.txt").strip().startswith("r-"):
         return True
     for env in ("environment.yml", "environment.yaml"):
-        if env in names and re.search(r"^\s*-\s*r-(base|irkernel)\b", read_text(base / env), re.MULTILINE):
+        if env in names and re.search(r"^\s*-\s*r-(base|irkernel)\b", _read_text(base / env), re.MULTILINE):
             return True
     return False
 
 
-def _git(project: Path, *args: str) -> str | None:
+def _read_text(path: Path) -> str:
     try:
-        done = subprocess.run(["git", "-C", str(project), *args], capture_output=True, text=True, timeout=20,
-                              encoding="utf-8", errors="replace")
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout if done.returncode == 0 else None
+        return read_text(path, limit=1_000_000)
+    except OSError:  # unreadable, a pipe, too big: not an R setup binder-wizard can confirm
+        return ""
 
 
-def files_at(project: Path, ref: str = "HEAD") -> list[str]:
-    """Files tracked at `ref` (what the hub will have), or the folder's files when it is not a git repo."""
-    out = _git(project, "ls-tree", "-r", "-z", "--name-only", ref)
-    if out is not None:
-        return sorted(name for name in out.split("\0") if name)
-    return sorted(
-        str(p.relative_to(project)) for p in project.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(project).parts)
-    )
-
-
-def notebooks_at(project: Path, ref: str = "HEAD") -> list[str]:
-    """Files worth opening first: notebooks, then Markdown/R Markdown/scripts, in path order."""
-    files = files_at(project, ref)
+def files_to_open(files: list[str]) -> list[str]:
+    """Of a commit's files, those worth opening first: notebooks, then Markdown/R Markdown/scripts, in order."""
     notebooks = [f for f in files if f.endswith(".ipynb")]
     others = [f for f in files if f.endswith((".md", ".Rmd", ".py", ".R")) and not f.startswith("binder/")]
     return notebooks + others
 
 
-def local_branches(project: Path) -> list[str]:
-    out = _git(project, "for-each-ref", "--format=%(refname:short)", "refs/heads", "refs/remotes/origin")
-    names = set()
-    for line in (out or "").splitlines():
-        names.add(line.removeprefix("origin/"))
-    names.discard("HEAD")
-    names.discard("origin")
-    return sorted(names)
-
-
-def pushed_head_sha(project: Path) -> str | None:
-    """The local HEAD commit when the remote already has it (so a hub can fetch it), else None."""
-    sha = (_git(project, "rev-parse", "--verify", "-q", "HEAD^{commit}") or "").strip()
-    if not sha:
-        return None
-    remote_has = _git(project, "branch", "-r", "--contains", sha)
-    return sha if remote_has and remote_has.strip() else None
-
-
-def default_target(project: Path, ref: str = "HEAD") -> Target | None:
-    """The launch target from the project's `origin` remote, or None when there is none."""
-    from wizard.core.common.git_facts import summarise
-
-    origin = summarise(project).origin_url
-    if not origin:
-        return None
-    return target_from_remote(origin, ref)
-
-
-def target_for(project: Path, provider: str | None = None, repo: str | None = None, ref: str = "HEAD") -> Target:
+def target_for(git: GitFacts, provider: str | None = None, repo: str | None = None, ref: str = "HEAD") -> Target:
     """The launch target from explicit choices, falling back to the project's `origin` remote.
 
     `repo` may be a clone URL (then the provider is worked out from it unless given). Raises LinkError
@@ -350,16 +304,12 @@ def target_for(project: Path, provider: str | None = None, repo: str | None = No
         else:
             target = Target(provider or "gh", repo, ref)
     else:
-        from wizard.core.common.git_facts import summarise
-
-        origin = summarise(project).origin_url
+        origin = git.origin_url
         if not origin:
             raise LinkError("this folder has no 'origin' remote: publish it first (step 2 or 'binder-wizard "
                             "publish'), or name the repository with --repo")
         target = target_from_remote(origin, ref)
         if provider == "git" and target.provider != "git":
-            from wizard.core.common.remotes import parse_remote
-
             target = Target("git", public_clone_url(parse_remote(origin)), ref)
         elif provider is not None and provider != target.provider:
             raise LinkError(f"the origin remote is a {PROVIDERS[target.provider].name} repository; to use "

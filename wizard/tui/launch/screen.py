@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.widgets import Button, ContentSwitcher, Input, Select, Static
 from textual.worker import Worker, WorkerState
 
+from wizard.core.common.git_facts import GitFacts
 from wizard.core.launch.build_events import BuildOutcome, messages_by_phase
 from wizard.core.launch.links import LinkError, OpenTarget, Target
 from wizard.core.common.safe_text import safe_text
@@ -91,7 +92,7 @@ class Choices:
     error: str | None
     refs: list[tuple[str, str]]
     opens: list[tuple[str, str]]
-    branches: list[str]
+    git: GitFacts  # read once here; warnings and the build log use it
     badge_format: str  # "markdown", or "rst" for a README.rst
     last_build: str | None  # one line about the last saved build log, if any
 
@@ -137,7 +138,7 @@ class LaunchScreen(StepScreen):
         self.building = False
         self.outcome: BuildOutcome | None = None
         self.findings: list[Finding] = []
-        self.branches: list[str] = []
+        self.git: GitFacts | None = None
         self.badge_format = "markdown"
         self._seen_push: str | None = None
 
@@ -170,22 +171,23 @@ class LaunchScreen(StepScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="launch-choices")
     def load_choices(self) -> None:
-        from wizard.core.launch.links import local_branches, notebooks_at, r_configured, target_for
-        from wizard.core.common.git_facts import summarise
+        from wizard.core.common.git_facts_adapter import files_at, read_git_facts
+        from wizard.core.launch.links import files_to_open, r_configured, target_for
         from wizard.core.launch.buildlogs import last_log
         from wizard.core.launch.readme_badge import find_readme, kind_of
 
         project, state = self.state.project, self.state
+        git = read_git_facts(project)
         refs: list[tuple[str, str]] = []
         if state.pushed_sha:
             refs.append((f"commit {state.pushed_sha[:7]} (just published)", state.pushed_sha))
         refs.append(("HEAD (default branch)", "HEAD"))
-        branch = state.pushed_branch or summarise(project).branch
+        branch = state.pushed_branch or git.branch
         if branch:
             refs.append((f"branch {branch}", branch))
         opens = [("Default interface", "default"), ("JupyterLab", "lab")]
         # Only files the hub will have: those in the commit that is launched.
-        files = notebooks_at(project, refs[0][1])[:30]
+        files = files_to_open(files_at(git, refs[0][1]))[:30]
         opens += [(f"{path} (JupyterLab)", f"file:{path}") for path in files]
         opens += [("Classic notebook (file list)", "classic:")]
         opens += [(f"{path} (classic notebook)", f"classic:{path}") for path in files]
@@ -193,7 +195,7 @@ class LaunchScreen(StepScreen):
             opens.append(("RStudio", "rstudio"))
         opens.append(("Another URL path…", "custom:"))
         try:
-            target, error = target_for(project, ref=refs[0][1]), None
+            target, error = target_for(git, ref=refs[0][1]), None
         except LinkError as problem:
             target, error = None, str(problem)
         readme = find_readme(project)
@@ -204,7 +206,7 @@ class LaunchScreen(StepScreen):
             summary = found[1]
             last_build = (f"Last build: {summary.get('result', 'unfinished')}, started {summary.get('started', '?')} "
                           f"({summary.get('provider', '?')}/{summary.get('spec', '?')}). Press l to show its log.")
-        self.post_message(self.ChoicesLoaded(Choices(target, error, refs, opens, local_branches(project),
+        self.post_message(self.ChoicesLoaded(Choices(target, error, refs, opens, git,
                                                      badge_format, last_build)))
 
     def on_launch_screen_choices_loaded(self, message: ChoicesLoaded) -> None:
@@ -225,7 +227,7 @@ class LaunchScreen(StepScreen):
         open_select.value = keep_open if keep_open in open_values else "default"
         target = choices.target
         self.target = None if target is None else Target(target.provider, target.repo, str(chosen_ref))
-        self.branches = choices.branches
+        self.git = choices.git
         self.badge_format = choices.badge_format
         view = self.query_one(BuildLogView)
         if not self.building and self.outcome is None and not view.lines:
@@ -280,7 +282,7 @@ class LaunchScreen(StepScreen):
         line = Content.from_markup("[b]$what[/b] at [b]$ref[/b] on $hub · opens $opens",
                                    what=f"{target.provider}:{target.repo}", ref=ref, hub=self._hub(),
                                    opens=self.opening.label)
-        warnings = ref_warnings(target.ref, self.branches)
+        warnings = ref_warnings(target.ref, self.git.local_branches)
         if warnings:
             line = Content("\n").join([line, Content.styled(f"⚠ {warnings[0]}", "$text-warning")])
         self.query_one("#launch-target", Static).update(line)
@@ -330,7 +332,7 @@ class LaunchScreen(StepScreen):
                              transport=self.hub_transport)
         sha = target.ref if len(target.ref) == 40 else None
         try:
-            log = BuildLog(self.state.project, hub=hub, provider=target.provider, spec=target.spec, sha=sha)
+            log = BuildLog(self.git, hub=hub, provider=target.provider, spec=target.spec, sha=sha)
         except OSError:
             log = None  # a read-only project folder must not stop the launch
         recent: deque[str] = deque(maxlen=MAX_LINES)

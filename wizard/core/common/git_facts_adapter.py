@@ -1,0 +1,66 @@
+"""What only the git program can say about a project: its branches, whether a remote has HEAD, the
+files at a commit. Short read-only git commands with a time limit; a failure reads as "nothing known".
+
+The cheap facts come from `git_facts.quick_git_facts` (`.git`'s files); `read_git_facts` adds the rest.
+Not for the overview's first frame: each git command costs a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+from pathlib import Path
+
+from wizard.core.common.git_facts import GitFacts, quick_git_facts
+
+
+def _git(project: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(["git", "-C", str(project), *args], capture_output=True, text=True, timeout=20,
+                              encoding="utf-8", errors="replace", stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def read_git_facts(project: Path) -> GitFacts:
+    """All of the project's git facts, read once (three git commands in a repository, none outside one)."""
+    facts = quick_git_facts(project)
+    if not facts.is_git_repo:
+        return facts
+    head = (_git(project, "rev-parse", "--verify", "-q", "HEAD^{commit}") or "").strip() or None
+    names = set()
+    for ref in (_git(project, "for-each-ref", "--format=%(refname)", "refs/heads", "refs/remotes/origin") or
+                "").splitlines():
+        names.add(ref.removeprefix("refs/heads/").removeprefix("refs/remotes/origin/"))
+    names.discard("HEAD")
+    pushed = None
+    if head is not None and (_git(project, "for-each-ref", "--format=x", f"--contains={head}", "refs/remotes")
+                             or "").strip():
+        pushed = head
+    return dataclasses.replace(facts, head_sha=head, pushed_head_sha=pushed, local_branches=tuple(sorted(names)))
+
+
+def files_at(facts: GitFacts, ref: str = "HEAD") -> list[str]:
+    """Files tracked at `ref` (what a hub will have); the folder's files (hidden ones left out) when it is
+    not a git repository or `ref` has no commit."""
+    out = _git(facts.path, "ls-tree", "-r", "-z", "--name-only", ref) if facts.is_git_repo else None
+    if out is not None:
+        return sorted(name for name in out.split("\0") if name)
+    found = []
+    for folder, dirs, files in os.walk(facts.path):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        base = Path(folder).relative_to(facts.path)
+        found += [(base / name).as_posix() for name in files if not name.startswith(".")]
+    return sorted(found)
+
+
+def valid_branch_name(name: str) -> bool:
+    """True when git accepts `name` as a new branch's name."""
+    try:
+        done = subprocess.run(["git", "check-ref-format", "--branch", name], capture_output=True, timeout=20,
+                              stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0 and not name.startswith("-")
