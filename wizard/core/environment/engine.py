@@ -16,7 +16,7 @@ from pathlib import Path
 from wizard.core.environment.detection import Detection, detect
 from wizard.core.common.fileio import read_file_bytes
 from wizard.core.common.diagnostics import Diagnostic
-from wizard.core.environment.validators import MAX_BYTES, FileContext, decode, fix_for, validate_text
+from wizard.core.environment.validators import MAX_BYTES, MODULE_FOR_NAME, FileContext, decode, fix_for, validate_text
 
 __all__ = ["Report", "analyse", "fix_for"]
 
@@ -57,8 +57,6 @@ class Report:
 
 
 def _validatable(rel: str) -> bool:
-    from wizard.core.environment.validators import MODULE_FOR_NAME
-
     name = rel.rsplit("/", 1)[-1]
     return name in MODULE_FOR_NAME
 

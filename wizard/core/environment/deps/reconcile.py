@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from wizard.core.environment.deps.declared import Declared, logical_lines, parse_requirements
 from wizard.core.environment.deps.infer import Inference, Package, Pin
-from wizard.core.environment.deps.names import normalise
+from wizard.core.environment.deps.names import normalise, platform_of_distribution
 
 _MARKERS = {"Windows": 'sys_platform == "win32"', "macOS": 'sys_platform == "darwin"'}
 
@@ -146,6 +146,4 @@ def apply_rows(text: str, rows: list[ReconcileRow]) -> str:
 
 def declared_platform_rows(declared: list[Declared]) -> list[Declared]:
     """Declared lines whose package only exists for another OS (used by validators too)."""
-    from wizard.core.environment.deps.names import platform_of_distribution
-
     return [d for d in declared if platform_of_distribution(d.name) and not d.has_marker]

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from wizard.core.environment import yaml12
 from wizard.core.environment.detection.stops import quoted_stop
 
 # --------------------------------------------------------------------------------------------------
@@ -77,12 +78,25 @@ def toml_too_odd(text: str) -> tuple[str, int] | None:
     return None
 
 
+def load_toml(text: str) -> dict:
+    """tomllib.loads (how repo2docker reads pyproject.toml), refusing first what toml_too_odd refuses.
+
+    Raises tomllib.TOMLDecodeError (a ValueError) or RecursionError (1,000 nested '['), as tomllib would.
+    """
+    import tomllib  # only pyproject.toml and Project.toml need it; this module is imported with every detect
+
+    odd = toml_too_odd(text)
+    if odd is not None:  # tomllib would take minutes over it
+        raise tomllib.TOMLDecodeError(f"{odd[0]} (at line {odd[1]}, column 1)")
+    return tomllib.loads(text)
+
+
 def load_toml05(text: str):
     """Parse like the old `toml` 0.10 library repo2docker uses for Pipfile and Project.toml.
 
     Returns (data, None) or (None, (message, line, column)).
     """
-    import toml
+    import toml  # only Pipfile and Project.toml need it
 
     odd = toml_too_odd(text)
     if odd is not None:
@@ -101,8 +115,6 @@ def load_toml05(text: str):
 
 def load_environment(text: str, rel: str):
     """(data, None) or (None, Stop) exactly as repo2docker reads environment.yml."""
-    from wizard.core.environment import yaml12
-
     loaded = yaml12.load(text)
     if loaded.error is not None:
         error = loaded.error

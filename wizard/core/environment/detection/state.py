@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from wizard.core.common.diagnostics import Diagnostic
 from wizard.core.environment.detection.files import ProjectFiles, Unreadable
-from wizard.core.environment.detection.parsers import NO_RUNTIME, Runtime, RuntimeTxtError, parse_runtime, toml_too_odd
+from wizard.core.environment.detection.parsers import NO_RUNTIME, Runtime, RuntimeTxtError, load_toml, parse_runtime
 from wizard.core.environment.detection.stops import Stop, quoted_stop, unreadable_stop
 
 
@@ -73,23 +73,17 @@ class DetectionState:
         self._pyproject_loaded = True
         if self.binder_dir or not self.files.exists("pyproject.toml"):
             return
-        import tomllib
-
         try:
             data = self.files.raw("pyproject.toml")
         except Unreadable as error:
             raise unreadable_stop("pyproject.toml", error, stage) from None
         try:
-            text = data.decode("utf-8")
-            odd = toml_too_odd(text)
-            if odd is not None:  # tomllib would take minutes over it
-                raise tomllib.TOMLDecodeError(f"{odd[0]} (at line {odd[1]}, column 1)")
-            self._pyproject = tomllib.loads(text)
+            self._pyproject = load_toml(data.decode("utf-8"))
         except UnicodeDecodeError as error:
             raise quoted_stop("pyproject.toml", "not-utf8", "UnicodeDecodeError", str(error),
                               "pyproject.toml is not UTF-8 text.", "Save it again with UTF-8 encoding.",
                               stage) from None
-        except (tomllib.TOMLDecodeError, RecursionError) as error:  # RecursionError: 1,000 nested '['
+        except (ValueError, RecursionError) as error:  # tomllib.TOMLDecodeError; RecursionError: 1,000 nested '['
             line = getattr(error, "lineno", None) or _toml_line(str(error))
             raise quoted_stop("pyproject.toml", "pyproject-invalid-toml", type(error).__name__, str(error),
                               "pyproject.toml is not valid TOML, and repo2docker reads it for every Python build "

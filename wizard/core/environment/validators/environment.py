@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 
-from wizard.core.environment.detection.parsers import load_environment
-from wizard.core.environment.detection.rules import LOCKFILE_PYTHONS, MAJOR_PYTHONS
-from wizard.core.environment.detection.stops import brief
 from wizard.core.common.diagnostics import Diagnostic
+from wizard.core.common.fileio import read_file_bytes
+from wizard.core.environment.detection.parsers import load_environment
+from wizard.core.environment.detection.rules import LOCKFILE_PYTHONS, MAJOR_PYTHONS, PYTHON_REGEX
+from wizard.core.environment.detection.stops import brief
 from wizard.core.environment.validators import FileContext
+from wizard.core.environment.validators.requirements import FIXES as REQUIREMENT_FIXES
+from wizard.core.environment.validators.requirements import Findings, apt_packages, check_line
 
 KNOWN_KEYS = {"name", "channels", "dependencies", "prefix", "variables", "channel_priority"}
 # Conda packages that only exist for macOS or Windows (typical of `conda env export` on a laptop).
@@ -41,19 +44,10 @@ class _SpecMatcher:
 
 _SPEC = _SpecMatcher()
 _BUILD = re.compile(r"^(?P<head>[^=<>!~\s]+=[^=<>!~\s]+)=(?P<build>[^=\s]+)$")
-_PYTHON_PIN = re.compile(r"python\s*=+\s*([\d\.]*)")  # repo2docker's regex, applied with match()
-
-
-class _Out:
-    def __init__(self, file: str) -> None:
-        self.file, self.items = file, []
-
-    def add(self, line, column, severity, code, message, fix=None) -> None:
-        self.items.append(Diagnostic(self.file, line, column, severity, code, message, fix))
 
 
 def validate(text: str, ctx: FileContext) -> list[Diagnostic]:
-    out = _Out(ctx.path)
+    out = Findings(ctx.path)
     if "\r\n" in text:
         out.add(None, None, "info", "crlf", "This file has Windows (CRLF) line endings; conda copes, but LF is "
                                            "the norm on Linux.", "Convert to LF line endings.")
@@ -93,7 +87,7 @@ def validate(text: str, ctx: FileContext) -> list[Diagnostic]:
     return out.items
 
 
-def _check_channels(env, out: _Out) -> None:
+def _check_channels(env, out: Findings) -> None:
     line = getattr(env, "key_marks", {}).get("channels", (None, None))[0]
     if "channels" not in env:
         out.add(None, None, "info", "environment-no-channels",
@@ -122,10 +116,7 @@ def _pip_names(deps) -> tuple[bool, list]:
     return has_pip, blocks
 
 
-def _check_dependencies(deps, dep_line, ctx: FileContext, out: _Out) -> None:
-    from wizard.core.environment.validators.requirements import _Out as ReqOut
-    from wizard.core.environment.validators.requirements import apt_packages, check_line
-
+def _check_dependencies(deps, dep_line, ctx: FileContext, out: Findings) -> None:
     marks = getattr(deps, "marks", [(None, None)] * len(deps))
     seen: dict[str, int] = {}
     python_seen = False
@@ -158,7 +149,7 @@ def _check_dependencies(deps, dep_line, ctx: FileContext, out: _Out) -> None:
                         "Write the packages on new lines under '- pip:', indented further, each starting with '- '.")
                 continue
             pip_marks = getattr(pip, "marks", [(None, None)] * len(pip))
-            req_out = ReqOut(ctx.path, apt_packages(ctx))
+            req_out = Findings(ctx.path, apt_packages(ctx))
             pip_seen: dict = {}
             for pip_index, entry in enumerate(pip):
                 pline, pcol = pip_marks[pip_index] if pip_index < len(pip_marks) else (None, None)
@@ -207,7 +198,7 @@ def _used_by_conda(ctx: FileContext) -> bool:
     return detection is None or getattr(detection, "buildpack", None) == "conda"
 
 
-def _check_conda_spec(dep: str, line, column, out: _Out, seen: dict, python_seen: bool) -> bool:
+def _check_conda_spec(dep: str, line, column, out: Findings, seen: dict, python_seen: bool) -> bool:
     """One string dependency; returns True when it pins Python in a form repo2docker sees."""
     text = dep.strip()
     match = _SPEC.match(text)
@@ -240,7 +231,7 @@ def _check_conda_spec(dep: str, line, column, out: _Out, seen: dict, python_seen
     if name == "python":
         if python_seen:
             return True
-        pin = _PYTHON_PIN.match(text)
+        pin = PYTHON_REGEX.match(text)
         if not channel and not rest:
             out.add(line, column, "info", "environment-python-unpinned",
                     "python is listed without a version, so Binder uses its current default (3.10), which will "
@@ -274,15 +265,13 @@ def _check_conda_spec(dep: str, line, column, out: _Out, seen: dict, python_seen
     return False
 
 
-def _requirements_next_door(ctx: FileContext, out: _Out, dep_line) -> None:
+def _requirements_next_door(ctx: FileContext, out: Findings, dep_line) -> None:
     """requirements.txt beside a used environment.yml is ignored: offer to move it into `pip:`."""
     if ctx.project is None or not _used_by_conda(ctx):
         return
     folder = ctx.path.rsplit("/", 1)[0] if "/" in ctx.path else ""
     req = ctx.project / folder / "requirements.txt" if folder else ctx.project / "requirements.txt"
     try:
-        from wizard.core.common.fileio import read_file_bytes
-
         lines = [line.strip() for line in read_file_bytes(req).decode("utf-8-sig").splitlines()]
     except (OSError, UnicodeDecodeError):
         return
@@ -390,17 +379,9 @@ def _move_requirements(text: str, diagnostic) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _requirement_fix(code: str):
-    def fix(text: str, diagnostic) -> str:
-        from wizard.core.environment.validators import requirements
-
-        return requirements.FIXES[code](text, diagnostic)
-    return fix
-
-
 FIXES = {
-    **{code: _requirement_fix(code) for code in ("req-windows-only", "req-macos-only", "req-stdlib",
-                                                   "req-duplicate", "req-single-equals")},
+    **{code: REQUIREMENT_FIXES[code] for code in ("req-windows-only", "req-macos-only", "req-stdlib",
+                                                    "req-duplicate", "req-single-equals")},
     "environment-build-string": _strip_build_strings,
     "environment-os-only": _remove_line,
     "environment-prefix": _remove_prefix,

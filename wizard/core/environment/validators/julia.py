@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime
 import os
 import re
-import tomllib
 
 from wizard.core.common.diagnostics import Diagnostic
+from wizard.core.environment.detection.parsers import load_toml
 
 REQUIRE_ERROR = "Julia REQUIRE no longer supported due to removed infrastructure. Use Project.toml."
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -176,14 +176,9 @@ def validate(text: str, ctx) -> list[Diagnostic]:
 
     if ctx.reported_by_detector("julia-invalid-toml"):
         return out  # the detector quotes repo2docker's own parse error; nothing else is reliable then
-    from wizard.core.environment.detection.parsers import toml_too_odd
-
     try:
-        odd = toml_too_odd(text)
-        if odd is not None:  # tomllib would take minutes over it
-            raise tomllib.TOMLDecodeError(f"{odd[0]} (at line {odd[1]}, column 1)")
-        data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, RecursionError) as error:  # RecursionError: 1,000 nested '['
+        data = load_toml(text)
+    except (ValueError, RecursionError) as error:  # tomllib.TOMLDecodeError; RecursionError: 1,000 nested '['
         line, column = _parse_error_position(str(error))
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
         add(line, column, "error", "julia-invalid-toml",

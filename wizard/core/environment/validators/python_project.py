@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 
 from wizard.core.common.diagnostics import Diagnostic
+from wizard.core.environment.detection.parsers import load_toml, load_toml05
+from wizard.core.environment.detection.rules import LOCKFILE_PYTHONS, MAJOR_PYTHONS, SUPPORTED_PYTHON_VERSION
 from wizard.core.environment.validators import FileContext
 
 
@@ -33,8 +35,6 @@ def validate(text: str, ctx: FileContext) -> list[Diagnostic]:
 
 
 def _python_version_check(version_text, source: str, line, add) -> None:
-    from wizard.core.environment.detection.rules import LOCKFILE_PYTHONS, MAJOR_PYTHONS
-
     if not isinstance(version_text, str):
         add(line, 1, "error", "pipfile-python-not-text", f"The Python version in {source} must be text in quotes.",
             'Write python_version = "3.12".')
@@ -64,8 +64,6 @@ def _line_of(text: str, pattern: str) -> int | None:
 
 
 def _pipfile(text: str, ctx: FileContext, add) -> None:
-    from wizard.core.environment.detection.parsers import load_toml05
-
     data, problem = load_toml05(text.replace("\r\n", "\n"))
     if problem is not None:
         add(problem[1], problem[2], "error", "pipfile-invalid-toml",
@@ -134,16 +132,9 @@ def _pipfile_lock(text: str, ctx: FileContext, add) -> None:
 
 
 def _pyproject(text: str, ctx: FileContext, add) -> None:
-    import tomllib
-
-    from wizard.core.environment.detection.parsers import toml_too_odd
-
     try:
-        odd = toml_too_odd(text)
-        if odd is not None:  # tomllib would take minutes over it
-            raise tomllib.TOMLDecodeError(f"{odd[0]} (at line {odd[1]}, column 1)")
-        data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, RecursionError) as error:  # RecursionError: 1,000 nested '['
+        data = load_toml(text)
+    except (ValueError, RecursionError) as error:  # tomllib.TOMLDecodeError; RecursionError: 1,000 nested '['
         line = re.search(r"line (\d+)", str(error))
         column = re.search(r"column (\d+)", str(error))
         add(int(line.group(1)) if line else None, int(column.group(1)) if column else None, "error",
@@ -188,9 +179,7 @@ def _pyproject(text: str, ctx: FileContext, add) -> None:
 
 
 def _requires_python(requires, text: str, ctx: FileContext, add) -> None:
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
-    from wizard.core.environment.detection.rules import SUPPORTED_PYTHON_VERSION
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet  # only here; it takes longer to import
 
     line = _line_of(text, r"^\s*requires-python\s*=")
     try:

@@ -11,10 +11,12 @@ import datetime
 import os
 import re
 
-from wizard.core.environment.catalog import config_folder
 from wizard.core.common.diagnostics import Diagnostic
+from wizard.core.common.fileio import read_file_bytes
+from wizard.core.environment.catalog import config_folder
+from wizard.core.environment.detection.parsers import RuntimeTxtError, parse_runtime
+from wizard.core.environment.detection.rules import RSPM_CUTOFF_DATE
 
-SNAPSHOT_CUTOFF = datetime.date(2018, 12, 7)  # repo2docker RSPM_CUTOFF_DATE (buildpacks/r.py:15)
 PACKAGE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9.]*[A-Za-z0-9]$")
 PACKAGE_VERSION = re.compile(r"^([0-9]+[.-]){1,}[0-9]+$")
 DEPENDENCY = re.compile(r"^[A-Za-z][A-Za-z0-9.]*\s*(\(\s*(>=|<=|==|>|<|!=)\s*[0-9][0-9.-]*\s*\))?$")
@@ -31,21 +33,14 @@ def _config_dir(project: str) -> str:
     return config_folder(project)
 
 
-def _runtime_r_date(project: str, config_dir: str) -> tuple[bool, datetime.date | None]:
-    """(runtime.txt names R with a date, the date) as repo2docker parses it; (False, None) otherwise."""
+def _runtime_names_dated_r(project: str, config_dir: str) -> bool:
+    """runtime.txt names R with a date (r-YYYY-MM-DD or r-X.Y-YYYY-MM-DD), as repo2docker parses it."""
     try:
-        from wizard.core.common.fileio import read_file_bytes
-
         data = read_file_bytes(os.path.join(project, config_dir, "runtime.txt"))
-        parts = data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n").strip().split("-")
-    except OSError:
-        return False, None
-    if parts[0] != "r" or len(parts) not in (4, 5):
-        return False, None
-    try:
-        return True, datetime.date.fromisoformat("-".join(parts[-3:]))
-    except ValueError:
-        return False, None
+        runtime = parse_runtime(data.decode("utf-8", errors="replace"))
+    except (OSError, RuntimeTxtError):
+        return False
+    return runtime.name == "r" and runtime.date is not None
 
 
 def _why_r_is_not_used(ctx) -> str | None:
@@ -65,8 +60,7 @@ def _why_r_is_not_used(ctx) -> str | None:
     for name, what in HIGHER_PACKS:
         if os.path.exists(os.path.join(project, config_dir, name)):
             return f"{what} is present and takes precedence over R"
-    dated, _ = _runtime_r_date(project, config_dir)
-    if dated or (not config_dir and os.path.exists(os.path.join(project, "DESCRIPTION"))):
+    if _runtime_names_dated_r(project, config_dir) or (not config_dir and os.path.exists(os.path.join(project, "DESCRIPTION"))):
         return None
     return "Binder uses install.R only with a dated runtime.txt (like `r-4.4-2025-06-01`) or a DESCRIPTION file"
 
@@ -143,9 +137,9 @@ def _validate_install_r(text: str, ctx, add) -> None:
                     day = datetime.date.fromisoformat(match.group())
                 except ValueError:
                     continue
-                if day < SNAPSHOT_CUTOFF:
+                if day < RSPM_CUTOFF_DATE:
                     add(number, match.start() + 1, "error", "r-snapshot-too-old",
-                        f"Package snapshots before {SNAPSHOT_CUTOFF.isoformat()} no longer exist, so this date "
+                        f"Package snapshots before {RSPM_CUTOFF_DATE.isoformat()} no longer exist, so this date "
                         "cannot work.", "Use a date on or after 2018-12-07.")
         if "repos" in code and (match := REPOS.search(code)) and not OTHER_REPOS.search(code):
             add(number, match.start() + 1, "info", "r-repos-override",
@@ -262,8 +256,7 @@ def _validate_description(text: str, ctx, add) -> None:
         add(None, None, "warning", "description-encoding",
             "DESCRIPTION contains non-ASCII characters but no `Encoding:` field.", "Add `Encoding: UTF-8`.")
     if ctx.project is not None and _why_r_is_not_used(ctx) is None and not ctx.reported_by_detector("r-unpinned"):
-        dated, _ = _runtime_r_date(str(ctx.project), _config_dir(str(ctx.project)))
-        if not dated:
+        if not _runtime_names_dated_r(str(ctx.project), _config_dir(str(ctx.project))):
             add(None, None, "info", "r-snapshot-floating",
                 "Without a dated runtime.txt, R packages come from the CRAN snapshot of two days before each "
                 "build, so versions change over time.",

@@ -13,6 +13,8 @@ import re
 import sys
 
 from wizard.core.common.diagnostics import Diagnostic
+from wizard.core.common.fileio import read_file_bytes
+from wizard.core.environment.detection.parsers import load_toml
 from wizard.core.environment.validators import FileContext
 
 # PEP 503 normalisation.
@@ -130,7 +132,9 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
-class _Out:
+class Findings:
+    """The diagnostics found in one file, in order (shared with environment.yml's pip section)."""
+
     def __init__(self, file: str, apt_packages: set[str] | None = None) -> None:
         self.file, self.items = file, []
         self.apt_packages = apt_packages  # what apt.txt installs; None: unknown, do not guess
@@ -139,7 +143,7 @@ class _Out:
         self.items.append(Diagnostic(self.file, line, column, severity, code, message, fix))
 
 
-def check_line(raw: str, number: int | None, column0: int, out: _Out, ctx_project=None, seen: dict | None = None,
+def check_line(raw: str, number: int | None, column0: int, out: Findings, ctx_project=None, seen: dict | None = None,
                in_conda: bool = False) -> str | None:
     """Check one requirement line; returns its normalised package name when it names one."""
     line = _strip_comment(raw).strip()
@@ -367,8 +371,6 @@ def apt_packages(ctx: FileContext) -> set[str] | None:
         return None
     folder = ctx.path.rsplit("/", 1)[0] if "/" in ctx.path else ""
     try:
-        from wizard.core.common.fileio import read_file_bytes
-
         text = read_file_bytes(ctx.project / folder / "apt.txt").decode("utf-8", errors="replace")
     except OSError:
         return set()
@@ -376,7 +378,7 @@ def apt_packages(ctx: FileContext) -> set[str] | None:
 
 
 def validate(text: str, ctx: FileContext) -> list[Diagnostic]:
-    out = _Out(ctx.path, apt_packages(ctx))
+    out = Findings(ctx.path, apt_packages(ctx))
     if "\r\n" in text:
         out.add(None, None, "info", "crlf", "This file has Windows (CRLF) line endings. pip copes, but Linux "
                                            "tools and diffs work better with LF.", "Convert to LF line endings.")
@@ -455,16 +457,7 @@ def _is_package(root) -> bool:
     if (root / "setup.py").exists():
         return True
     try:
-        import tomllib
-
-        from wizard.core.common.fileio import read_file_bytes
-
-        from wizard.core.environment.detection.parsers import toml_too_odd
-
-        text = read_file_bytes(root / "pyproject.toml").decode("utf-8")
-        if toml_too_odd(text) is not None:
-            return False
-        data = tomllib.loads(text)
+        data = load_toml(read_file_bytes(root / "pyproject.toml").decode("utf-8"))
     except (OSError, ValueError, RecursionError):
         return False
     return "project" in data and "build-system" in data

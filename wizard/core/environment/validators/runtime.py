@@ -11,6 +11,8 @@ import datetime
 import re
 
 from wizard.core.common.diagnostics import Diagnostic
+from wizard.core.environment.detection.parsers import RuntimeTxtError, parse_runtime
+from wizard.core.environment.detection.rules import LOCKFILE_PYTHONS, MAJOR_PYTHONS, R_VERSION_MAP, RSPM_CUTOFF_DATE
 from wizard.core.environment.validators import FileContext
 
 PYTHON_OK = re.compile(r"^python-(2|3|2\.7|3\.(5|6|7|8|9|1[0-4]))(-\d{4}-\d{2}-\d{2})?$")
@@ -22,9 +24,6 @@ def _add(out, line, column, severity, code, message, fix=None, file=""):
 
 
 def validate(text: str, ctx: FileContext) -> list[Diagnostic]:
-    from wizard.core.environment.detection.parsers import RuntimeTxtError, parse_runtime
-    from wizard.core.environment.detection.rules import LOCKFILE_PYTHONS, MAJOR_PYTHONS, R_VERSION_MAP, RSPM_CUTOFF_DATE
-
     out: list[Diagnostic] = []
     add = lambda *a: _add(out, *a, file=ctx.path)  # noqa: E731
     if "\r\n" in text:
@@ -72,9 +71,9 @@ def validate(text: str, ctx: FileContext) -> list[Diagnostic]:
             "Save it as UTF-8 without BOM.")
         return out
     if name == "python":
-        _python(add, content, version, date, ctx, MAJOR_PYTHONS, LOCKFILE_PYTHONS)
+        _python(add, content, version, date)
     elif name == "r":
-        _r(add, content, version, date, ctx, R_VERSION_MAP, RSPM_CUTOFF_DATE)
+        _r(add, content, version, date, ctx)
     else:
         add(1, 1, "warning", "runtime-unknown-name",
             f"'{name}' is not a runtime repo2docker knows (only python-X.Y and r-X.Y-YYYY-MM-DD); it silently ignores "
@@ -85,7 +84,7 @@ def validate(text: str, ctx: FileContext) -> list[Diagnostic]:
     return out
 
 
-def _python(add, content, version, date, ctx, major_pythons, lockfile_pythons) -> None:
+def _python(add, content, version, date) -> None:
     if version is None:
         add(1, 1, "warning", "runtime-python-no-version",
             "This names python but no version, so Binder uses its default Python 3.10.", "Write python-X.Y.")
@@ -94,10 +93,10 @@ def _python(add, content, version, date, ctx, major_pythons, lockfile_pythons) -
         add(1, 1, "info", "runtime-python-date-ignored", "repo2docker ignores the date after a Python version.",
             f"Write python-{version}.")
     if PYTHON_OK.match(content):
-        if version in major_pythons:
+        if version in MAJOR_PYTHONS:
             add(1, 1, "info", "runtime-python-major",
-                f"python-{version} means Python {major_pythons[version]} today and will change over time; pin "
-                "the major.minor version you use.", f"Write python-{major_pythons[version]}.")
+                f"python-{version} means Python {MAJOR_PYTHONS[version]} today and will change over time; pin "
+                "the major.minor version you use.", f"Write python-{MAJOR_PYTHONS[version]}.")
         elif re.fullmatch(r"2\.7|3\.[56]", version):
             add(1, 1, "warning", "runtime-python-legacy",
                 f"Python {version} is very old: Binder runs Jupyter on Python 3.10 and your packages in a separate "
@@ -115,14 +114,14 @@ def _python(add, content, version, date, ctx, major_pythons, lockfile_pythons) -
             "Write python-X.Y, e.g. python-3.12.")
     elif all(p.isdigit() for p in parts):
         add(1, 1, "error", "python-unsupported",
-            f"Binder cannot install Python {version}; it offers {', '.join(lockfile_pythons)} (the build stops "
+            f"Binder cannot install Python {version}; it offers {', '.join(LOCKFILE_PYTHONS)} (the build stops "
             f"with 'Python version {version} on linux-64 is not supported!').", "Pick one of those versions.")
     else:
         add(1, 1, "error", "runtime-python-invalid", f"'{version}' is not a version number.",
             "Write python-X.Y, e.g. python-3.12.")
 
 
-def _r(add, content, version, date, ctx, version_map, cutoff) -> None:
+def _r(add, content, version, date, ctx) -> None:
     has_description = ctx.project is not None and (ctx.project / "DESCRIPTION").is_file() and "/" not in ctx.path
     if date is None:
         add(1, 1, "warning" if not has_description else "info", "runtime-r-no-date",
@@ -132,17 +131,17 @@ def _r(add, content, version, date, ctx, version_map, cutoff) -> None:
             f"Write {content}-{(datetime.date.today() - datetime.timedelta(days=2)).isoformat()}.")
     if version is not None:
         parts = version.split(".")
-        if version not in version_map and len(parts) != 3:
+        if version not in R_VERSION_MAP and len(parts) != 3:
             add(1, 1, "error", "r-version-unsupported",
-                f"Binder cannot install R {version} (repo2docker offers {', '.join(sorted(version_map))})"
+                f"Binder cannot install R {version} (repo2docker offers {', '.join(sorted(R_VERSION_MAP))})"
                 + ("; R 4.6 is not on mybinder.org yet." if version.startswith("4.6") else "."),
                 "Write r-4.5-YYYY-MM-DD or another offered version.")
-        elif len(parts) == 3 and ".".join(parts[:2]) not in version_map:
+        elif len(parts) == 3 and ".".join(parts[:2]) not in R_VERSION_MAP:
             add(1, 1, "warning", "runtime-r-full-version",
                 f"R {version} is passed through unchecked; the build fails later if that release does not exist.",
                 "Use major.minor (e.g. r-4.4-YYYY-MM-DD) so repo2docker picks the patch release.")
     if date is not None:
-        if date < cutoff:
+        if date < RSPM_CUTOFF_DATE:
             add(1, 1, "error", "r-snapshot-too-old",
                 f"R package snapshots before 2018-12-07 no longer exist (this file says {date.isoformat()}); the "
                 "build stops.", "Use a date on or after 2018-12-07 (a recent date is best).")

@@ -13,6 +13,7 @@ import shlex
 import stat
 
 from wizard.core.common.diagnostics import Diagnostic
+from wizard.core.common.fileio import read_file_bytes
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 SHELLS = {"bash", "sh", "dash"}
@@ -286,8 +287,6 @@ def _exec_checks(code_lines, add) -> None:
 def _bom_on_disk(ctx) -> bool:
     if ctx.project is None:
         return False
-    from wizard.core.common.fileio import read_file_bytes
-
     try:
         return read_file_bytes(os.path.join(ctx.project, ctx.path)).startswith(b"\xef\xbb\xbf")
     except OSError:
