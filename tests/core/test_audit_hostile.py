@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from tests.blocking import finishes
+from tests.waiting import finishes
 from wizard.core.publish.audit import audit_files
 from wizard.core.publish.git_adapter import committable_files
 

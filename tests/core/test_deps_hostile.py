@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from tests.blocking import finishes
+from tests.waiting import finishes
 from wizard.core.environment import deps
 from wizard.core.environment.deps import scan
 from wizard.core.environment.deps.declared import parse_environment_yml, read_declared

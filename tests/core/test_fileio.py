@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from tests.blocking import finishes
+from tests.waiting import finishes
 from wizard.core.common.fileio import FileTooLarge, read_file_bytes, read_text
 
 

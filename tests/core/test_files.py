@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from tests.blocking import finishes
+from tests.waiting import finishes
 from wizard.core.environment import file_store
 from wizard.core.environment.file_store import ABSENT, DiskVersion, MoveConflict, SaveConflict
 
