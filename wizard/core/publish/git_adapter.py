@@ -16,12 +16,10 @@ import dataclasses
 import os
 import shutil
 import stat
-import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from wizard.core.common.fileio import read_file_bytes
 from wizard.core.common.remotes import RemoteURL, parse_remote, strip_credentials
@@ -30,10 +28,8 @@ from wizard.core.publish.plan import (DEFAULT_BRANCH, GITHUB_FILE_LIMIT, Problem
                                       PushResult, RepoState, classify, detached_error, explain, in_progress_error,
                                       joined_output, no_identity_error, not_a_repo_error, parse_status)
 
-if TYPE_CHECKING:
-    from wizard.core.publish.audit import AuditResult
-
-# The audit (its patterns are compiled on import) loads only when a function here needs it.
+# GitPython, subprocess and the audit (its patterns compile on import) are imported inside the
+# functions that use them, so that `import wizard.core.publish` stays cheap.
 
 
 def _open(path: Path):
@@ -122,6 +118,8 @@ def init_repo(path: Path, branch: str = DEFAULT_BRANCH) -> RepoState:
 def committable_files(root: Path) -> list[str]:
     """Files git would commit: tracked plus untracked-not-ignored (`git ls-files`). Without git, or
     outside a repository: the audit's own walk with a basic .gitignore reading."""
+    import subprocess
+
     try:
         done = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
                               cwd=root, capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
@@ -134,8 +132,8 @@ def committable_files(root: Path) -> list[str]:
     return files_without_git(root)
 
 
-def audit_project(root: Path) -> AuditResult:
-    """Audit every file that would be committed from `root` (.gitignore respected)."""
+def audit_project(root: Path):
+    """The audit's AuditResult for every file that would be committed from `root` (.gitignore respected)."""
     from wizard.core.publish.audit import audit_files
 
     return audit_files(root, committable_files(root))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -46,6 +45,8 @@ def token_from_environment(use_gh: bool = True) -> Token | None:
             return Token(value, name)
     gh = shutil.which("gh") if use_gh else None
     if gh:
+        import subprocess
+
         try:
             result = subprocess.run([gh, "auth", "token"], capture_output=True, text=True, timeout=5, check=False)
         except (OSError, subprocess.TimeoutExpired):
