@@ -64,3 +64,31 @@ def test_each_contract_catches_a_seeded_violation(clean_copy, tmp_path, path, li
     assert done.returncode != 0
     broken = done.stdout.split("Broken contracts", 1)[-1]
     assert contract in broken, done.stdout[-3000:]
+
+
+# Modules that start processes or open connections; only modules named *_adapter.py may import them.
+OUTSIDE_WORLD = ("subprocess", "socket", "httpx", "httpx_sse", "git", "rattler", "uv", "urllib.request",
+                 "http.client", "asyncio.subprocess")
+
+
+def outside_world_imports(source: str) -> set[str]:
+    """Every module of OUTSIDE_WORLD the source imports, at any depth (functions included)."""
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                 else [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level
+                 else [])
+        for name in names:
+            found |= {world for world in OUTSIDE_WORLD if name == world or name.startswith(world + ".")}
+    return found
+
+
+def test_only_adapters_run_processes_or_talk_to_the_network():
+    offenders = {str(path.relative_to(ROOT)): sorted(found)
+                 for path in sorted((ROOT / "wizard" / "core").rglob("*.py"))
+                 if not path.stem.endswith("_adapter") and (found := outside_world_imports(path.read_text()))}
+    assert offenders == {}
+    assert outside_world_imports("def f():\n    from subprocess import run\n") == {"subprocess"}
+    assert outside_world_imports("import httpx.sse_thing\nimport gitdb\n") == {"httpx"}
