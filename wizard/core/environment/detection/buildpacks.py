@@ -11,7 +11,7 @@ import re
 from wizard.core.common.diagnostics import Diagnostic
 from wizard.core.environment.detection.files import ProjectFiles, Unreadable
 from wizard.core.environment.detection.parsers import environment_dependencies, load_environment
-from wizard.core.environment.detection.rules import PYTHON_REGEX, R_REGEX
+from wizard.core.environment.detection.rules import JULIA_REQUIRE_MESSAGE, PYTHON_REGEX, R_REGEX
 from wizard.core.environment.detection.state import DetectionState
 from wizard.core.environment.detection.stops import Stop, brief, quoted_stop, unreadable_stop
 from wizard.core.environment.detection.versions import (check_python_supported, conda_python, julia_checks,
@@ -129,7 +129,7 @@ def render_checks(state: DetectionState, pack: str, versions: dict) -> list[Stop
     if pack == "julia-require":
         rel = state.path("REQUIRE")
         stops.append(quoted_stop(rel, "julia-require-removed", "ValueError",
-                                 "Julia REQUIRE no longer supported due to removed infrastructure. Use Project.toml.",
+                                 JULIA_REQUIRE_MESSAGE,
                                  "Julia's old REQUIRE file is no longer supported; the build fails (a dry run with "
                                  "--no-build does not show this).",
                                  "Replace REQUIRE with a Project.toml: run `julia --project=. -e 'using Pkg; "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable, Sequence
 
 from wizard.core.environment.detection.files import Unreadable
 from wizard.core.environment.detection.parsers import environment_dependencies, load_toml05
@@ -339,9 +340,9 @@ def julia_checks(state: DetectionState, versions: dict) -> None:
         compat = DEFAULT_JULIA_COMPAT
     try:
         match = find_julia_version(compat, JULIA_RELEASES)
-    except Exception as error:
+    except JuliaCompatError as error:
         match = None
-        kind, message = type(error).__name__, str(error)
+        kind, message = error.kind, error.message
     else:
         kind, message = "RuntimeError", "Failed to find a matching Julia version: {compat}"
     if match is None and not isinstance(compat, str):
@@ -355,65 +356,103 @@ def julia_checks(state: DetectionState, versions: dict) -> None:
     versions["julia"] = match
 
 
-def find_julia_version(compat, releases) -> str | None:
-    """repo2docker's semver.find_semver_match: the newest release matching a Julia compat entry."""
-    constraint_str = compat.strip()
-    first_digit = re.search(r"\d", constraint_str)
-    if not first_digit:
-        raise AttributeError("'str' object has no attribute 'match'")
-    constraint = tuple(int(n) for n in constraint_str[first_digit.start():].split("."))
-    symbol = constraint_str[: first_digit.start()].strip()
-    if first_digit.start() == 0 or symbol == "^":
-        if constraint[0] == 0:
-            for i, n in enumerate(constraint):
-                if n != 0 or i == len(constraint) - 1:
-                    upper = constraint[0:i] + (n + 1,)
-                    break
-        else:
-            upper = (constraint[0] + 1,)
-        matches = lambda v: constraint <= v < upper  # noqa: E731
-    elif symbol == "~":
-        if len(constraint) == 1:
-            upper = (constraint[0] + 1,)
-        elif len(constraint) == 2:
-            upper = (constraint[0], constraint[1] + 1)
-        elif constraint[0] == 0 and constraint[1] == 0:
-            upper = (0, 0, constraint[2] + 1)
-        else:
-            upper = (constraint[0], constraint[1] + 1)
-        matches = lambda v: constraint <= v < upper  # noqa: E731
-    else:
-        padded = constraint + (0,) * (3 - len(constraint))
-        expr = constraint_str[: first_digit.start()] + ".".join(map(str, padded))
-        expr = expr.replace("≥", ">=").replace("≤", "<=")
-        expr = re.sub(r"(^|\b)=\b", "==", expr)
-        matches = _semver_match(expr)
+def find_julia_version(compat, releases: Sequence[str] = JULIA_RELEASES) -> str | None:
+    """repo2docker's semver.find_semver_match: the newest release matching a [compat] julia entry.
+
+    Raises JuliaCompatError where repo2docker's own code raises, with the same exception type and words.
+    """
+    matches = julia_compat_matcher(compat)
     for release in reversed(releases):
         if matches(tuple(int(n) for n in release.split("."))):
             return release
     return None
 
 
-def _semver_match(expr: str):
-    """semver.VersionInfo.match(version, expr) for a 3-part version."""
-    prefix = expr[:2]
-    if prefix in (">=", "<=", "==", "!="):
-        target = expr[2:]
-    elif prefix and prefix[0] in (">", "<"):
-        prefix, target = prefix[0], expr[1:]
-    elif expr and expr[0] in "0123456789":
-        prefix, target = "==", expr
-    else:
-        raise ValueError(f"match_expr parameter should be in format <op><ver>, where <op> is one of "
-                         f"['<', '>', '==', '<=', '>=', '!=']. You provided: {expr!r}")
-    found = re.fullmatch(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)", target)
-    if not found:
-        raise ValueError(f"{target} is not valid SemVer string")
-    wanted = tuple(int(n) for n in found.groups())
+class JuliaCompatError(Exception):
+    """repo2docker cannot read this [compat] julia value: matching it raises `kind: message`."""
 
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(f"{kind}: {message}")
+        self.kind, self.message = kind, message
+
+
+def julia_compat_matcher(compat) -> Callable[[tuple[int, ...]], bool]:
+    """repo2docker.semver.create_semver_matcher(compat).match, raising JuliaCompatError where that raises.
+
+    Errors repo2docker hits while building its matcher are raised here; the ones it hits only when
+    matching the first release (no digit at all, an expression semver cannot read) on the first call.
+    """
+    try:
+        hash(compat)  # create_semver_matcher is lru_cached: a list or a table fails before it starts
+        constraint = compat.strip()
+    except (TypeError, AttributeError) as error:
+        raise JuliaCompatError(type(error).__name__, str(error)) from None
+    first_digit = re.search(r"\d", constraint)
+    if not first_digit:
+        return _fails("AttributeError", "'str' object has no attribute 'match'")  # its matcher is "" here
+    try:
+        bound = tuple(int(part) for part in constraint[first_digit.start():].split("."))
+    except ValueError as error:
+        raise JuliaCompatError("ValueError", str(error)) from None
+    symbol = constraint[: first_digit.start()].strip()
+    if first_digit.start() == 0 or symbol == "^":  # up to the next major version
+        if bound[0] == 0:  # Julia treats the first non-zero part of a 0.x version as the major one
+            for index, number in enumerate(bound):
+                if number != 0 or index == len(bound) - 1:
+                    upper = bound[:index] + (number + 1,)
+                    break
+        else:
+            upper = (bound[0] + 1,)
+        return lambda version: bound <= version < upper
+    if symbol == "~":  # up to the next minor version, unless only a major is given or it starts 0.0
+        if len(bound) == 1:
+            upper = (bound[0] + 1,)
+        elif len(bound) == 2:
+            upper = (bound[0], bound[1] + 1)
+        elif bound[0] == 0 and bound[1] == 0:
+            upper = (0, 0, bound[2] + 1)
+        else:
+            upper = (bound[0], bound[1] + 1)
+        return lambda version: bound <= version < upper
+    # Everything else goes to the semver package, which wants three numbers.
+    expression = constraint
+    if len(bound) < 3:
+        expression = constraint[: first_digit.start()] + ".".join(map(str, bound + (0,) * (3 - len(bound))))
+    expression = expression.replace("≥", ">=").replace("≤", "<=")
+    expression = re.sub(r"(^|\b)=\b", "==", expression)
+    return lambda version: _semver_matches(version, expression)
+
+
+def _fails(kind: str, message: str) -> Callable[[tuple[int, ...]], bool]:
     def matches(version: tuple[int, ...]) -> bool:
-        version = (version + (0, 0, 0))[:3]
-        return {">=": version >= wanted, "<=": version <= wanted, "==": version == wanted,
-                "!=": version != wanted, ">": version > wanted, "<": version < wanted}[prefix]
-
+        raise JuliaCompatError(kind, message)
     return matches
+
+
+# semver's VersionInfo grammar: ASCII digits without leading zeros, optional pre-release and build parts.
+_SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+                     r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+                     r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?\Z", re.ASCII)
+_OUTCOMES = {">": (1,), "<": (-1,), "==": (0,), "!=": (-1, 1), ">=": (0, 1), "<=": (-1, 0)}
+
+
+def _semver_matches(version: tuple[int, ...], expression: str) -> bool:
+    """semver.VersionInfo.match(version, expression), with semver's errors."""
+    operator = expression[:2]
+    if operator in (">=", "<=", "==", "!="):
+        target = expression[2:]
+    elif operator and operator[0] in "<>":
+        operator, target = operator[0], expression[1:]
+    elif expression and expression[0] in "0123456789":
+        operator, target = "==", expression
+    else:
+        raise JuliaCompatError("ValueError", "match_expr parameter should be in format <op><ver>, where <op> is one "
+                               f"of ['<', '>', '==', '<=', '>=', '!=']. You provided: {expression!r}")
+    parsed = _SEMVER.match(target)
+    if not parsed:
+        raise JuliaCompatError("ValueError", f"{target} is not valid SemVer string")
+    wanted = tuple(int(parsed.group(i)) for i in (1, 2, 3))
+    version = version + (0,) * (3 - len(version))
+    # A release sorts after its own pre-releases (1.12.0 > 1.12.0-rc1); the build part never counts.
+    order = (version > wanted) - (version < wanted) or (1 if parsed.group(4) else 0)
+    return order in _OUTCOMES[operator]

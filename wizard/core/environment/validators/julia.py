@@ -3,7 +3,8 @@
 repo2docker reads Project.toml with the old `toml` 0.10 package (TOML 0.5): it rejects arrays that mix value
 types, which Python's `tomllib` (TOML 1.0) and Julia accept. We parse with `tomllib` for positions and add that
 rule. The Julia version is the newest release matching `[compat] julia` under repo2docker's own semver rules
-(repo2docker/semver.py), which we reproduce here, including the inputs that make it crash.
+(repo2docker/semver.py), which the detector reproduces (detection.versions.find_julia_version), including
+the inputs that make it crash.
 """
 
 from __future__ import annotations
@@ -14,107 +15,14 @@ import re
 
 from wizard.core.common.diagnostics import Diagnostic
 from wizard.core.environment.detection.parsers import load_toml
+from wizard.core.environment.detection.rules import DEFAULT_JULIA_COMPAT, JULIA_RELEASES, JULIA_REQUIRE_MESSAGE
+from wizard.core.environment.detection.versions import JuliaCompatError, find_julia_version
 
-REQUIRE_ERROR = "Julia REQUIRE no longer supported due to removed infrastructure. Use Project.toml."
 UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-                    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-                    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$")
-
-# Julia releases (no pre-releases) in ascending order, as in julialang-s3 versions.json; newest known last.
-_SERIES = {(0, 1): 2, (0, 2): 1, (0, 3): 12, (0, 4): 7, (0, 5): 2, (0, 6): 4, (0, 7): 0, (1, 0): 5, (1, 1): 1,
-           (1, 2): 0, (1, 3): 1, (1, 4): 2, (1, 5): 4, (1, 6): 7, (1, 7): 3, (1, 8): 5, (1, 9): 4, (1, 10): 10,
-           (1, 11): 7, (1, 12): 6}
-JULIA_RELEASES: tuple[tuple[int, int, int], ...] = tuple(
-    (major, minor, patch) for (major, minor), last in sorted(_SERIES.items()) for patch in range(last + 1))
-DEFAULT_COMPAT = "1.6"  # repo2docker's default when [compat] has no julia entry
 
 
-class CompatError(ValueError):
-    """repo2docker cannot read this compat value: it raises `exception` while matching."""
-
-    def __init__(self, exception: str):
-        super().__init__(exception)
-        self.exception = exception
-
-
-def _ints(text: str) -> tuple[int, ...]:
-    parts = []
-    for part in text.split("."):
-        try:
-            parts.append(int(part))
-        except ValueError:
-            raise CompatError(f"ValueError: invalid literal for int() with base 10: {part!r}") from None
-    return tuple(parts)
-
-
-def compat_matcher(constraint: str):
-    """A predicate over version tuples, exactly as repo2docker.semver.create_semver_matcher decides."""
-    if not isinstance(constraint, str):
-        raise CompatError(f"AttributeError: '{type(constraint).__name__}' object has no attribute 'strip'")
-    constraint = constraint.strip()
-    first_digit = re.search(r"\d", constraint)
-    if not first_digit:
-        raise CompatError("AttributeError: 'str' object has no attribute 'match'")
-    bound = _ints(constraint[first_digit.start():])
-    symbol = constraint[: first_digit.start()].strip()
-    if first_digit.start() == 0 or symbol == "^":
-        if bound[0] == 0:
-            for index, number in enumerate(bound):
-                if number != 0 or index == len(bound) - 1:
-                    upper = bound[:index] + (number + 1,)
-                    break
-        else:
-            upper = (bound[0] + 1,)
-        return lambda version: bound <= version < upper
-    if symbol == "~":
-        if len(bound) == 1:
-            upper = (bound[0] + 1,)
-        elif len(bound) == 2:
-            upper = (bound[0], bound[1] + 1)
-        elif bound[0] == 0 and bound[1] == 0:
-            upper = (0, 0, bound[2] + 1)
-        else:
-            upper = (bound[0], bound[1] + 1)
-        return lambda version: bound <= version < upper
-    expression = constraint
-    if len(bound) < 3:
-        bound = bound + (0,) * (3 - len(bound))
-        expression = constraint[: first_digit.start()] + ".".join(map(str, bound))
-    expression = expression.replace("≥", ">=").replace("≤", "<=")
-    expression = re.sub(r"(^|\b)=\b", "==", expression)
-    if expression[:2] in (">=", "<=", "==", "!="):
-        operator, rest = expression[:2], expression[2:]
-    elif expression[:1] in (">", "<"):
-        operator, rest = expression[:1], expression[1:]
-    else:
-        raise CompatError("ValueError: match_expr parameter should be in format <op><ver>, where <op> is one of "
-                          f"['<', '>', '==', '<=', '>=', '!=']. You provided: {expression!r}")
-    parsed = SEMVER.match(rest)
-    if not parsed:
-        raise CompatError(f"ValueError: {rest} is not valid SemVer string")
-    target = tuple(int(parsed.group(i)) for i in (1, 2, 3))
-    prerelease = parsed.group(4)
-
-    def compare(version):
-        version = version + (0,) * (3 - len(version))
-        if version != target:
-            return (version > target) - (version < target)
-        return 1 if prerelease else 0  # a release sorts after its pre-releases
-
-    checks = {">=": lambda c: c >= 0, "<=": lambda c: c <= 0, "==": lambda c: c == 0, "!=": lambda c: c != 0,
-              ">": lambda c: c > 0, "<": lambda c: c < 0}
-    return lambda version: checks[operator](compare(version))
-
-
-def pick_julia(compat, releases=JULIA_RELEASES) -> tuple[int, ...] | None:
-    """The newest release that matches, as repo2docker's find_semver_match; raises CompatError like it."""
-    matcher = compat_matcher(compat)
-    return next((version for version in reversed(releases) if matcher(version)), None)
-
-
-def _version(version) -> str:
-    return ".".join(map(str, version))
+def _parts(release: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in release.split("."))
 
 
 def _parse_error_position(message: str) -> tuple[int | None, int | None]:
@@ -217,11 +125,12 @@ def _check_project_body(text: str, data: dict, ctx, add) -> None:
     compat = data.get("compat")
     compat_table = compat if isinstance(compat, dict) else {}
     if "julia" not in compat_table:
-        picked = pick_julia(DEFAULT_COMPAT)
+        picked = find_julia_version(DEFAULT_JULIA_COMPAT)
+        major_minor = ".".join(picked.split(".")[:2])
         add(None, None, "info", "julia-compat-missing",
             f"No Julia version is set, so Binder installs the newest Julia 1.x on the day of the build "
-            f"(today {_version(picked)} or newer). A later build may get a different Julia.",
-            f"Add `julia = \"{picked[0]}.{picked[1]}\"` under [compat].")
+            f"(today {picked} or newer). A later build may get a different Julia.",
+            f"Add `julia = \"{major_minor}\"` under [compat].")
     elif not ctx.reported_by_detector("julia-no-matching-version"):
         _check_julia_compat(text, compat_table["julia"], add)
     known = set(deps)
@@ -238,18 +147,18 @@ def _check_project_body(text: str, data: dict, ctx, add) -> None:
 def _check_julia_compat(text: str, compat, add) -> None:
     line = _key_line(text, "julia", "compat")
     try:
-        picked = pick_julia(compat)
-    except CompatError as error:
+        picked = find_julia_version(compat)
+    except JuliaCompatError as error:
         add(line, 1, "error", "julia-no-matching-version",
-            f"repo2docker cannot read the Julia version `{compat}` and the build stops with \"{error.exception}\". "
+            f"repo2docker cannot read the Julia version `{compat}` and the build stops with \"{error}\". "
             "It understands one version or range, not a list (\"1.6, 1.10\") or a hyphen range.",
             "Write one version, for example `julia = \"1.11\"` (1.11 or newer 1.x) or `\"~1.11\"` (1.11.x).")
         return
     if picked is None:
-        newest = JULIA_RELEASES[-1]
-        if pick_julia(compat, JULIA_RELEASES + ((newest[0], newest[1] + 1, 0), (newest[0] + 1, 0, 0))):
+        newest = _parts(JULIA_RELEASES[-1])
+        if find_julia_version(compat, JULIA_RELEASES + (f"{newest[0]}.{newest[1] + 1}.0", f"{newest[0] + 1}.0.0")):
             add(line, 1, "warning", "julia-compat-too-new",
-                f"No Julia release binder-wizard knows (newest {_version(newest)}) matches `{compat}`. If that "
+                f"No Julia release binder-wizard knows (newest {JULIA_RELEASES[-1]}) matches `{compat}`. If that "
                 "release exists now the build works; otherwise it stops with "
                 "\"Failed to find a matching Julia version: {compat}\".",
                 f"Check the version, or use `julia = \"{newest[0]}.{newest[1]}\"`.")
@@ -259,9 +168,9 @@ def _check_julia_compat(text: str, compat, add) -> None:
                 "\"Failed to find a matching Julia version: {compat}\" (repo2docker prints the braces literally).",
                 f"Use a released version, for example `julia = \"{newest[0]}.{newest[1]}\"`.")
         return
-    if picked < (1, 0, 0):
+    if _parts(picked) < (1, 0, 0):
         add(line, 1, "warning", "julia-too-old",
-            f"`{compat}` selects Julia {_version(picked)}; current IJulia (needed for notebooks) does not install "
+            f"`{compat}` selects Julia {picked}; current IJulia (needed for notebooks) does not install "
             "on Julia 0.x, so the build will most likely fail.", "Move the project to Julia 1.x.")
 
 
@@ -294,7 +203,7 @@ def _validate_require(text: str, ctx) -> list[Diagnostic]:
     add_command = f"`] add {' '.join(packages)}`" if packages else "`] add PackageName` for each package"
     return [Diagnostic(
         ctx.path, None, None, "error", "julia-require-removed",
-        f"Binder no longer supports REQUIRE files. The build stops with \"{REQUIRE_ERROR}\" — only when it "
+        f"Binder no longer supports REQUIRE files. The build stops with \"{JULIA_REQUIRE_MESSAGE}\" — only when it "
         "really builds, so `repo2docker --no-build` does not show it.",
         f"In Julia, activate this folder and run {add_command}; commit the Project.toml and Manifest.toml it "
         "writes, and delete REQUIRE.")]
