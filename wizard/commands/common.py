@@ -96,7 +96,6 @@ def choice_warnings(choice: LaunchChoice) -> list[str]:
     from wizard.core.launch.links import r_configured, ref_warnings
 
     git, target, opening = choice.git, choice.target, choice.opening
-
     warnings = ref_warnings(target.ref, git.local_branches) if target.provider in ("gh", "gl", "git") else []
     if opening.kind in ("file", "classic") and opening.path:
         files = files_at(git, "HEAD")
