@@ -61,15 +61,15 @@ def push_with_git(project: Path, url: str) -> float:
 
 
 def push_with_wizard(project: Path, url: str) -> float:
-    from wizard.core import publish as gitops
+    from wizard.core import publish
 
     start = time.perf_counter()
-    gitops.init_repo(project)
-    gitops.set_identity(project, "Bench Mark", "bench@example.org")
-    state = gitops.repo_state(project)
-    gitops.commit(project, [c.path for c in state.changes], "Publish")
-    gitops.set_origin(project, url)
-    result = gitops.push(project, progress=lambda p: None)
+    publish.init_repo(project)
+    publish.set_identity(project, "Bench Mark", "bench@example.org")
+    state = publish.repo_state(project)
+    publish.commit(project, [c.path for c in state.changes], "Publish")
+    publish.set_origin(project, url)
+    result = publish.push(project, progress=lambda p: None)
     elapsed = time.perf_counter() - start
     assert result.sha == subprocess.run(["git", "rev-parse", "HEAD"], cwd=project, capture_output=True,
                                         text=True, check=True).stdout.strip()
@@ -77,12 +77,12 @@ def push_with_wizard(project: Path, url: str) -> float:
 
 
 def audit_only(project: Path, url: str) -> float:
-    from wizard.core import publish as gitops
+    from wizard.core import publish
 
     run(project, "init", "-q", "-b", "main")
-    state = gitops.repo_state(project)
+    state = publish.repo_state(project)
     start = time.perf_counter()
-    kept = gitops.keep_out_reasons(project, state.changes)
+    kept = publish.keep_out_reasons(project, state.changes)
     elapsed = time.perf_counter() - start
     assert kept == {}
     return elapsed

@@ -90,14 +90,14 @@ def run(args) -> int:
 
 def _publish(path, args) -> int:
     from wizard.core.publish import github_adapter
-    from wizard.core import publish as gitops
+    from wizard.core import publish
     from wizard.core.common.config import Config
     from wizard.core.publish import Problem, PublishError
     from wizard.core.common.remotes import parse_remote, strip_credentials
 
     config = Config.load()
-    state = gitops.repo_state(path)
-    gitops.ensure_publishable(state)
+    state = publish.repo_state(path)
+    publish.ensure_publishable(state)
     remote_url = strip_credentials(args.remote) if args.remote else state.origin_url
     if remote_url is None:
         raise PublishError(Problem.NO_REMOTE, "This project has no remote (`origin`) to publish to.",
@@ -107,7 +107,7 @@ def _publish(path, args) -> int:
     if not args.yes:
         _say(f"Publish plan for {safe_text(str(path))}:")
         if not state.is_repo:
-            _say(f"  • create a git repository here (branch {args.branch or gitops.DEFAULT_BRANCH})")
+            _say(f"  • create a git repository here (branch {args.branch or publish.DEFAULT_BRANCH})")
             _say("  • commit every file that .gitignore does not exclude (files the audit flags stay out)")
         else:
             _plan_commit(path, state, args)
@@ -115,27 +115,27 @@ def _publish(path, args) -> int:
             _say(f"  • replace origin {state.origin_url} with {safe_text(remote_url)}")
         elif args.remote and not state.origin_url:
             _say(f"  • set origin to {safe_text(remote_url)}")
-        branch = args.branch or state.branch or gitops.DEFAULT_BRANCH
+        branch = args.branch or state.branch or publish.DEFAULT_BRANCH
         _say(f"  • push {branch} to {safe_text(remote_url)} (never forced) and check the result")
         if _ask("Go ahead? [y/N] ") not in {"y", "yes"}:
             _say("Nothing was changed.")
             return 1
 
     if not state.is_repo:
-        state = gitops.init_repo(path, args.branch or gitops.DEFAULT_BRANCH)
+        state = publish.init_repo(path, args.branch or publish.DEFAULT_BRANCH)
         _say(f"Created a git repository (branch {state.branch}).")
     if args.remote:
-        gitops.set_origin(path, args.remote, replace=args.replace_origin)
+        publish.set_origin(path, args.remote, replace=args.replace_origin)
     target = args.branch or state.branch
     token = github_adapter.git_token(parse_remote(remote_url), config.github_api)
     secrets = (token or "",)
 
     changes = state.changes
-    kept = gitops.keep_out_reasons(path, changes)
+    kept = publish.keep_out_reasons(path, changes)
     for rel, reason in kept.items():
         _say(f"Kept out of the commit: {safe_text(rel)} — {safe_text(reason)}")
     files = [c.path for c in changes if c.path not in kept and c.status != "conflicted"]
-    message = args.message or gitops.suggested_message(state, files)
+    message = args.message or publish.suggested_message(state, files)
     if not files and state.head_sha is None:
         raise PublishError(Problem.NOTHING_TO_COMMIT, "There are no files to commit and no commits to push.",
                            "Add your project files to this folder first.")
@@ -143,7 +143,7 @@ def _publish(path, args) -> int:
     _say(f"Publishing to {safe_text(remote_url, secrets)} …")
     while True:
         try:
-            result = gitops.commit_and_push(path, files, message, branch=target, token=token,
+            result = publish.commit_and_push(path, files, message, branch=target, token=token,
                                             progress=_ProgressPrinter())
             break
         except PublishError as error:
@@ -155,7 +155,7 @@ def _publish(path, args) -> int:
                 _say("Cancelled; nothing was pushed and your commits are unchanged.")
                 return 1
             how = "rebase" if answer.startswith("r") else "merge"
-            gitops.integrate_remote(path, how, branch=target, token=token)
+            publish.integrate_remote(path, how, branch=target, token=token)
             files = []  # committed already; now only the push is left
             _say(f"Done: your commits now include the remote's ({how}). Pushing again …")
 
@@ -170,12 +170,12 @@ def _publish(path, args) -> int:
 
 
 def _plan_commit(path, state, args) -> None:
-    from wizard.core import publish as gitops
+    from wizard.core import publish
 
-    kept = gitops.keep_out_reasons(path, state.changes)
+    kept = publish.keep_out_reasons(path, state.changes)
     files = [c.path for c in state.changes if c.path not in kept and c.status != "conflicted"]
     if files:
-        message = args.message or gitops.suggested_message(state, files)
+        message = args.message or publish.suggested_message(state, files)
         _say(f"  • commit {len(files)} file{'s' if len(files) != 1 else ''} on {state.branch} as "
              f"“{safe_text(message)}”:")
         for rel in files[:20]:
