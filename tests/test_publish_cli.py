@@ -10,7 +10,7 @@ import pytest
 
 from tests.servers.git_server import TEST_TOKEN, branch_sha, commit_on_remote, force_updates, git, snapshot
 from wizard.cli import main
-from wizard.core import publish
+from wizard.core import publish as publish_api
 
 FILES = {"analysis.ipynb": '{"cells": []}\n', "requirements.txt": "numpy\n", "data/small.csv": "a,b\n1,2\n"}
 
@@ -27,8 +27,8 @@ def publish(capsys, *args, answers: str | None = None, monkeypatch=None):
 
 
 def with_identity(project: Path) -> Path:
-    publish.init_repo(project)
-    publish.set_identity(project, "Ada Lovelace", "ada@example.org")
+    publish_api.init_repo(project)
+    publish_api.set_identity(project, "Ada Lovelace", "ada@example.org")
     return project
 
 
@@ -77,7 +77,7 @@ def test_large_file_kept_out_and_listed(make_project, bare_remote, capsys):
     assert "data/huge.h5" in err and "100 MB" in err
     assert "data/huge.h5" not in git(project, "ls-tree", "-r", "--name-only", out.strip())
     assert working_tree(project) == before
-    assert "data/huge.h5" in publish.repo_state(project).untracked
+    assert "data/huge.h5" in publish_api.repo_state(project).untracked
 
 
 def test_asks_first_and_no_means_nothing_changes(make_project, bare_remote, capsys, monkeypatch):
@@ -167,7 +167,7 @@ def test_conflict_when_asked_to_merge(make_project, bare_remote, capsys, monkeyp
 
 def test_no_identity_fails_before_anything_changes(make_project, bare_remote, capsys):
     project = make_project(FILES)
-    publish.init_repo(project)
+    publish_api.init_repo(project)
     bare = bare_remote()
     before = snapshot(project)
     code, out, err = publish(capsys, project, "--remote", bare.as_uri(), "--yes")
