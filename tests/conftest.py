@@ -10,7 +10,7 @@ import pytest
 # Fixtures for the local servers (git, GitHub API stand-in, BinderHub) live in tests/servers/.
 pytest_plugins = [
     name
-    for name in ("tests.servers.git_server", "tests.servers.github_api", "tests.servers.hub_server")
+    for name in ("tests.servers.git_server", "tests.servers.github_api", "tests.servers.hub_server", "tests.servers.package_index")
     if (Path(__file__).parent / "servers" / (name.rsplit(".", 1)[1] + ".py")).exists()
 ]
 
