@@ -16,19 +16,10 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # for tests.servers: the same local hub the tests use
+sys.path.insert(0, str(ROOT))  # for tests.servers and tests.waiting: the hub and the waits the tests use
 
 SIZE = (110, 34)
 HUB = "https://hub.example.org/"
-
-
-async def _settle(pilot, done=lambda: True) -> None:
-    for _ in range(500):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if done():
-            return
-    raise RuntimeError("the app never reached the state to capture")
 
 
 def _demo_repository(parent: Path) -> Path:
@@ -65,6 +56,7 @@ def _local_hub():
 
 
 async def capture(out: Path) -> list[Path]:
+    from tests.waiting import settle, until
     from wizard.core.common.config import Config
     from wizard.tui.app import WizardApp
     from wizard.tui.launch.screen import LaunchScreen
@@ -85,23 +77,23 @@ async def capture(out: Path) -> list[Path]:
             app.theme = "textual-dark"
             app.animation_level = "none"
             async with app.run_test(size=SIZE) as pilot:
-                await _settle(pilot)
+                await settle(pilot)
                 save(app, "overview")
                 for step, name in ((1, "step1-environment"), (2, "step2-publish"), (3, "step3-launch")):
                     await pilot.press("ctrl+n")
-                    await _settle(pilot)
+                    await settle(pilot)
                     app.clear_notifications()
                     await pilot.pause()
                     if step == 3 and hub is not None:
                         screen = app.screen
-                        await _settle(pilot, lambda: getattr(screen, "target", None) is not None)
+                        await until(pilot, lambda: getattr(screen, "target", None) is not None, "a target")
                         await pilot.press("ctrl+l")
-                        await _settle(pilot, lambda: screen.outcome is not None)
+                        await until(pilot, lambda: screen.outcome is not None, "the build's end")
                         app.clear_notifications()
                         await pilot.pause()
                     save(app, name)
                 await pilot.press("f1")
-                await _settle(pilot)
+                await settle(pilot)
                 save(app, "help")
     finally:
         if hub is not None:

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
+from tests.waiting import settle, until
 from wizard.tui.environment.screen import EnvironmentScreen
-
-
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_step1(pilot) -> EnvironmentScreen:
@@ -16,3 +12,9 @@ async def open_step1(pilot) -> EnvironmentScreen:
     screen = pilot.app.screen
     assert isinstance(screen, EnvironmentScreen)
     return screen
+
+
+async def until_analysed(pilot, screen: EnvironmentScreen) -> None:
+    """Until the debounced analysis has caught up with the last edit."""
+    await pilot.pause()  # let the editor's Changed messages arrive first
+    await until(pilot, lambda: screen.is_up_to_date, "the analysis caught up with the edits")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from tests.tui.step1 import open_step1, settle
-from wizard.tui.common.choice_dialog import ChoiceDialog
+from tests.tui.step1 import open_step1
+from tests.waiting import settle
+from wizard.tui.common.choice_dialog import ConfirmDialog
 from wizard.tui.common.diff_view import DiffView
 from wizard.tui.environment.file_list import FileList
 from wizard.tui.environment.problems import ProblemList
@@ -51,13 +52,13 @@ async def test_control_codes_fix_is_previewed_then_opens_the_clean_text(make_app
         await pilot.press("ctrl+f")
         await settle(pilot)
         dialog = app.screen
-        assert isinstance(dialog, ChoiceDialog)
+        assert isinstance(dialog, ConfirmDialog)
         assert_no_raw_controls(dialog)
         assert "Remove them" in drawn_text(dialog)  # the answers stay on screen at 80x24
         diff = dialog.query_one(DiffView).lines
         assert "+pandas" in diff and any(line.startswith("-") and "pandas" in line for line in diff)
         assert (project / "requirements.txt").read_text() == original  # nothing changed before Apply
-        await pilot.click("#apply")
+        await pilot.click("#yes")
         await settle(pilot)
         buffer = screen.buffers["requirements.txt"]
         assert buffer.editor is not None and buffer.editor.text == "x\npandas\n"
@@ -90,7 +91,7 @@ async def test_file_that_gains_control_codes_on_disk_leaves_the_editor(make_app,
         screen = await open_step1(pilot)
         assert screen.buffers["requirements.txt"].editor is not None
         (project / "requirements.txt").write_text("pandas\n\x1b[2Jnumpy\n")  # e.g. a git pull in step 2
-        await screen._follow_files_changed_on_disk()
+        await screen.saver.follow_disk()
         await settle(pilot)
         assert screen.buffers["requirements.txt"].editor is None
         assert "\\x1b[2Jnumpy" in drawn_text(screen)
@@ -127,7 +128,7 @@ async def test_fixed_notification_has_one_full_stop(make_app, make_project):
         problems.highlighted = next(i for i, d in enumerate(problems.diagnostics) if d.code == "script-no-shebang")
         await pilot.press("ctrl+f")
         assert app.screen.question.endswith(".")  # the fix title ends with a full stop
-        await pilot.click("#apply")
+        await pilot.click("#yes")
         await pilot.pause()
         fixed = [n.message for n in app._notifications if n.message.startswith("Fixed:")]
         assert fixed and ".." not in fixed[0], fixed

@@ -9,8 +9,9 @@ import stat
 import pytest
 from textual.notifications import Notify
 
-from tests.tui.step1 import open_step1, settle
-from wizard.tui.common.choice_dialog import ChoiceDialog
+from tests.tui.step1 import open_step1, until_analysed
+from tests.waiting import settle
+from wizard.tui.common.choice_dialog import ChoiceDialog, ConfirmDialog
 from wizard.tui.environment.dependencies_dialog import DependenciesDialog
 from wizard.tui.environment.screen import EnvironmentScreen
 from wizard.tui.environment.build_panel import BuildPanel
@@ -20,17 +21,6 @@ from wizard.tui.environment.file_list import FileList
 from wizard.tui.environment.problems import ProblemList
 
 SIZE = (110, 34)
-
-
-async def until_analysed(pilot, screen: EnvironmentScreen) -> None:
-    """Wait (on state, not time) until the debounced analysis has caught up with the last edit."""
-    await pilot.pause()  # let the editor's Changed messages arrive first
-    for _ in range(1500):  # a bound for the failure case only (~30 s on a loaded CI machine)
-        if screen.is_up_to_date:
-            return
-        await pilot.pause(0.02)
-        await pilot.app.workers.wait_for_complete()
-    raise AssertionError("the analysis never caught up with the edits")
 
 
 def panel_text(screen) -> str:
@@ -113,10 +103,10 @@ async def test_fix_preview_then_apply_changes_the_text_as_previewed_and_undo_res
         problems.highlighted = next(i for i, d in enumerate(problems.diagnostics) if d.code == "script-no-shebang")
         await pilot.press("ctrl+f")
         dialog = app.screen
-        assert isinstance(dialog, ChoiceDialog) and dialog.question == "Fix: Add `#!/bin/bash` as the first line."
+        assert isinstance(dialog, ConfirmDialog) and dialog.question == "Fix: Add `#!/bin/bash` as the first line."
         previewed = dialog.query_one(DiffView).lines
         assert "+#!/bin/bash" in previewed
-        await pilot.click("#apply")
+        await pilot.click("#yes")
         await pilot.pause()
         assert app.screen is screen
         assert editor(screen).text == "#!/bin/bash\n" + original
@@ -132,7 +122,7 @@ async def test_cancelled_fix_changes_nothing(make_app, make_project):
         screen = await open_step1(pilot)
         await screen.open_file("postBuild")
         await pilot.press("ctrl+f")
-        assert isinstance(app.screen, ChoiceDialog) and app.screen.question.startswith("Fix: ")
+        assert isinstance(app.screen, ConfirmDialog) and app.screen.question.startswith("Fix: ")
         await pilot.press("escape")
         assert editor(screen).text == "pip install numpy\n"
         assert not app.state.unsaved_files
@@ -148,7 +138,7 @@ async def test_crlf_fix_changes_the_line_endings_that_are_saved(make_app, make_p
         problems.highlighted = next(i for i, d in enumerate(problems.diagnostics) if d.code == "script-crlf")
         await pilot.press("ctrl+f")
         assert "Line endings: Windows (CRLF) → Unix (LF)" in app.screen.query_one(DiffView).lines
-        await pilot.click("#apply")
+        await pilot.click("#yes")
         await pilot.press("ctrl+s")
         assert (project / "postBuild").read_bytes() == b"#!/bin/bash\nset -e\necho hi\n"
 
@@ -249,7 +239,7 @@ async def test_quit_with_unsaved_edits_asks_first(make_app, make_project):
         screen = await open_step1(pilot)
         await pilot.press(*"pandas", "enter")
         await pilot.press("ctrl+q")
-        assert isinstance(app.screen, ChoiceDialog) and app.screen.question == "Quit without saving?"
+        assert isinstance(app.screen, ConfirmDialog) and app.screen.question == "Quit without saving?"
         assert "requirements.txt" in app.screen.detail
         await pilot.press("escape")
         assert app.is_running and app.screen is screen

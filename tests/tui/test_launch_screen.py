@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from tests.servers.hub_server import HubServer, sse
+from tests.waiting import until
 from wizard.core.common.config import Config
 from wizard.tui.common.step_screen import StepScreen
 from wizard.tui.launch.screen import LaunchScreen
@@ -57,26 +58,16 @@ def local_hub(hub_server, monkeypatch):
 CONFIG = Config(hub_url="https://hub.example.org/")
 
 
-async def settle(pilot, done) -> None:
-    """Let workers and messages run until `done()` is true (no sleeping)."""
-    for _ in range(500):
-        if done():
-            return
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-    raise AssertionError("the screen never reached the expected state")
-
-
 async def open_launch(pilot, through_step_1: bool = False) -> LaunchScreen:
     """Go to step 3 (straight from the overview, as its "Launch" link does; step 1 first when asked)."""
     if through_step_1:
         await pilot.press("ctrl+n")
-        await settle(pilot, lambda: type(pilot.app.screen).__name__ == "EnvironmentScreen")
+        await until(pilot, lambda: type(pilot.app.screen).__name__ == "EnvironmentScreen")
     pilot.app.screen.post_message(StepScreen.Navigate(3))
-    await settle(pilot, lambda: isinstance(pilot.app.screen, LaunchScreen))
+    await until(pilot, lambda: isinstance(pilot.app.screen, LaunchScreen))
     screen = pilot.app.screen
     assert isinstance(screen, LaunchScreen)
-    await settle(pilot, lambda: screen.target is not None)
+    await until(pilot, lambda: screen.target is not None)
     return screen
 
 
@@ -89,7 +80,7 @@ async def test_ready_path_links_copy_and_open(make_app, project, local_hub, monk
         screen = await open_launch(pilot)
         assert screen.query_one(BuildLogView).log.lines[0].startswith("Nothing built yet. Press Ctrl+L")
         await pilot.press("ctrl+l")
-        await settle(pilot, lambda: screen.outcome is not None)
+        await until(pilot, lambda: screen.outcome is not None)
         assert screen.outcome.result == "ready"
         assert local_hub.requests[0].path == "/build/gh/me/demo/HEAD"
         phases = screen.query_one(LaunchPhases)
@@ -123,15 +114,15 @@ async def test_failure_is_triaged_and_g_opens_step_1_at_the_line(make_app, make_
     async with app.run_test(size=SNAPSHOT_SIZE, notifications=True) as pilot:
         screen = await open_launch(pilot, through_step_1=True)
         await pilot.press("ctrl+l")
-        await settle(pilot, lambda: screen.outcome is not None)
+        await until(pilot, lambda: screen.outcome is not None)
         assert screen.outcome.result == "failed"
         assert local_hub.disconnected.wait(5), "the screen closed the never-ending failed stream"
         triage = screen.query_one(TriagePanel)
         assert triage.fix_target.file == "environment.yml" and triage.fix_target.line == 5
         assert "environment.yml is not valid YAML" in str(triage.query_one(".panel-text").render())
         await pilot.press("g")
-        await settle(pilot, lambda: type(app.screen).__name__ == "EnvironmentScreen")
-        await settle(pilot, lambda: app.state.goto_file is None)
+        await until(pilot, lambda: type(app.screen).__name__ == "EnvironmentScreen")
+        await until(pilot, lambda: app.state.goto_file is None)
         assert app.screen.current == "environment.yml"
 
 
@@ -141,10 +132,10 @@ async def test_cancel_stops_the_build_and_closes_the_connection(make_app, projec
     async with app.run_test(size=SNAPSHOT_SIZE) as pilot:
         screen = await open_launch(pilot)
         await pilot.press("ctrl+l")
-        await settle(pilot, lambda: "compiling" in screen.query_one(BuildLogView).lines)
+        await until(pilot, lambda: "compiling" in screen.query_one(BuildLogView).lines)
         assert screen.building
         await pilot.press("ctrl+x")
-        await settle(pilot, lambda: screen.outcome is not None)
+        await until(pilot, lambda: screen.outcome is not None)
         assert screen.outcome.result == "cancelled" and not screen.building
         assert screen.query_one(LaunchPhases).result == "cancelled"
         assert local_hub.disconnected.wait(5)
@@ -155,12 +146,12 @@ async def test_badge_written_into_readme_after_showing_the_diff(make_app, projec
     async with app.run_test(size=SNAPSHOT_SIZE, notifications=True) as pilot:
         await open_launch(pilot)
         await pilot.press("w")
-        await settle(pilot, lambda: getattr(app.screen, "question", None) == "Add the badge to README.md?")
+        await until(pilot, lambda: getattr(app.screen, "question", None) == "Add the badge to README.md?")
         assert "+[![Binder](https://hub.example.org/badge_logo.svg)]" in "\n".join(app.screen.diff)
         assert app.screen.query_one(".diff-scroll").styles.max_height.value == 20, "styled without step 1 visited"
         assert (project / "README.md").read_text() == "# Demo\n\nHello.\n", "nothing written before yes"
         await pilot.click("#write")  # "Write only"
-        await settle(pilot, lambda: isinstance(app.screen, LaunchScreen))
+        await until(pilot, lambda: isinstance(app.screen, LaunchScreen))
         assert (project / "README.md").read_text() == (
             "# Demo\n\n[![Binder](https://hub.example.org/badge_logo.svg)](https://hub.example.org/v2/gh/me/demo/HEAD)"
             "\n\nHello.\n")
@@ -179,9 +170,9 @@ async def test_rst_readme_badge_written_then_step_2(make_app, project, local_hub
         assert app.clipboard == (".. image:: https://hub.example.org/badge_logo.svg\n"
                                  " :target: https://hub.example.org/v2/gh/me/demo/HEAD")
         await pilot.press("w")
-        await settle(pilot, lambda: getattr(app.screen, "question", None) == "Add the badge to README.rst?")
+        await until(pilot, lambda: getattr(app.screen, "question", None) == "Add the badge to README.rst?")
         await pilot.click("#publish")
-        await settle(pilot, lambda: type(app.screen).__name__ == "PublishScreen")
+        await until(pilot, lambda: type(app.screen).__name__ == "PublishScreen")
         assert (project / "README.rst").read_text() == (
             "Demo\n====\n\n.. image:: https://hub.example.org/badge_logo.svg\n"
             " :target: https://hub.example.org/v2/gh/me/demo/HEAD\n")
@@ -212,7 +203,7 @@ async def test_open_choice_and_pushed_sha_shape_the_link(make_app, project, loca
         screen.query_one("#open-choice").value = "file:index.ipynb"
         await pilot.pause()
         await pilot.press("ctrl+l")
-        await settle(pilot, lambda: screen.outcome is not None)
+        await until(pilot, lambda: screen.outcome is not None)
         assert local_hub.requests[-1].path == f"/build/gh/me/demo/{sha}"
         assert screen.query_one(LinksPanel).server_url == "http://127.0.0.1:8000/user/x/doc/tree/index.ipynb?token=t"
 
@@ -226,7 +217,7 @@ async def test_untrusted_text_filter_and_last_log(make_app, project, local_hub):
     async with app.run_test(size=SNAPSHOT_SIZE, notifications=True) as pilot:
         screen = await open_launch(pilot)
         await pilot.press("ctrl+l")
-        await settle(pilot, lambda: screen.outcome is not None)
+        await until(pilot, lambda: screen.outcome is not None)
         view = screen.query_one(BuildLogView)
         assert "[/oops] [@click=app.quit]x[/] done" in view.lines
         assert screen.findings[0].code == "out-of-memory"
@@ -245,9 +236,9 @@ async def test_no_origin_explains_what_to_do(make_app, make_project):
     app = make_app(make_project({"requirements.txt": "numpy\n"}), config=CONFIG)
     async with app.run_test(size=SNAPSHOT_SIZE) as pilot:
         pilot.app.screen.post_message(StepScreen.Navigate(3))
-        await settle(pilot, lambda: isinstance(pilot.app.screen, LaunchScreen))
+        await until(pilot, lambda: isinstance(pilot.app.screen, LaunchScreen))
         screen = app.screen
-        await settle(pilot, lambda: "Cannot launch yet" in str(screen.query_one("#launch-target").render()))
+        await until(pilot, lambda: "Cannot launch yet" in str(screen.query_one("#launch-target").render()))
         assert screen.query_one("#launch").disabled
         await pilot.press("ctrl+l")
         assert not screen.building
@@ -260,7 +251,7 @@ def _snapshot_run(project_factory, hub, capture):
     async def run_before(pilot):
         screen = await open_launch(pilot)
         await pilot.press("ctrl+l")
-        await settle(pilot, lambda: screen.outcome is not None)
+        await until(pilot, lambda: screen.outcome is not None)
         pilot.app.clear_notifications()
         await pilot.pause()
 
@@ -288,9 +279,9 @@ async def test_a_fresh_push_becomes_the_launched_commit(make_app, project, local
         assert screen.target.ref == "HEAD"
         app.state.pushed_sha = "0123456789abcdef0123456789abcdef01234567"  # what step 2 sets after a push
         screen.post_message(StepScreen.Navigate(0))
-        await settle(pilot, lambda: not isinstance(app.screen, LaunchScreen))
+        await until(pilot, lambda: not isinstance(app.screen, LaunchScreen))
         app.screen.post_message(StepScreen.Navigate(3))
-        await settle(pilot, lambda: screen.target.ref == app.state.pushed_sha)
+        await until(pilot, lambda: screen.target.ref == app.state.pushed_sha)
         assert screen.query_one("#ref-choice").value == app.state.pushed_sha
         assert screen.query_one(LinksPanel).launch_url == \
             "https://hub.example.org/v2/gh/me/demo/0123456789abcdef0123456789abcdef01234567"
@@ -334,7 +325,7 @@ async def test_file_names_in_the_choices_are_never_markup(make_app, make_project
     app = make_app(project, config=CONFIG)
     async with app.run_test(size=SNAPSHOT_SIZE, notifications=True) as pilot:
         screen = await open_launch(pilot)
-        await settle(pilot, lambda: len(screen.query_one("#open-choice")._options) > 2)
+        await until(pilot, lambda: len(screen.query_one("#open-choice")._options) > 2)
         prompts = [str(prompt) for prompt, _ in screen.query_one("#open-choice")._options]
         assert any("[/oops].ipynb" in prompt for prompt in prompts)
         assert any("[b]x.ipynb" in prompt for prompt in prompts)

@@ -8,30 +8,17 @@ from pathlib import Path
 
 from textual.widgets import Input
 
+from tests.waiting import settle, until
 from tests.servers.git_server import TEST_TOKEN, branch_sha, commit_on_remote, force_updates, git, snapshot
 from wizard.core import publish as gitops
 from wizard.core.common.config import Config
-from wizard.tui.common.choice_dialog import ChoiceDialog
+from wizard.tui.common.choice_dialog import QuestionDialog
 from wizard.tui.common.step_screen import StepScreen
 from wizard.tui.publish.screen import PublishScreen
 from wizard.tui.publish.file_list import PublishFileList
 
 SIZE = (110, 36)
 FILES = {"analysis.ipynb": '{"cells": []}\n', "requirements.txt": "numpy\n", ".env": "API_KEY=abc123\n"}
-
-
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def until(pilot, condition, what: str) -> None:
-    """Wait on state (workers and messages), never on the clock."""
-    for _ in range(1000):  # a bound for the failure case only
-        if condition():
-            return
-        await settle(pilot)
-    raise AssertionError(f"never happened: {what}")
 
 
 async def open_publish(pilot) -> PublishScreen:
@@ -45,7 +32,7 @@ async def open_publish(pilot) -> PublishScreen:
 
 
 def asking(app, question: str) -> bool:
-    return isinstance(app.screen, ChoiceDialog) and app.screen.question == question
+    return isinstance(app.screen, QuestionDialog) and app.screen.question == question
 
 
 def text_of(screen, selector: str) -> str:

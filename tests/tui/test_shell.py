@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from wizard.tui.common.choice_dialog import ChoiceDialog
+from tests.waiting import settle
+from wizard.tui.common.choice_dialog import ConfirmDialog
 from wizard.tui.common.help_dialog import HelpDialog
 
 STEP_SCREENS = ["OverviewScreen", "EnvironmentScreen", "PublishScreen", "LaunchScreen"]
@@ -55,8 +56,7 @@ async def test_overview_summarises_the_folder(make_app, make_project):
                             ".git/config": '[remote "origin"]\n\turl = https://github.com/me/demo.git\n'})
     app = make_app(project)
     async with app.run_test() as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         git = str(app.screen.query_one("#git-summary").render())
         assert "yes, on branch main" in git
         assert "https://github.com/me/demo.git" in git
@@ -100,7 +100,7 @@ async def test_quit_asks_first_when_edits_are_unsaved(make_app, project):
     async with app.run_test() as pilot:
         app.state.unsaved_files.add("requirements.txt")
         await pilot.press("ctrl+q")
-        assert isinstance(app.screen, ChoiceDialog) and app.screen.question == "Quit without saving?"
+        assert isinstance(app.screen, ConfirmDialog) and app.screen.question == "Quit without saving?"
         await pilot.press("escape")  # keep editing
         assert app.is_running and type(app.screen).__name__ == "OverviewScreen"
         await pilot.press("ctrl+q")
@@ -115,18 +115,13 @@ async def test_quit_without_unsaved_work_exits_at_once(make_app, project):
     assert not app.is_running
 
 
-async def wait_for_workers(pilot):
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def test_snapshot_overview(snap_compare, make_app, project):
-    assert snap_compare(make_app(project), run_before=wait_for_workers, terminal_size=(100, 30))
+    assert snap_compare(make_app(project), run_before=settle, terminal_size=(100, 30))
 
 
 def test_snapshot_help(snap_compare, make_app, project):
     async def run_before(pilot):
-        await wait_for_workers(pilot)
+        await settle(pilot)
         await pilot.press("f1")
 
     assert snap_compare(make_app(project), run_before=run_before, terminal_size=(100, 30))
@@ -134,7 +129,7 @@ def test_snapshot_help(snap_compare, make_app, project):
 
 def test_snapshot_quit_confirmation(snap_compare, make_app, project):
     async def run_before(pilot):
-        await wait_for_workers(pilot)
+        await settle(pilot)
         pilot.app.state.unsaved_files.add("environment.yml")
         await pilot.press("ctrl+q")
 
@@ -145,8 +140,7 @@ async def test_overview_counts_errors_inside_files_not_only_the_detectors(make_a
     project = make_project({"requirements.txt": "numpy==2.1.0\npywin32==306\n"})
     app = make_app(project)
     async with app.run_test() as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         build = str(app.screen.query_one("#build-summary").render())
         assert "1 error in requirements.txt" in build
 

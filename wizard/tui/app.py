@@ -50,14 +50,14 @@ class WizardApp(App[None]):
         if not self.state.unsaved_files:
             self.exit()
             return
-        from wizard.tui.common.choice_dialog import ChoiceDialog
+        from wizard.tui.common.choice_dialog import ConfirmDialog
 
         files = ", ".join(sorted(self.state.unsaved_files))
-        question = ChoiceDialog("Quit without saving?", f"These files have changes that are not saved: {files}",
-                                [("yes", "Quit without saving", "warning"), ("no", "Keep editing", "default")])
+        question = ConfirmDialog("Quit without saving?", f"These files have changes that are not saved: {files}",
+                                 yes="Quit without saving", no="Keep editing", yes_variant="warning")
 
-        def quit_if_confirmed(answer: str | None) -> None:
-            if answer == "yes":
+        def quit_if_confirmed(quit: bool | None) -> None:
+            if quit:
                 self.exit()
 
         self.push_screen(question, quit_if_confirmed)

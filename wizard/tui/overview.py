@@ -10,6 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
+from textual.worker import Worker
 
 from wizard.core.environment.catalog import FOLDER_WORDS
 from wizard.core.common.git_facts import GitFacts, quick_git_facts
@@ -107,6 +108,10 @@ This screen sums up your project folder. The wizard then goes through three step
 
     def on_overview_screen_build_detected(self, message: BuildDetected) -> None:
         self.query_one("#build-summary", Static).update(describe_build(message.report))
+
+    def worker_failed(self, worker: Worker) -> None:
+        self.query_one("#build-summary", Static).update(
+            Content.styled("Could not look at the environment files (the message says why).", "$error"))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "start":

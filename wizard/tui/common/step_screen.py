@@ -1,4 +1,5 @@
-"""What every wizard screen shares: the step bar, the footer keys, help, and moving between steps.
+"""What every wizard screen shares: the step bar, the footer keys, help, moving between steps, and telling
+the user when a worker failed.
 
 A screen never switches screens itself: it posts `StepScreen.Navigate` and the App decides.
 """
@@ -13,8 +14,10 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
 
 from wizard.core.common.state import WizardState
+from wizard.tui.common.error_text import error_title, explain
 from wizard.tui.common.step_indicator import STEP_NAMES, StepIndicator
 
 LAST_STEP = len(STEP_NAMES)
@@ -62,6 +65,24 @@ class StepScreen(Screen):
 
     def action_previous_step(self) -> None:
         self.post_message(self.Navigate(self.STEP - 1))
+
+    # ------------------------------------------------------------------ failed workers
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a failed worker reaches the user. Workers run with exit_on_error=False and simply
+        raise: a UserError for what the user can act on, anything else is a bug."""
+        if event.state is WorkerState.ERROR:
+            self.show_error(event.worker.error)
+            self.worker_failed(event.worker)
+
+    def show_error(self, error: BaseException) -> None:
+        """Tell the user (as a notification; a screen may show it where the user is looking instead)."""
+        message, next_action = explain(error)
+        self.notify(f"{message}\n{next_action}" if next_action else message, title=error_title(error),
+                    severity="error", markup=False)
+
+    def worker_failed(self, worker: Worker) -> None:
+        """After `show_error`: put the screen back where the user can try again (e.g. no longer busy)."""
 
     def action_help(self) -> None:
         from wizard.tui.common.help_dialog import HelpDialog

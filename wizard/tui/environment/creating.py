@@ -1,117 +1,127 @@
 """Step 1: creating files from templates (offering to move top-level files into a new binder/ folder), and
-taking the packages the code imports into the requirements file. Mixed into EnvironmentScreen."""
+taking the packages the code imports into the requirements file."""
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 
+from wizard.core.common.safe_text import safe_text
 from wizard.core.environment import file_store
 from wizard.core.environment.envfiles import file_info, hidden_root_files
 from wizard.core.environment.file_store import ABSENT, SaveConflict
-from wizard.core.common.safe_text import safe_text
 from wizard.tui.common.choice_dialog import ChoiceDialog
+from wizard.tui.environment.buffer import StepOneScreen
 from wizard.tui.environment.dependencies_dialog import DependenciesDialog
-from wizard.tui.environment.file_list import FileList
 
 
-class CreatingFiles:
-    """Needs the screen's `state`, `analysis`, `buffers`, `_edit_serial`, `open_file`, `validate_now` and
-    (from ApplyingFixes) `_replace_text`."""
+class NewFolder(Enum):
+    """A new binder/ folder hides the top-level environment files: move them into it, or not."""
+
+    MOVE = "move"
+    CREATE = "create"  # without moving
+
+
+class FileCreator:
+    def __init__(self, screen: StepOneScreen) -> None:
+        self.screen = screen
+        self.files = screen.files
 
     async def create_file(self, relpath: str, variant: str | None = None) -> None:
         """Write the catalog's template to `relpath` and open it. A new binder/ folder hides the top-level
         environment files, so the user is warned first and offered to move them."""
+        project = self.files.project
         folder = relpath.rpartition("/")[0]
-        hidden = hidden_root_files(self.state.project) if folder and not (self.state.project / folder).is_dir() else []
+        hidden = hidden_root_files(project) if folder and not (project / folder).is_dir() else []
         if not hidden:
             await self._write_template(relpath, variant)
             return
-        unsaved = [path for path in hidden if self.buffers.get(path) and self.buffers[path].dirty]
+        unsaved = [path for path in hidden if (buffer := self.files.get(path)) is not None and buffer.dirty]
         question = ChoiceDialog(
             f"Create a {folder}/ folder?",
             f"Once {folder}/ exists, Binder reads environment files only from it and ignores these "
             f"files at the top of the project: {', '.join(hidden)}. Move them into {folder}/ so they keep "
             "working?" + (f"\n\nSave {', '.join(unsaved)} first to move it." if unsaved else ""),
-            [("move", f"Move them into {folder}/", "primary"), ("create", "Create without moving", "warning"),
-             ("cancel", "Cancel", "default")],
+            [(NewFolder.MOVE, f"Move them into {folder}/", "primary"),
+             (NewFolder.CREATE, "Create without moving", "warning")],
         )
 
-        async def chosen(answer: str | None) -> None:
-            if answer == "move":
+        async def chosen(answer: NewFolder | None) -> None:
+            if answer is NewFolder.MOVE:
                 if unsaved:
-                    self.notify(f"Save {', '.join(unsaved)} first.", severity="warning", markup=False)
+                    self.screen.notify(f"Save {', '.join(unsaved)} first.", severity="warning", markup=False)
                     return
                 if not await self._move_into(hidden, folder):
                     return
-            if answer in ("move", "create"):
+            if answer is not None:
                 await self._write_template(relpath, variant)
 
-        self.app.push_screen(question, chosen)
+        self.screen.app.push_screen(question, chosen)
 
     async def _move_into(self, relpaths: list[str], folder: str) -> bool:
         try:
-            moved = file_store.move_into(self.state.project, relpaths, folder)
+            moved = file_store.move_into(self.files.project, relpaths, folder)
         except (file_store.MoveConflict, OSError) as error:
-            self.notify(safe_text(f"Nothing was moved: {error}"), severity="error", markup=False)
+            self.screen.notify(safe_text(f"Nothing was moved: {error}"), severity="error", markup=False)
             return False
         for relpath in relpaths:  # their editors point at the old place
-            buffer = self.buffers.pop(relpath, None)
-            if buffer is not None and buffer.editor is not None:
-                await buffer.editor.remove()
-        self.notify(f"Moved into {folder}/: " + ", ".join(Path(p).name for p in moved), markup=False)
+            await self.files.close(relpath)
+        self.screen.notify(f"Moved into {folder}/: " + ", ".join(Path(p).name for p in moved), markup=False)
         return True
 
     async def _write_template(self, relpath: str, variant: str | None = None) -> None:
-        info = file_info(Path(relpath).name, self.analysis.detection)
+        info = file_info(Path(relpath).name, self.screen.analysis.detection)
         await self._create_and_open(relpath, dict(info.variants)[variant] if variant else info.template or "")
 
     async def _create_and_open(self, relpath: str, text: str) -> None:
         """Create `relpath` with `text` (never over an existing file: that one is opened instead) and open it."""
         try:
-            file_store.save(self.state.project, relpath, text, expected=ABSENT)
+            file_store.save(self.files.project, relpath, text, expected=ABSENT)
         except SaveConflict:
-            self.notify(f"{relpath} already exists; opening it instead.", markup=False)
+            self.screen.notify(f"{relpath} already exists; opening it instead.", markup=False)
         except OSError as error:
-            self.notify(safe_text(f"Could not create {relpath}: {error}"), severity="error", markup=False)
+            self.screen.notify(safe_text(f"Could not create {relpath}: {error}"), severity="error", markup=False)
             return
-        self._edit_serial += 1
-        await self.open_file(relpath)
-        self.query_one(FileList).highlight(relpath)
-        self.validate_now()
+        self.files.serial += 1
+        await self.screen.open_file(relpath, highlight=True)
+        self.screen.validate_now()
 
     # ------------------------------------------------------------------ dependencies
 
-    def action_dependencies(self) -> None:
+    def compare_dependencies(self) -> None:
         """Compare what the code imports with the requirements file Binder uses (wizard.core.environment.deps)."""
         from wizard.core.environment.deps import declared_file
 
-        target = declared_file(self.state.project)
+        project = self.files.project
+        target = declared_file(project)
         path = target.path if target.path is not None else target.write_target
         if target.kind is None or path is None:
-            self.notify(target.note or "Binder does not take Python packages from a file here "
-                        "(a Dockerfile or default.nix decides everything).", markup=False)
+            self.screen.notify(target.note or "Binder does not take Python packages from a file here "
+                               "(a Dockerfile or default.nix decides everything).", markup=False)
             return
-        relpath = path.relative_to(self.state.project).as_posix()
-        buffer = self.buffers.get(relpath)
+        relpath = path.relative_to(project).as_posix()
+        buffer = self.files.get(relpath)
         if buffer is not None and buffer.dirty:
-            self.notify(f"Save {relpath} first (Ctrl+S): the comparison reads the saved file.", markup=False)
+            self.screen.notify(f"Save {relpath} first (Ctrl+S): the comparison reads the saved file.",
+                               markup=False)
             return
-        dialog = DependenciesDialog(self.state.project, relpath, target.kind == "requirements")
+        dialog = DependenciesDialog(project, relpath, target.kind == "requirements")
 
         async def chosen(new_text: str | None) -> None:  # the dialog reads the file in its worker
             if new_text is not None and new_text != dialog.text:
                 await self._take_dependencies(relpath, new_text)
 
-        self.app.push_screen(dialog, chosen)
+        self.screen.app.push_screen(dialog, chosen)
 
     async def _take_dependencies(self, relpath: str, new_text: str) -> None:
         """Into the editor as one undoable edit (saved with Ctrl+S); a file that did not exist is created."""
-        if not (self.state.project / relpath).is_file():
+        if not (self.files.project / relpath).is_file():
             await self._create_and_open(relpath, new_text)
             return
-        await self.open_file(relpath)
-        buffer = self.buffers[relpath]
-        if buffer.editor is not None:
-            self._replace_text(buffer, ("\ufeff" if buffer.bom else "") + new_text)
-            self.notify(f"{relpath} updated in the editor: check it, then save with Ctrl+S (Ctrl+Z undoes it).",
-                        markup=False)
+        await self.screen.open_file(relpath)
+        buffer = self.files.get(relpath)
+        if buffer is not None and buffer.editor is not None:
+            buffer.replace_text(("\ufeff" if buffer.bom else "") + new_text)
+            self.screen.buffer_changed(buffer)
+            self.screen.notify(f"{relpath} updated in the editor: check it, then save with Ctrl+S (Ctrl+Z "
+                               "undoes it).", markup=False)

@@ -24,8 +24,8 @@ from textual.widgets.selection_list import Selection
 from textual.worker import Worker, WorkerState
 
 from wizard.core.environment import file_store
-from wizard.core.common.safe_text import safe_text
 from wizard.tui.common.diff_view import DiffView, diff_content
+from wizard.tui.common.error_text import error_content
 from wizard.tui.common.visible import visible
 
 _KIND_WORDS = {
@@ -109,10 +109,10 @@ class DependenciesDialog(ModalScreen[str | None]):
         self.post_message(self.Inferred(text, reconcile(infer(self.project, environment), pin="exact")))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "deps" and event.state is WorkerState.ERROR:
+        if event.worker.group == "deps" and event.state is WorkerState.ERROR:  # said here, where the user looks
             self.query_one("#deps-loading").display = False
             self.query_one("#deps-status", Static).update(
-                Content(safe_text(f"Could not work out the dependencies: {event.worker.error}")))
+                Content.assemble("Could not work out the dependencies. ", error_content(event.worker.error)))
 
     def on_dependencies_dialog_unusable(self, message: Unusable) -> None:
         self.query_one("#deps-loading").display = False

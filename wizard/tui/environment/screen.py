@@ -9,15 +9,17 @@ worker analyses the project with the unsaved texts as overrides, so the panel fo
 are saved. Each analysis carries a serial number and only the newest result is shown (latest edit wins);
 typing never waits for it. File I/O goes through `wizard.core.environment.file_store` (atomic, conflict-checked).
 
-This module wires the widgets, the analysis and opening files; the flows live beside it as mixins:
-env_creating.py (new files, binder/ folder, dependencies), env_fixes.py (one-key fixes) and env_saving.py
-(saving, conflicts, leaving with unsaved edits). env_buffer.py holds the open-file record.
+This module wires the widgets, the analysis, opening files and leaving the step. The flows live beside it
+in objects the screen holds: FileCreator (creating.py: new files, binder/ folder, dependencies), FixApplier
+(fixes.py: one-key fixes) and FileSaver (saving.py: saving, conflicts, following the disk). They share the
+screen's OpenFiles (buffer.py) and use only what buffer.StepOneScreen lists.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import ClassVar
 
@@ -29,7 +31,6 @@ from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, OptionList, Static, TextArea
-from textual.worker import Worker, WorkerState
 
 from wizard.core.environment import file_store
 from wizard.core.environment.detection import ROOT_ONLY_FILES
@@ -37,12 +38,12 @@ from wizard.core.environment.engine import Report, analyse
 from wizard.core.environment.envfiles import file_entries, file_info
 from wizard.core.common.diagnostics import Diagnostic
 from wizard.core.environment.validators import fix_for
-from wizard.core.common.safe_text import safe_text
+from wizard.tui.common.choice_dialog import ChoiceDialog
 from wizard.tui.common.step_screen import StepScreen
-from wizard.tui.environment.buffer import Buffer
-from wizard.tui.environment.creating import CreatingFiles
-from wizard.tui.environment.fixes import ApplyingFixes
-from wizard.tui.environment.saving import SavingFiles
+from wizard.tui.environment.buffer import Buffer, OpenFiles
+from wizard.tui.environment.creating import FileCreator
+from wizard.tui.environment.fixes import FixApplier
+from wizard.tui.environment.saving import FileSaver
 from wizard.tui.environment.build_panel import BuildPanel
 from wizard.tui.environment.editor import EnvEditor
 from wizard.tui.environment.file_list import FileList
@@ -91,7 +92,14 @@ moves between the file list, the editor and the problems.
 """
 
 
-class EnvironmentScreen(CreatingFiles, ApplyingFixes, SavingFiles, StepScreen):
+class Leaving(Enum):
+    """Leaving the step with unsaved edits."""
+
+    SAVE = "save"  # save them, then go
+    WITHOUT_SAVING = "leave"
+
+
+class EnvironmentScreen(StepScreen):
     STEP = 1
     HELP = HELP
     CSS_PATH = "environment.tcss"
@@ -115,14 +123,20 @@ class EnvironmentScreen(CreatingFiles, ApplyingFixes, SavingFiles, StepScreen):
 
     def __init__(self, state) -> None:
         super().__init__(state)
-        self.buffers: dict[str, Buffer] = {}
+        self.files = OpenFiles(state.project, state.unsaved_files)
         self.analysis: Report | None = None
         self.current: str | None = None  # relpath shown on the right (open or missing)
-        self._edit_serial = 0  # bumped by every edit, save or file change
-        self._shown_serial = -1  # serial of the analysis on screen
+        self._shown_serial = -1  # files.serial of the analysis on screen
         self._timer: Timer | None = None
         self._editor_ids = 0
         self._footer_state: tuple[bool, bool] | None = None
+        self.saver = FileSaver(self)
+        self.fixer = FixApplier(self)
+        self.creator = FileCreator(self)
+
+    @property
+    def buffers(self) -> dict[str, Buffer]:
+        return self.files.buffers
 
     # ------------------------------------------------------------------ layout
 
@@ -140,7 +154,7 @@ class EnvironmentScreen(CreatingFiles, ApplyingFixes, SavingFiles, StepScreen):
 
     def on_mount(self) -> None:
         self.query_one("#file-list", FileList).border_title = "Files Binder reads"
-        self._apply(self._edit_serial, analyse(self.state.project, {}))
+        self._apply(self.files.serial, analyse(self.state.project, {}))
         self.call_later(self._open_first_file)
 
     async def _open_first_file(self) -> None:
@@ -149,21 +163,19 @@ class EnvironmentScreen(CreatingFiles, ApplyingFixes, SavingFiles, StepScreen):
         detection = self.analysis.detection
         first = next((path for path in detection.files_used if (self.state.project / path).is_file()), None)
         if first is not None:
-            await self.open_file(first)
-            self.query_one("#file-list", FileList).highlight(first)
+            await self.open_file(first, highlight=True)
         else:
             self._show_start()
 
     async def on_screen_resume(self) -> None:
         if self.analysis is None:
             return
-        await self._follow_files_changed_on_disk()
+        await self.saver.follow_disk()
         self.validate_now()
         if self.state.goto_file is not None:
             relpath, line = self.state.goto_file
             self.state.goto_file = None
-            await self.open_file(relpath, line=line)
-            self.query_one("#file-list", FileList).highlight(relpath)
+            await self.open_file(relpath, line=line, highlight=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("fix", "save") and self.analysis is None:
@@ -190,10 +202,7 @@ class EnvironmentScreen(CreatingFiles, ApplyingFixes, SavingFiles, StepScreen):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        self._analyse_in_thread(self._edit_serial, self._overrides())
-
-    def _overrides(self) -> dict[str, str]:
-        return {path: buffer.disk_text() for path, buffer in self.buffers.items() if buffer.dirty}
+        self._analyse_in_thread(self.files.serial, self.files.overrides())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="env-analysis")
     def _analyse_in_thread(self, serial: int, overrides: dict[str, str]) -> None:
@@ -203,33 +212,27 @@ class EnvironmentScreen(CreatingFiles, ApplyingFixes, SavingFiles, StepScreen):
         if message.serial >= self._shown_serial:
             self._apply(message.serial, message.analysis)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "env-analysis" and event.state is WorkerState.ERROR:
-            self.notify(safe_text(f"Checking the files failed: {event.worker.error}"), title="Internal error",
-                        severity="error", markup=False)
-
     @property
     def is_up_to_date(self) -> bool:
         """True when the problems shown are those of the text in the editors now."""
-        return self._shown_serial == self._edit_serial
+        return self._shown_serial == self.files.serial
 
     def _apply(self, serial: int, analysis: Report) -> None:
         self._shown_serial = serial
         self.analysis = analysis
         errors = sum(d.severity == "error" for d in analysis.diagnostics)
         warnings = sum(d.severity == "warning" for d in analysis.diagnostics)
-        unsaved = any(buffer.dirty for buffer in self.buffers.values())
-        self.query_one(BuildPanel).show(analysis.detection, errors, warnings, unsaved)
+        self.query_one(BuildPanel).show(analysis.detection, errors, warnings, bool(self.files.dirty()))
         self._refresh_file_list()
         self._refresh_problems()
 
     def _refresh_file_list(self) -> None:
-        unsaved = {path for path, buffer in self.buffers.items() if buffer.dirty}
+        unsaved = {buffer.relpath for buffer in self.files.dirty()}
         self.query_one(FileList).show(file_entries(self.state.project, self.analysis, unsaved))
 
     def _refresh_problems(self) -> None:
         problems = self.query_one(ProblemList)
-        buffer = self.buffers.get(self.current or "")
+        buffer = self.files.get(self.current)
         if self.current is None:  # nothing open: what is wrong with the project as a whole
             # A listed file's problems show when it is opened; a folder or a broken link with a file's name
             # cannot be opened, so its problems belong here (else: "✗ 1 error" above, "No problems" here).
@@ -256,30 +259,24 @@ class EnvironmentScreen(CreatingFiles, ApplyingFixes, SavingFiles, StepScreen):
 
     @on(TextArea.Changed)
     def _edited(self, event: TextArea.Changed) -> None:
-        buffer = self._buffer_of(event.text_area)
+        buffer = self.files.of_editor(event.text_area)
         if buffer is None:
             return
-        self._edit_serial += 1
-        self._mark_unsaved(buffer)
+        self.files.serial += 1
+        if self.files.note_unsaved(buffer):  # once per keystroke: only what the first edit changes
+            self._show_title()
+            if self.analysis is not None:
+                self._refresh_file_list()
         if self.live_validation:
             if self._timer is not None:
                 self._timer.stop()
             self._timer = self.set_timer(self.VALIDATION_DELAY, self.validate_now)
 
-    def _buffer_of(self, editor: TextArea) -> Buffer | None:
-        return next((b for b in self.buffers.values() if b.editor is editor), None)
-
-    def _mark_unsaved(self, buffer: Buffer) -> None:
-        dirty = buffer.dirty  # joins the editor's lines: once per keystroke is enough
-        if dirty == (buffer.relpath in self.state.unsaved_files):
-            return
-        if dirty:
-            self.state.unsaved_files.add(buffer.relpath)
-        else:
-            self.state.unsaved_files.discard(buffer.relpath)
-        self._show_title()
-        if self.analysis is not None:
+    def buffer_changed(self, buffer: Buffer) -> None:
+        """A buffer's text, line endings or saved text changed other than by typing (a fix, a save, a reload)."""
+        if self.files.note_unsaved(buffer) and self.analysis is not None:
             self._refresh_file_list()
+        self._show_title()
 
     def _show_title(self) -> None:
         title = self.query_one("#editor-title", Static)
@@ -287,7 +284,7 @@ class EnvironmentScreen(CreatingFiles, ApplyingFixes, SavingFiles, StepScreen):
             title.update(Content.styled("No file open", "$text-muted"))
             return
         parts = [Content.styled(visible_name(self.current), "bold")]
-        buffer = self.buffers.get(self.current)
+        buffer = self.files.get(self.current)
         entry = self.query_one(FileList).entries.get(self.current)
         if buffer is None:
             parts.append(Content.styled("not created yet", "$text-muted"))
@@ -300,6 +297,29 @@ class EnvironmentScreen(CreatingFiles, ApplyingFixes, SavingFiles, StepScreen):
             parts.append(Content.styled("ignored by Binder", "$warning"))
         title.update(Content("  ·  ").join(parts))
 
+    def action_save(self) -> None:
+        buffer = self.files.get(self.current)
+        if buffer is None or buffer.editor is None:
+            self.notify("No file open to save.")
+            return
+        self.saver.save(buffer)
+
+    def action_fix(self) -> None:
+        buffer = self.files.get(self.current)
+        if buffer is not None and buffer.editor is None and any(p.code == CONTROL_CODES for p in buffer.problems):
+            self.fixer.offer_control_code_removal(buffer)
+            return
+        if buffer is None or buffer.editor is None:
+            self.notify("Open a file with a problem first.")
+            return
+        if not self.is_up_to_date:  # line numbers must match the text the fix is applied to
+            self._apply(self.files.serial, analyse(self.state.project, self.files.overrides()))
+        problems = self.query_one(ProblemList)
+        self.fixer.offer_fix(buffer, problems.diagnostics, problems.current)
+
+    def action_dependencies(self) -> None:
+        self.creator.compare_dependencies()
+
     # ------------------------------------------------------------------ opening files
 
     @on(OptionList.OptionSelected, "#file-list")
@@ -307,14 +327,16 @@ class EnvironmentScreen(CreatingFiles, ApplyingFixes, SavingFiles, StepScreen):
         if event.option.id:
             await self.open_file(event.option.id)
 
-    async def open_file(self, relpath: str, line: int | None = None, column: int | None = None) -> None:
-        """Show `relpath`: its editor (opened on first use), or its template when it does not exist."""
+    async def open_file(self, relpath: str, line: int | None = None, column: int | None = None,
+                        highlight: bool = False) -> None:
+        """Show `relpath`: its editor (opened on first use), or its template when it does not exist.
+        `highlight` also selects it in the file list."""
         if not self._inside_project(relpath):  # e.g. a path quoted from a build log
             self.notify(f"{relpath} is not a file of this project.", severity="warning", markup=False)
             return
         self.current = relpath
         switcher = self.query_one("#editor-area", ContentSwitcher)
-        buffer = self.buffers.get(relpath)
+        buffer = self.files.get(relpath)
         if buffer is None and (self.state.project / relpath).is_file():
             buffer = await self._open_buffer(relpath)
         if buffer is None and os.path.lexists(self.state.project / relpath):  # a folder, a broken link...
@@ -335,6 +357,20 @@ class EnvironmentScreen(CreatingFiles, ApplyingFixes, SavingFiles, StepScreen):
         self._show_title()
         if self.analysis is not None:
             self._refresh_problems()
+        if highlight:
+            self.query_one(FileList).highlight(relpath)
+
+    async def open_text(self, buffer: Buffer, text: str) -> None:
+        """Open `buffer`'s file in a new editor holding `text` instead of what is on disk: an unsaved edit
+        (the file changes when it is saved)."""
+        relpath = buffer.relpath
+        await self.files.close(relpath)
+        self.files.buffers[relpath] = await self._mount_editor(relpath, text, Buffer(
+            relpath, None, buffer.version, buffer.newline, buffer.bom, buffer.saved_text))
+        self.files.serial += 1
+        await self.open_file(relpath)
+        self.buffer_changed(self.files.buffers[relpath])
+        self.validate_now()
 
     def _inside_project(self, relpath: str) -> bool:
         if not relpath or Path(relpath).is_absolute():
@@ -352,7 +388,7 @@ class EnvironmentScreen(CreatingFiles, ApplyingFixes, SavingFiles, StepScreen):
         else:
             buffer = await self._mount_editor(relpath, loaded.text, Buffer(
                 relpath, None, loaded.version, loaded.newline, loaded.bom, loaded.text))
-        self.buffers[relpath] = buffer
+        self.files.buffers[relpath] = buffer
         return buffer
 
     async def _mount_editor(self, relpath: str, text: str, buffer: Buffer) -> Buffer:
@@ -387,7 +423,7 @@ class EnvironmentScreen(CreatingFiles, ApplyingFixes, SavingFiles, StepScreen):
         if found.file != self.current and (self.state.project / found.file).is_file():
             await self.open_file(found.file, found.line, found.column)  # a project-wide problem's file
             return
-        buffer = self.buffers.get(found.file)
+        buffer = self.files.get(found.file)
         if buffer is not None and buffer.editor is not None and found.line is not None:
             self._jump(buffer.editor, found.line, found.column)
 
@@ -408,23 +444,67 @@ class EnvironmentScreen(CreatingFiles, ApplyingFixes, SavingFiles, StepScreen):
             self._jump(editor, target.line, target.column)
 
     def _current_editor(self) -> EnvEditor | None:
-        buffer = self.buffers.get(self.current or "")
+        buffer = self.files.get(self.current)
         return buffer.editor if buffer is not None else None
 
     # ------------------------------------------------------------------ creating files
 
     @on(StartView.Create)
     async def _start_create(self, event: StartView.Create) -> None:
-        await self.create_file(self.analysis.detection.config_path + event.name)
+        await self.creator.create_file(self.analysis.detection.config_path + event.name)
 
     @on(MissingFileView.Create)
     async def _missing_create(self, event: MissingFileView.Create) -> None:
-        await self.create_file(event.relpath, event.variant)
+        await self.creator.create_file(event.relpath, event.variant)
 
     @on(StartView.FindImports)
     def _find_imports(self) -> None:
-        self.action_dependencies()
+        self.creator.compare_dependencies()
 
+    # ------------------------------------------------------------------ leaving
+
+    def action_next_step(self) -> None:
+        self._leave_to(self.STEP + 1)
+
+    def action_previous_step(self) -> None:
+        self._leave_to(self.STEP - 1)
+
+    def _leave_to(self, step: int) -> None:
+        """Ask first when edits are unsaved."""
+        dirty = self.files.dirty()
+        if not dirty:
+            self._go(step)
+            return
+        names = ", ".join(buffer.relpath for buffer in dirty)
+        question = ChoiceDialog(
+            "Save your changes first?",
+            f"Not saved yet: {names}. The next steps publish and build the files as they are on disk.",
+            [(Leaving.SAVE, "Save and continue", "primary"), (Leaving.WITHOUT_SAVING, "Continue without saving",
+                                                               "warning")],
+            cancel="Keep editing")
+
+        def chosen(answer: Leaving | None) -> None:
+            if answer is Leaving.WITHOUT_SAVING:
+                self._go(step)
+            elif answer is Leaving.SAVE:
+                self.saver.save_all(dirty, lambda: self._go(step))
+
+        self.app.push_screen(question, chosen)
+
+    def _go(self, step: int) -> None:
+        """Move on; going forward while Binder's build would fail says so (without stopping the user)."""
+        failing = self._files_with_errors() if step > self.STEP else []
+        if failing:
+            self.notify(f"Binder's build would stop on the errors in {', '.join(failing)}. You can publish "
+                        "anyway, but fix them (back in step 1; Ctrl+F fixes many) before launching.",
+                        title="Errors remain", severity="warning", timeout=10, markup=False)
+        self.post_message(self.Navigate(step))
+
+    def _files_with_errors(self) -> list[str]:
+        if self.analysis is None:
+            return []
+        found = dict.fromkeys(d.file for d in self.analysis.diagnostics if d.severity == "error")
+        return ["the project" if path in (".", "") else path for path in found]
 
 CONTROL_CODES = "control-characters"
 _MAX_CONTROL_LINES_SHOWN = 8

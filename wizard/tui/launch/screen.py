@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 from collections import deque
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import ClassVar
 
@@ -20,7 +21,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, ContentSwitcher, Input, Select, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from wizard.core.common.git_facts import GitFacts
 from wizard.core.launch.build_events import BuildOutcome, messages_by_phase
@@ -84,6 +85,13 @@ class Inbox:
         self.phases, self.stalls, self.messages = [], [], deque(maxlen=MAX_LINES)
         self.posted = False
         return taken
+
+
+class BadgeWrite(Enum):
+    """What to do with the README once the badge is in it."""
+
+    AND_PUBLISH = "publish"  # then go to step 2 to commit and push it
+    ONLY = "write"
 
 
 @dataclass
@@ -397,13 +405,11 @@ class LaunchScreen(StepScreen):
         if self.building:
             self.workers.cancel_group(self, "launch")
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR:
-            self.notify(safe_text(f"{event.worker.error}"), title="Internal error", severity="error", markup=False)
-            if event.worker.group == "launch":
-                self.building = False
-                self.query_one("#launch", Button).disabled = self.target is None
-                self.refresh_bindings()
+    def worker_failed(self, worker: Worker) -> None:
+        if worker.group == "launch":  # the build can be launched again
+            self.building = False
+            self.query_one("#launch", Button).disabled = self.target is None
+            self.refresh_bindings()
 
     # ------------------------------------------------------------------ links, badge, README
 
@@ -455,8 +461,8 @@ class LaunchScreen(StepScreen):
         from wizard.core.launch.readme_badge import write_edit
         from wizard.tui.common.choice_dialog import ChoiceDialog
 
-        def write_if_confirmed(choice: str | None) -> None:
-            if choice not in ("write", "publish"):
+        def write_if_confirmed(choice: BadgeWrite | None) -> None:
+            if choice is None:
                 return
             try:
                 write_edit(edit)
@@ -464,7 +470,7 @@ class LaunchScreen(StepScreen):
                 self.notify(safe_text(str(error)), title="Cannot write the README", severity="error",
                             markup=False)
                 return
-            if choice == "publish":
+            if choice is BadgeWrite.AND_PUBLISH:
                 self.notify(f"{edit.path.name} updated: commit and push it here.", title="Badge written",
                             markup=False)
                 self.post_message(self.Navigate(2))
@@ -473,12 +479,12 @@ class LaunchScreen(StepScreen):
                             "GitHub.", title="Badge written", markup=False)
 
         verb = {"replaced": "Replace the Binder badge in", "created": "Create"}.get(edit.action, "Add the badge to")
-        question = ChoiceDialog(f"{verb} {edit.path.name}?", "", [("publish", "Write and publish", "primary"),
-                                                                 ("write", "Write only", "default"),
-                                                                 ("cancel", "Cancel", "default")],
+        question = ChoiceDialog(f"{verb} {edit.path.name}?", "",
+                                [(BadgeWrite.AND_PUBLISH, "Write and publish", "primary"),
+                                 (BadgeWrite.ONLY, "Write only", "default")],
                                 diff=edit.diff().splitlines(),
                                 note="The badge shows on GitHub once the README is published (step 2).",
-                                focus="publish")
+                                focus=BadgeWrite.AND_PUBLISH)
         self.app.push_screen(question, write_if_confirmed)
 
     # ------------------------------------------------------------------ failure → step 1, saved logs

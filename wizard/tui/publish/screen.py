@@ -2,7 +2,8 @@
 
 Flow: a thread worker reads the repository (state, audit, identity) and posts `Loaded`; the user
 ticks files, edits the message, gives a remote (paste a URL or create the repository on GitHub) and
-presses Publish. The push runs in a thread worker that posts progress, then `Pushed` or `Failed`.
+presses Publish. The push runs in a thread worker that posts progress, then `Pushed`; a failure is a
+PublishError the worker raises, shown by `show_error` (StepScreen routes every failed worker there).
 A rejected push (the remote has new commits) opens the rebase/merge/cancel dialog; nothing is ever
 forced. All git and HTTP work happens in `wizard.core`; this module only shows it.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import Enum
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,10 +22,11 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Button, Input, Label, ProgressBar, SelectionList, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from wizard.core.publish import PublishError, PushProgress, PushResult, RepoState
 from wizard.core.common.safe_text import safe_text
+from wizard.tui.common.error_text import error_content
 from wizard.tui.common.step_screen import StepScreen
 from wizard.tui.publish.file_list import PublishFileList
 
@@ -57,6 +60,13 @@ DIVERGED = (
     "• Merge: fetch their commits and join both histories with a merge commit.\n\n"
     "If both changed the same lines, binder-wizard stops, puts everything back as it was, and lists the files."
 )
+
+
+class Integration(Enum):
+    """How to take in the remote's new commits (the value is what integrate_remote expects)."""
+
+    REBASE = "rebase"
+    MERGE = "merge"
 
 
 @dataclass(frozen=True)
@@ -106,11 +116,6 @@ class PublishScreen(StepScreen):
     class Pushed(Message):
         result: PushResult
         visibility: object | None  # github_adapter.Visibility
-
-    @dataclass
-    class Failed(Message):
-        error: PublishError
-        reload: bool = True  # read the repository again afterwards (not when reading it failed)
 
     @dataclass
     class RepositoryCreated(Message):
@@ -193,11 +198,8 @@ class PublishScreen(StepScreen):
         from wizard.core import publish as gitops
 
         path = self.state.project
-        try:
-            state = gitops.init_repo(path) if init else gitops.repo_state(path)
-        except PublishError as error:  # git itself failed (a broken repository, a foreign owner …)
-            self.post_message(self.Failed(error, reload=False))
-            return
+        # A PublishError (git itself failed: a broken repository, a foreign owner …) goes to show_error.
+        state = gitops.init_repo(path) if init else gitops.repo_state(path)
         if not state.is_repo:
             view = PublishView(state, {}, gitops.missing_gitignore_lines(path), False, "", None)
         else:
@@ -241,7 +243,7 @@ class PublishScreen(StepScreen):
         if has_origin:
             self.query_one("#publish-origin", Static).update(f"Publishing to {state.origin_url}")
         if view.problem is not None:
-            self._show_error(view.problem)
+            self.show_error(view.problem)
 
     def _state_line(self, state: RepoState) -> Content:
         if not state.is_repo:
@@ -294,23 +296,23 @@ class PublishScreen(StepScreen):
     @on(Button.Pressed, "#add-gitignore")
     def _add_gitignore(self) -> None:
         """Show exactly what would be added, and add it only when the user agrees."""
-        from wizard.tui.common.choice_dialog import ChoiceDialog
+        from wizard.tui.common.choice_dialog import ConfirmDialog
 
         if self.view is None or not self.view.gitignore_lines:
             return
         lines = list(self.view.gitignore_lines)
 
-        def add(answer: str | None) -> None:
+        def add(confirmed: bool | None) -> None:
             from wizard.core import publish as gitops
 
-            if answer == "yes":
+            if confirmed:
                 gitops.add_to_gitignore(self.state.project, lines)
                 self.notify("Added the suggested lines to .gitignore.", markup=False)
                 self.reload()
 
         detail = "Git will then leave these out of every commit. Added at the end; nothing is removed:\n\n"
-        self.app.push_screen(ChoiceDialog("Add these lines to .gitignore?", detail + "\n".join(lines),
-                                          [("yes", "Add them", "warning"), ("no", "Cancel", "default")]), add)
+        self.app.push_screen(ConfirmDialog("Add these lines to .gitignore?", detail + "\n".join(lines),
+                                           yes="Add them", yes_variant="warning"), add)
 
     @on(Button.Pressed, "#create")
     def _create_pressed(self) -> None:
@@ -327,11 +329,7 @@ class PublishScreen(StepScreen):
         from wizard.core.publish import github_adapter
 
         token = github_adapter.token_from_environment()
-        try:
-            created = github_adapter.create_repository(name, token.value if token else None, self.state.config.github_api)
-        except PublishError as error:
-            self.post_message(self.Failed(error))
-            return
+        created = github_adapter.create_repository(name, token.value if token else None, self.state.config.github_api)
         self.post_message(self.RepositoryCreated(created.clone_url, f"{created.owner}/{created.name}"))
 
     def on_publish_screen_repository_created(self, message: RepositoryCreated) -> None:
@@ -349,7 +347,7 @@ class PublishScreen(StepScreen):
 
         view = self.view
         if view.problem is not None:
-            self._show_error(view.problem)
+            self.show_error(view.problem)
             return
         files = self.query_one("#publish-files", PublishFileList).chosen
         message = self.query_one("#message", Input).value.strip()
@@ -389,34 +387,26 @@ class PublishScreen(StepScreen):
         from wizard.core.publish import Problem
 
         path = self.state.project
-        try:
-            if identity is not None:
-                try:
-                    gitops.set_identity(path, *identity)
-                except ValueError as error:
-                    raise PublishError(Problem.NO_IDENTITY, str(error), "Correct it and press Commit and push "
-                                       "again.") from None
-            if remote_url is not None:
-                gitops.set_origin(path, remote_url)
-            result = gitops.commit_and_push(path, files, message, token=self._token(),
-                                            progress=lambda p: self.post_message(self.PushProgressed(p)))
-        except PublishError as error:
-            self.post_message(self.Failed(error))
-            return
+        if identity is not None:
+            try:
+                gitops.set_identity(path, *identity)
+            except ValueError as error:
+                raise PublishError(Problem.NO_IDENTITY, str(error), "Correct it and press Commit and push "
+                                   "again.") from None
+        if remote_url is not None:
+            gitops.set_origin(path, remote_url)
+        result = gitops.commit_and_push(path, files, message, token=self._token(),
+                                        progress=lambda p: self.post_message(self.PushProgressed(p)))
         self._after_push(result)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="publish-git")
-    def _integrate_and_push(self, how: str) -> None:
+    def _integrate_and_push(self, how: Integration) -> None:
         from wizard.core import publish as gitops
 
         token = self._token()
-        try:
-            gitops.integrate_remote(self.state.project, how, token=token)
-            result = gitops.push(self.state.project, token=token,
-                                 progress=lambda p: self.post_message(self.PushProgressed(p)))
-        except PublishError as error:
-            self.post_message(self.Failed(error))
-            return
+        gitops.integrate_remote(self.state.project, how.value, token=token)
+        result = gitops.push(self.state.project, token=token,
+                             progress=lambda p: self.post_message(self.PushProgressed(p)))
         self._after_push(result)
 
     def _token(self) -> str | None:
@@ -461,38 +451,34 @@ class PublishScreen(StepScreen):
         self.query_one("#publish-result").set_class(False, "-error")
         self.reload()
 
-    def on_publish_screen_failed(self, message: Failed) -> None:
+    def worker_failed(self, worker: Worker) -> None:
+        """After a failure (shown by show_error): ready for another try, with the repository read again
+        (not when reading it was what failed); a rejected push asks how to take in the remote's commits."""
         from wizard.core.publish import Problem
         from wizard.tui.common.choice_dialog import ChoiceDialog
 
         self.busy = False
         self.query_one("#push-progress").display = False
         self.query_one("#push-status", Static).update("")
-        error = message.error
-        self._show_error(error)
-        if message.reload:
+        if worker.group != "publish-load":
             self.reload()
-        if error.kind == Problem.REJECTED:
-            branch = self.view.state.branch if self.view and self.view.state.branch else "the branch"
+        if not (isinstance(worker.error, PublishError) and worker.error.kind == Problem.REJECTED):
+            return
+        branch = self.view.state.branch if self.view and self.view.state.branch else "the branch"
 
-            def chosen(how: str | None) -> None:
-                if how not in ("rebase", "merge"):
-                    self._show_text("Cancelled. Nothing was pushed; your commits are unchanged.")
-                    return
-                self.busy = True
-                self.query_one("#push-progress").display = True
-                self.query_one("#push-status", Static).update(f"Fetching and running {how} …")
-                self._integrate_and_push(how)
+        def chosen(how: Integration | None) -> None:
+            if how is None:
+                self._show_text("Cancelled. Nothing was pushed; your commits are unchanged.")
+                return
+            self.busy = True
+            self.query_one("#push-progress").display = True
+            self.query_one("#push-status", Static).update(f"Fetching and running {how.value} …")
+            self._integrate_and_push(how)
 
-            question = ChoiceDialog("The remote has new commits", DIVERGED.format(branch=branch),
-                                    [("rebase", "Rebase my commits on top", "primary"), ("merge", "Merge", "default"),
-                                     ("cancel", "Cancel", "default")], focus="rebase")
-            self.app.push_screen(question, chosen)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group.startswith("publish") and event.state is WorkerState.ERROR:
-            self.busy = False
-            self._show_text(safe_text(f"Something unexpected went wrong: {event.worker.error}"), error=True)
+        question = ChoiceDialog("The remote has new commits", DIVERGED.format(branch=branch),
+                                [(Integration.REBASE, "Rebase my commits on top", "primary"),
+                                 (Integration.MERGE, "Merge", "default")], focus=Integration.REBASE)
+        self.app.push_screen(question, chosen)
 
     # ------------------------------------------------------------------ result area
 
@@ -501,11 +487,13 @@ class PublishScreen(StepScreen):
         result.update(Content(text))
         result.set_class(error, "-error")
 
-    def _show_error(self, error: PublishError) -> None:
-        parts: list = [(safe_text(error.explanation), "bold"), "\n", safe_text(error.next_action)]
-        if error.files:
+    def show_error(self, error: BaseException) -> None:
+        """In the result area, where the user looks after pressing a button; a git failure also names the
+        files and quotes the end of what git said."""
+        parts: list = [error_content(error)]
+        if isinstance(error, PublishError) and error.files:
             parts += ["\n", ("Files: ", "bold"), safe_text(", ".join(error.files))]
-        if error.detail:
+        if isinstance(error, PublishError) and error.detail:
             detail = "\n".join(error.detail.splitlines()[-6:])
             parts += ["\n\n", ("git said:\n", "dim"), (safe_text(detail), "dim")]
         result = self.query_one("#publish-result", Static)
