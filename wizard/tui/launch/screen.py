@@ -7,7 +7,6 @@ text (Log, Content), never markup.
 
 from __future__ import annotations
 
-import gc
 from collections import deque
 from dataclasses import dataclass
 from enum import Enum
@@ -324,9 +323,6 @@ class LaunchScreen(StepScreen):
         self.query_one("#launch", Button).disabled = True
         self._refresh_links()
         self.refresh_bindings()
-        # A build log is 100,000s of short-lived objects; without this every full garbage collection
-        # also walks the whole (long-lived) UI, which cost a fifth of the time on a fast hub.
-        gc.freeze()
         self.run_build(self.target, self._hub())
 
     @work(exclusive=True, exit_on_error=False, group="launch")
