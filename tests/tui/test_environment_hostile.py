@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 from tests.tui.step1 import open_step1
@@ -96,6 +97,19 @@ async def test_file_that_gains_control_codes_on_disk_leaves_the_editor(make_app,
         assert screen.buffers["requirements.txt"].editor is None
         assert "\\x1b[2Jnumpy" in drawn_text(screen)
         assert_no_raw_controls(screen)
+
+
+async def test_file_replaced_by_a_named_pipe_is_followed_without_blocking(make_app, make_project):
+    project = make_project({"requirements.txt": "pandas\n"})
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_step1(pilot)
+        (project / "requirements.txt").unlink()
+        os.mkfifo(project / "requirements.txt")  # e.g. by a git checkout in step 2; nothing ever writes to it
+        await screen.saver.follow_disk()
+        await settle(pilot)
+        assert "requirements.txt" not in screen.buffers and app.is_running
+        assert "is not a file" in drawn_text(screen)
 
 
 async def test_ignored_reason_is_said_once(make_app, make_project):

@@ -106,12 +106,17 @@ class FileSaver:
         for buffer in list(self.files.buffers.values()):
             if buffer.dirty:
                 continue
-            data = file_store.read_bytes(self.files.project / buffer.relpath)
-            if DiskVersion.of(data) == buffer.version:
-                continue
+            try:
+                data = file_store.read_bytes(self.files.project / buffer.relpath)
+            except OSError:  # e.g. now a named pipe: opened afresh below, as what it is now
+                data, readable = None, False
+            else:
+                readable = True
+                if DiskVersion.of(data) == buffer.version:
+                    continue
             self.files.serial += 1
             text = file_store.decode(data, buffer.relpath)[0] if data is not None else None
-            if text is not None and buffer.editor is not None and not control_lines(text):
+            if readable and text is not None and buffer.editor is not None and not control_lines(text):
                 self._take_disk_version(buffer, data)
                 continue
             # Deleted, unreadable, or now holding control codes: open it afresh (the right view for it).
