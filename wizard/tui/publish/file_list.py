@@ -8,7 +8,7 @@ from textual.content import Content
 from textual.widgets import SelectionList
 from textual.widgets.selection_list import Selection
 
-from wizard.core.environment.catalog import ENVIRONMENT_FILES
+from wizard.core.environment import ENVIRONMENT_FILES
 from wizard.core.publish import FileChange
 from wizard.core.common.safe_text import safe_text
 
