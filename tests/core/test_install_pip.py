@@ -11,13 +11,14 @@ import itertools
 import json
 import os
 import re
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from wizard.core.environment.detection import detect
-from wizard.core.environment.install import UNREACHABLE, check_install, newest_release_for
+from wizard.core.environment.install import CANCELLED, UNREACHABLE, check_install, newest_release_for
 from wizard.core.environment.install import check as check_module
 from wizard.core.environment.install import uv_adapter
 
@@ -58,6 +59,7 @@ def index(package_index):
     index.wheel("scikit-learn", "1.5.0")
     index.wheel("needs-windows", "1.0", requires=["winonly"])
     index.wheel("needs-new-alpha", "1.0", requires=["alpha>=2"])
+    index.wheel("new-glibc", "1.0", tag="cp310-cp310-manylinux_2_40_x86_64")
     return index
 
 
@@ -112,6 +114,15 @@ def test_runtime_txt_python_is_the_one_resolved_for(make_project, index):
     assert (result.status, result.python, dict(result.chosen)) == ("ok", "3.11", {"alpha": "2.0"})
 
 
+def test_resolving_for_another_python_shows_which_versions_would_change(make_project, index):
+    project = make_project({"requirements.txt": "alpha\nyank\n"}, name="what-if")
+    binder = check_install(project, detect(project), index_url=index.url, cache_dir=project.parent / "c")
+    local = check_install(project, detect(project), index_url=index.url, cache_dir=project.parent / "c",
+                          python="3.11")
+    assert (binder.python, dict(binder.chosen)["alpha"]) == ("3.10", "1.0")
+    assert (local.python, dict(local.chosen)["alpha"]) == ("3.11", "2.0")
+
+
 # ---- each kind of failure, on its line, with a fix naming real versions ---------------------------------------
 
 
@@ -132,6 +143,11 @@ def test_windows_and_macos_only_packages_cannot_install_on_linux(make_project, i
     assert '`winonly; sys_platform == "win32"`' in found[1].fix
     assert "wheels only for macOS" in found[3].message
     assert result.status == "failed"
+
+
+def test_wheels_for_a_newer_glibc_than_binders_do_not_install(make_project, index):
+    problem = only(run(make_project, {"requirements.txt": "new-glibc\n"}, index), "install-no-linux-wheel")
+    assert "wheels only for Linux with glibc 2.40 or newer (manylinux_2_40_x86_64)" in problem.message
 
 
 def test_a_dependency_with_no_linux_wheel_is_reported_on_the_line_that_needs_it(make_project, index):
@@ -231,7 +247,13 @@ def test_line_mapping_follows_r_includes_relative_to_the_including_file(make_pro
     assert (problem.file, problem.line) == ("binder/deps/base.txt", 3)
 
 
-def test_index_options_written_in_the_file_are_used(make_project, index, package_index):
+def test_a_failing_constraint_is_reported_on_its_own_line(make_project, index):
+    files = {"requirements.txt": "-c constraints.txt\nalpha\nml25\n", "constraints.txt": "# pins\nalpha==2.0\n"}
+    problem = only(run(make_project, files, index), "install-needs-newer-python")
+    assert (problem.file, problem.line) == ("constraints.txt", 2)
+
+
+def test_index_options_written_in_the_file_are_used(make_project, index, package_index, unreachable_url):
     private = package_index()
     private.wheel("private-pkg", "1.0")
     result = run(make_project, {"requirements.txt": f"--extra-index-url {private.url}\nalpha\nprivate-pkg\n"}, index)
@@ -241,6 +263,8 @@ def test_index_options_written_in_the_file_are_used(make_project, index, package
     wheel = private.wheel("linked", "1.0")
     files = {"requirements.txt": "--find-links ./wheels\nlinked\n", f"wheels/{wheel.filename}": wheel.data}
     assert run(make_project, files, index).status == "ok"
+    files["requirements.txt"] = "--no-index\n" + files["requirements.txt"]
+    assert run(make_project, files, index_url=unreachable_url).status == "ok"  # no index is asked
 
 
 def test_the_users_pip_and_uv_settings_are_not_applied_except_the_pypi_mirror(make_project, index, package_index,
@@ -357,6 +381,31 @@ def test_index_that_never_answers_gives_skipped_in_bounded_time(make_project, ha
     result = check_install(project, detect(project), index_url=hanging_index, cache_dir=tmp_path / "c", timeout=3)
     assert time.monotonic() - started < 6
     assert (result.status, result.message, result.index) == ("skipped", UNREACHABLE, hanging_index)
+    assert not running_with(hanging_index), "uv is left running"
+
+
+def test_cancel_stops_the_check_promptly_and_kills_uv(make_project, hanging_index, tmp_path):
+    project = make_project({"requirements.txt": "alpha\n"})
+    cancel = threading.Event()
+    threading.Timer(0.5, cancel.set).start()
+    started = time.monotonic()
+    result = check_install(project, detect(project), index_url=hanging_index, cache_dir=tmp_path / "c", timeout=60,
+                           cancel=cancel)
+    assert time.monotonic() - started < 3
+    assert (result.status, result.message) == ("skipped", CANCELLED)
+    assert not running_with(hanging_index), "uv is left running"
+
+
+def running_with(text: str) -> list[str]:
+    """Processes whose command line contains `text` (Linux /proc)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if text.encode() in cmdline.read_bytes():
+                found.append(cmdline.parent.name)
+        except OSError:
+            continue
+    return found
 
 
 # ---- proposing pins that install -------------------------------------------------------------------------------

@@ -144,7 +144,7 @@ class PackageIndex:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _QuietServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self
@@ -209,6 +209,11 @@ class PackageIndex:
         versions = sorted({dist.version for dist in dists})
         page = {"meta": {"api-version": "1.1"}, "name": _normalise(name), "versions": versions, "files": files}
         return json.dumps(page).encode()
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:  # a client that hangs up (a killed uv) is normal
+        pass
 
 
 @pytest.fixture

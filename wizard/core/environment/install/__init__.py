@@ -2,7 +2,7 @@
 
 The public API of this package:
 
-    check_install(project, detection, *, index_url=None, refresh=False, cache_dir=None, timeout=60.0)
+    check_install(project, detection, *, index_url=None, refresh=False, cache_dir=None, timeout=60.0, cancel=None)
         -> InstallCheck: status "ok" | "failed" | "skipped", python, packages, download_bytes, index,
            message (`.resolution()` is the JSON object of `check --resolve`), and `.diagnostics`: each
            problem on the file and line that causes it, with a fix that names real versions.
@@ -12,7 +12,9 @@ The public API of this package:
 
 from __future__ import annotations
 
-from wizard.core.environment.install.check import UNREACHABLE, InstallCheck, check_install, default_index
+from wizard.core.environment.install.check import (
+    CANCELLED, UNREACHABLE, InstallCheck, check_install, default_index,
+)
 
 
 def newest_release_for(name: str, python: str, *, index_url: str | None = None, timeout: float = 10.0,
@@ -25,4 +27,4 @@ def newest_release_for(name: str, python: str, *, index_url: str | None = None, 
     return ask(name, python, index_url=default_index(index_url), timeout=timeout, wheels_only=wheels_only)
 
 
-__all__ = ["UNREACHABLE", "InstallCheck", "check_install", "default_index", "newest_release_for"]
+__all__ = ["CANCELLED", "UNREACHABLE", "InstallCheck", "check_install", "default_index", "newest_release_for"]

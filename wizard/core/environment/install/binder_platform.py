@@ -74,7 +74,11 @@ def platform_words(platform_tags: list[str]) -> str:
     """'win_amd64', 'macosx_11_0_arm64' -> 'Windows and macOS' (for a plain sentence)."""
     words: list[str] = []
     for tag in platform_tags:
-        word = next((name for prefix, name in _PLATFORM_WORDS if tag.startswith(prefix) or prefix in tag), tag)
+        newer = re.match(r"manylinux_2_(\d+)_x86_64$", tag)
+        if newer and int(newer.group(1)) > GLIBC_MINOR:
+            word = f"Linux with glibc 2.{newer.group(1)} or newer"
+        else:
+            word = next((name for prefix, name in _PLATFORM_WORDS if tag.startswith(prefix) or prefix in tag), tag)
         if word not in words:
             words.append(word)
     return " and ".join(words) if len(words) <= 2 else ", ".join(words[:-1]) + " and " + words[-1]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -32,6 +33,7 @@ from wizard.core.environment.install.sources import PYPI, PipRequirement, Source
 from wizard.core.environment.install.uv_output import Chosen, Failure, parse_failure, parse_lock, yanked_warnings
 
 UNREACHABLE = "could not reach the package index: installability not checked"
+CANCELLED = "the check was cancelled: installability not checked"
 LARGE_BYTES = 2_000_000_000  # image builds slow down badly above ~2 GB of packages
 _MAX_ROUNDS = 10  # problems reported in one check (each costs one more uv run)
 
@@ -73,9 +75,16 @@ def default_index(index_url: str | None = None) -> str:
 
 
 def check_install(project: Path, detection, *, index_url: str | None = None, refresh: bool = False,
-                  cache_dir: Path | None = None, timeout: float = 60.0) -> InstallCheck:
-    """Whether everything repo2docker installs for `project` resolves on Binder's Linux and Python."""
+                  cache_dir: Path | None = None, timeout: float = 60.0, cancel: threading.Event | None = None,
+                  python: str | None = None) -> InstallCheck:
+    """Whether everything repo2docker installs for `project` resolves on Binder's Linux and Python.
+
+    Takes at most about `timeout` seconds; setting `cancel` (from another thread) stops it within ~0.1 s
+    with status "skipped". Never raises for network trouble. `python` resolves for another X.Y than the
+    one Binder will use (to compare the versions pip would pick, e.g. with the local Python)."""
     project = Path(project)
+    if python is not None:
+        detection = replace(detection, python_version=python, python_version_source="the Python asked for")
     python = detection.python_version
     if detection.buildpack is None:
         reason = ("repo2docker stops before installing anything: fix the problems above first" if detection.errors
@@ -83,7 +92,7 @@ def check_install(project: Path, detection, *, index_url: str | None = None, ref
         return InstallCheck("skipped", python, None, None, None, reason)
     sources = gather(project, detection)
     if sources.skip_reason:
-        return InstallCheck("skipped", python, None, None, None, sources.skip_reason, tuple(sources.notes))
+        return _finish(InstallCheck("skipped", python, None, None, None, sources.skip_reason), sources)
     if python is None:
         return InstallCheck("skipped", None, None, None, None,
                             "repo2docker cannot tell which Python to use: fix the problems above first")
@@ -93,13 +102,16 @@ def check_install(project: Path, detection, *, index_url: str | None = None, ref
 
     digest = cache.key({"files": sources.contents, "python": python, "platform": UV_PLATFORM, "index": index,
                         "extra": sources.extra_index_urls, "find_links": sources.find_links, "uv": uv_version(),
-                        "pre": sources.prerelease, "pack": detection.buildpack})
+                        "pre": sources.prerelease, "no_index": sources.no_index, "pack": detection.buildpack,
+                        # the words of the fixes: where the Python comes from and how it is changed
+                        "python_source": detection.python_version_source, "folder": detection.binder_dir,
+                        "runtime": _runtime_text(project, detection)})
     if not refresh:
         stored = cache.load(folder, digest)
         if stored is not None:
             return replace(InstallCheck.from_json(stored["result"]), from_cache=True)
-    conda = _start_conda(sources, python, timeout, folder)
-    result = _PipCheck(project, detection, sources, index, folder, timeout).run()
+    conda = _start_conda(sources, python, timeout, folder, cancel)
+    result = _PipCheck(project, detection, sources, index, folder, timeout, cancel).run()
     result = _finish(_with_conda(result, conda), sources)
     if result.status != "skipped":
         cache.store(folder, digest, {"result": result.to_json()})
@@ -135,13 +147,14 @@ def _compact(text: str) -> str:
 
 class _PipCheck:
     def __init__(self, project: Path, detection, sources: Sources, index: str, folder: Path,
-                 timeout: float) -> None:
+                 timeout: float, cancel: threading.Event | None) -> None:
         self.project, self.detection, self.sources = project, detection, sources
-        self.index, self.folder, self.timeout = index, folder, timeout
+        self.index, self.folder, self.timeout, self.cancel = index, folder, timeout, cancel
         self.deadline = time.monotonic() + timeout
         self.python: str = detection.python_version
         self.diagnostics: list[Diagnostic] = []
         self.incomplete = False  # a source release whose requirements could not be read
+        self.constraints = list(sources.constraints)  # `-c` lines; set aside like requirements when they fail
         self._yanked_seen: set[str] = set()
         self._newest: dict[tuple[str, bool], str | None] = {}
         self.context = Context(self.python, python_why(detection, project), self._pin_python, self._newest_release,
@@ -158,8 +171,9 @@ class _PipCheck:
         return uv_adapter.compile_requirements(
             "".join(f"{r.text}\n" for r in requirements), python=self.python, index_url=self.index,
             extra_index_urls=self.sources.extra_index_urls, find_links=self.sources.find_links,
-            constraints="".join(f"{c.text}\n" for c in self.sources.constraints), only_binary=only_binary,
-            prerelease=self.sources.prerelease, cache_dir=self.folder / "uv", timeout=self._remaining())
+            constraints="".join(f"{c.text}\n" for c in self.constraints), only_binary=only_binary,
+            prerelease=self.sources.prerelease, no_index=self.sources.no_index, cache_dir=self.folder / "uv",
+            timeout=self._remaining(), cancel=self.cancel)
 
     def _skipped(self, why: str) -> InstallCheck:
         tried = ", ".join([self.index, *self.sources.extra_index_urls])
@@ -170,6 +184,8 @@ class _PipCheck:
 
     def _stopped(self, run) -> InstallCheck | None:
         """The answer when this uv run says nothing about the packages (time up, network down)."""
+        if self.cancel is not None and self.cancel.is_set():
+            return InstallCheck("skipped", self.python, None, None, self.index, CANCELLED)
         if run.timed_out:
             return self._skipped(f"no answer within {self.timeout:g} s")
         if run.returncode != 0:
@@ -233,7 +249,7 @@ class _PipCheck:
                 self._yanked_pins(run.stderr, active)
                 return parse_lock(run.stdout), failed, active
             failure = parse_failure(run.stderr)
-            culprits = self._culprits(failure, active)
+            culprits = self._culprits(failure, active + self.constraints)
             if failure.kind == "sdist" and only_binary and culprits and not will_not_build(
                     failure.package, failure.version, self.python):
                 sdists[normalise(failure.package)] = culprits  # not a failure yet: pip may build it
@@ -251,6 +267,7 @@ class _PipCheck:
             if not culprits:
                 return None, failed, active  # nothing of the user's to set aside: cannot go on
             active = [r for r in active if r not in culprits]
+            self.constraints = [c for c in self.constraints if c not in culprits]
         return None, failed, active
 
     def _resolved(self, lock: list[Chosen]) -> InstallCheck:
@@ -320,7 +337,8 @@ class _PipCheck:
         if key not in self._newest:
             from wizard.core.environment.install.index_adapter import newest_release_for
 
-            budget = min(10.0, self._remaining())
+            cancelled = self.cancel is not None and self.cancel.is_set()
+            budget = 0.0 if cancelled else min(10.0, self._remaining())
             self._newest[key] = (newest_release_for(name, self.python, index_url=self.index, timeout=budget,
                                                     wheels_only=wheels_only) if budget > 0.2 else None)
         return self._newest[key]
@@ -352,8 +370,19 @@ def _network_words(stderr: str) -> str:
 # ---- where Binder's Python comes from, and how to change it --------------------------------------------
 
 
+def _runtime_text(project: Path, detection) -> str | None:
+    from wizard.core.common.fileio import read_text
+
+    try:
+        return read_text(project / (detection.binder_dir or "") / "runtime.txt", 4096)
+    except OSError:
+        return None
+
+
 def python_why(detection, project: Path) -> str:
     source, pack = detection.python_version_source, detection.buildpack
+    if source == "the Python asked for":
+        return source
     if source in (None, "default"):
         return {"conda": "environment.yml pins no Python", "pipfile": "the Pipfile names no Python version"}.get(
             pack, "no runtime.txt")
@@ -366,18 +395,14 @@ def pin_python_advice(detection, project: Path, version: str) -> str | None:
     shown = f"{folder}/" if folder else ""
     pack = detection.buildpack
     if pack == "conda":
-        return f"pin python={version} in the dependencies of {shown}environment.yml"
+        name = "environment.yaml" if not (project / folder / "environment.yml").is_file() else "environment.yml"
+        return f"pin python={version} in the dependencies of {shown}{name}"
     if pack == "pipfile":
-        return f'set python_version = "{version}" under [requires] in {shown}Pipfile (and lock it again)'
-    runtime = project / folder / "runtime.txt"
-    if runtime.is_file():
-        from wizard.core.common.fileio import read_text
-
-        try:
-            current = read_text(runtime, 4096).strip()
-        except OSError:
-            current = ""
-        if current.startswith("r-"):
+        relock = " and lock it again (pipenv lock)" if (project / folder / "Pipfile.lock").is_file() else ""
+        return f'set python_version = "{version}" under [requires] in {shown}Pipfile{relock}'
+    current = _runtime_text(project, detection)
+    if current is not None:
+        if current.strip().startswith("r-"):
             return None  # an R snapshot in runtime.txt fixes Python at 3.10
         return f"change {shown}runtime.txt to python-{version}"
     return f"add {shown}runtime.txt with python-{version}"
@@ -386,7 +411,7 @@ def pin_python_advice(detection, project: Path, version: str) -> str | None:
 # ---- the conda part (install/conda_adapter.py) ---------------------------------------------------------
 
 
-def _start_conda(sources: Sources, python: str, timeout: float, folder: Path):
+def _start_conda(sources: Sources, python: str, timeout: float, folder: Path, cancel: threading.Event | None):
     """The conda solve of environment.yml's conda dependencies, started beside the pip check (a Future)."""
     if not sources.conda_specs:
         return None
@@ -396,7 +421,7 @@ def _start_conda(sources: Sources, python: str, timeout: float, folder: Path):
 
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="conda-check")
     future = pool.submit(solve_conda, sources.conda_specs, sources.conda_channels, python, timeout=timeout,
-                         cache_dir=folder / "conda")
+                         cache_dir=folder / "conda", cancel=cancel)
     pool.shutdown(wait=False)
     return future
 

@@ -115,7 +115,7 @@ def explain(failure: Failure, culprits: list[PipRequirement], context: Context) 
         words = platform_words(list(failure.hint_tags)) or "other systems"
         tags = ", ".join(failure.hint_tags)
         message = (f"{lead}{release} has wheels only for {words}" + (f" ({tags})" if tags else "")
-                   + ": it cannot install on Binder, which runs Linux.")
+                   + ": none of them installs on Binder (Linux x86_64, glibc 2.39).")
         marker = {"Windows": 'sys_platform == "win32"', "macOS": 'sys_platform == "darwin"'}.get(words)
         keep = f"keep it for {words} only: `{root.name}; {marker}`" if marker and direct and root else None
         return _diagnostic(root, context, "error", "install-no-linux-wheel", message,

@@ -46,6 +46,7 @@ class Sources:
     extra_index_urls: list[str] = field(default_factory=list)
     find_links: list[str] = field(default_factory=list)
     prerelease: bool = False  # `--pre` written in a file
+    no_index: bool = False  # `--no-index` written in a file: only --find-links locations
     notes: list[Diagnostic] = field(default_factory=list)  # lines that are not checked, and why
     contents: dict[str, str] = field(default_factory=dict)  # every file read -> its text (the cache key)
     main_file: str | None = None  # where findings about the whole set go
@@ -148,6 +149,8 @@ def _option(project: Path, line: str, number: int, rel: str, folder: Path, sourc
         sources.find_links.append(str(local.resolve()) if local is not None else value)
     elif option == "--pre":
         sources.prerelease = True
+    elif option == "--no-index":
+        sources.no_index = True
     elif option in ("-e", "--editable"):
         _local_or_url(project, value, number, rel, sources)
 

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -83,7 +84,8 @@ def clean_environment(http_timeout: float) -> dict[str, str]:
 
 def compile_requirements(requirements: str, *, python: str, index_url: str, extra_index_urls: list[str],
                          find_links: list[str], constraints: str = "", only_binary: bool, prerelease: bool,
-                         cache_dir: Path, timeout: float) -> UvRun:
+                         no_index: bool = False, cache_dir: Path, timeout: float,
+                         cancel: threading.Event | None = None) -> UvRun:
     """`uv pip compile` of `requirements` (requirements.txt syntax) for Binder; output in pylock.toml format."""
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="binder-wizard-uv-") as folder:
@@ -108,19 +110,30 @@ def compile_requirements(requirements: str, *, python: str, index_url: str, extr
             command += ["--only-binary", ":all:"]
         if prerelease:  # `--pre` written in a requirements file
             command += ["--prerelease", "allow"]
-        return _run(command, work, clean_environment(min(15.0, max(1.0, timeout / 3))), timeout, started)
+        if no_index:
+            command += ["--no-index"]
+        return _run(command, work, clean_environment(min(15.0, max(1.0, timeout / 3))), timeout, started, cancel)
 
 
-def _run(command: list[str], cwd: Path, env: dict[str, str], timeout: float, started: float) -> UvRun:
+def _run(command: list[str], cwd: Path, env: dict[str, str], timeout: float, started: float,
+         cancel: threading.Event | None) -> UvRun:
+    """Run to the end, or kill the process group at the deadline or when `cancel` is set (returncode None)."""
     process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, start_new_session=True)
+    deadline = started + max(0.1, timeout)
+    returncode: int | None = None
     try:
-        stdout, stderr = process.communicate(timeout=max(0.1, timeout))
-        returncode: int | None = process.returncode
-    except subprocess.TimeoutExpired:
-        _kill_group(process)
-        stdout, stderr = process.communicate()
-        returncode = None
+        while True:
+            remaining = deadline - time.monotonic()
+            try:  # communicate() again after a timeout keeps what it has read so far
+                stdout, stderr = process.communicate(timeout=max(0.01, min(remaining, 0.1) if cancel else remaining))
+                returncode = process.returncode
+                break
+            except subprocess.TimeoutExpired:
+                if time.monotonic() >= deadline or (cancel is not None and cancel.is_set()):
+                    _kill_group(process)
+                    stdout, stderr = process.communicate()
+                    break
     except BaseException:  # KeyboardInterrupt, a cancelled worker: never leave uv running
         _kill_group(process)
         process.communicate()
