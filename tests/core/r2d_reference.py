@@ -2,12 +2,15 @@
 
 Runs repo2docker's own build packs in-process: detect() in order, then render() for the picked pack, with the
 two network lookups replaced by offline stand-ins. mybinder.org's configuration (`default_buildpack=None`).
+Errors are (stage, exception type, str(exception)) exactly as repo2docker raises them.
 """
 
 from __future__ import annotations
 
+import ast
+import inspect
 import logging
-import os
+import re
 
 SHORT_ID = {
     "DockerBuildPack": "docker",
@@ -38,6 +41,22 @@ def go_offline(julia_releases) -> None:
 
 
 _APP = None
+_NO_ENVIRONMENT = None
+
+
+def no_environment_error() -> tuple[str, str, str]:
+    """What Repo2Docker.build does when no pack matches and there is no default pack: it logs an error and
+    calls self.exit(1), i.e. sys.exit -> SystemExit. The words are read from repo2docker's own source."""
+    global _NO_ENVIRONMENT
+    if _NO_ENVIRONMENT is None:
+        from repo2docker.app import Repo2Docker
+
+        source = inspect.getsource(Repo2Docker.build)
+        found = re.search(r'self\.log\.error\(\s*("No environment specification found[^"]*")\s*\)\s*'
+                          r'self\.exit\(1\)', source)
+        assert found, "repo2docker's no-environment branch changed: update the reference"
+        _NO_ENVIRONMENT = ("detect", "SystemExit", ast.literal_eval(found.group(1)))
+    return _NO_ENVIRONMENT
 
 
 def _app():
@@ -66,7 +85,7 @@ def r2d_verdict(folder, julia_releases, render: bool = True) -> dict:
                     picked = bp
                     break
             if picked is None:  # mybinder.org: default_buildpack=None
-                out["error"] = ("detect", "NoEnvironment", "No environment specification found.")
+                out["error"] = no_environment_error()
                 return out
             out["pack"] = SHORT_ID[type(picked).__name__]
             out["binder_dir"] = picked.binder_dir if hasattr(picked, "binder_dir") else None

@@ -30,8 +30,14 @@ _IMPLICIT_TAGS = {
 }
 
 
+# Each type below names the class ruamel gives the same value (`ruamel_class`): repo2docker's error
+# messages name it ("'CommentedMap' object has no attribute 'split'").
+
+
 class Other:
     """A value that is not a plain YAML 1.2 type (a custom !tag): never a str, dict or list."""
+
+    ruamel_class = "ruamel.yaml.comments.TaggedScalar"
 
     def __init__(self, tag: str, value: object) -> None:
         self.tag, self.value = tag, value
@@ -43,14 +49,31 @@ class Other:
 class Seq(list):
     """A YAML sequence; `marks[i]` is the (line, column) of item i, 1-based."""
 
+    ruamel_class = "ruamel.yaml.comments.CommentedSeq"
     marks: list[tuple[int, int]]
 
 
 class Map(dict):
     """A YAML mapping; `key_marks[key]` / `value_marks[key]` are 1-based (line, column)."""
 
+    ruamel_class = "ruamel.yaml.comments.CommentedMap"
     key_marks: dict
     value_marks: dict
+
+
+class LiteralText(str):
+    """A `|` block scalar: a plain string everywhere else."""
+
+    ruamel_class = "ruamel.yaml.scalarstring.LiteralScalarString"
+
+
+class FoldedText(str):
+    """A `>` block scalar: a plain string everywhere else."""
+
+    ruamel_class = "ruamel.yaml.scalarstring.FoldedScalarString"
+
+
+_BLOCK_TEXT = {"|": LiteralText, ">": FoldedText}
 
 
 @dataclass(frozen=True)
@@ -78,9 +101,13 @@ _NOT_PLAIN_STRING_START = set("tTfFnN~.+-0123456789")
 def _scalar(node):
     value = node.value
     if node.style:  # quoted or block scalar: always a string (plain is None, or "" from libyaml)
-        return value if node.tag in _IMPLICIT_TAGS else Other(node.tag, value)
+        if node.tag not in _IMPLICIT_TAGS:
+            return Other(node.tag, value)
+        return _BLOCK_TEXT[node.style](value) if node.style in _BLOCK_TEXT else value
     if node.tag not in _IMPLICIT_TAGS:
         return Other(node.tag, value)
+    if value == "=":  # ruamel still resolves a bare '=' to YAML 1.1's !!value: a TaggedScalar, not a string
+        return Other("tag:yaml.org,2002:value", value)
     if value and value[0] not in _NOT_PLAIN_STRING_START:
         return value  # cannot be null, bool, int or float in YAML 1.2
     if _NULL.match(value):
@@ -236,9 +263,7 @@ def _load_with_ruamel(text: str) -> Loaded:
             out.extend(convert(v) for v in value)
             out.marks = [_ruamel_mark(value, "item", i) for i in range(len(out))]
             return out
-        if isinstance(value, str):
-            return str(value)
-        return value
+        return value  # scalars stay ruamel's (str and float subclasses): repo2docker's messages name them
 
     try:
         return Loaded(convert(YAML().load(text)), None)

@@ -10,7 +10,7 @@ import re
 
 from wizard.core.common.diagnostics import Diagnostic
 from wizard.core.environment.detection.files import ProjectFiles, Unreadable
-from wizard.core.environment.detection.parsers import environment_dependencies, load_environment
+from wizard.core.environment.detection.parsers import environment_dependencies, load_environment, ruamel_class_name
 from wizard.core.environment.detection.rules import JULIA_REQUIRE_MESSAGE, PYTHON_REGEX, R_REGEX
 from wizard.core.environment.detection.state import DetectionState
 from wizard.core.environment.detection.stops import Stop, brief, quoted_stop, unreadable_stop
@@ -77,6 +77,14 @@ def pick_pack(state: DetectionState) -> str | None:
 
 
 def render_checks(state: DetectionState, pack: str, versions: dict) -> list[Stop]:
+    """Every Stop render() would raise, in the order repo2docker meets them: the first is the one it reports.
+
+    That order is render()'s: the R pack's build scripts need the R version and the Pipfile pack's the
+    Python version first; then the assemble scripts read environment.yml (and check its pip entries), ask
+    whether the root is a Python package (pyproject.toml) and peek into requirements.txt; the preassemble
+    scripts read apt.txt; only then come the other packs' Python version (runtime.txt, requires-python),
+    its lock file, and the Julia version.
+    """
     stops: list[Stop] = []
     versions["pack"] = pack
 
@@ -84,7 +92,8 @@ def render_checks(state: DetectionState, pack: str, versions: dict) -> list[Stop
         try:
             check(*args)
         except Stop as stop:
-            stops.append(stop)
+            if stop not in stops:  # a pyproject.toml that does not parse fails again at each use
+                stops.append(stop)
 
     if pack == "docker":
         rel = state.path("Dockerfile")
@@ -95,35 +104,36 @@ def render_checks(state: DetectionState, pack: str, versions: dict) -> list[Stop
         return stops
     if pack == "legacy":  # never reached: the legacy pack only raises
         return stops
-    attempt(_check_apt, state)
-    if pack == "nix":
-        return stops
+    if pack == "r":
+        attempt(r_checks, state, versions)
+    elif pack == "pipfile":
+        attempt(pipfile_python, state, versions)
     env = None
     if pack in ("conda", "python", "r", "julia", "julia-require"):
         try:
             env = _environment(state)
         except Stop as stop:
             stops.append(stop)
+    if env is not None:
+        attempt(_check_env_pip, state, env)
+    if pack in ("python", "r", "julia", "julia-require"):
+        attempt(_check_requirements_readable, state)
+    attempt(_check_apt, state)
+    if pack == "nix":
+        return stops
     if pack == "conda":
         attempt(conda_python, state, env, versions)
-    elif pack == "pipfile":
-        attempt(pipfile_python, state, versions)
-    else:
+    elif pack != "pipfile":
         attempt(python_pack_python, state, versions)
     if "python" in versions:
         attempt(check_python_supported, state, versions)
-    if pack in ("python", "r", "julia", "julia-require"):
-        attempt(_check_requirements_readable, state)
     if env is not None:
-        attempt(_check_env_pip, state, env)
         if pack == "conda":
             r = _conda_r_version(env)
             if r:
                 versions["r"] = r
         elif env and "python" in versions:
             _note_env_pin_not_used(state, env, pack, versions["python"])
-    if pack == "r":
-        attempt(r_checks, state, versions)
     if pack == "julia":
         attempt(julia_checks, state, versions)
     if pack == "julia-require":
@@ -254,7 +264,7 @@ def _check_env_pip(state: DetectionState, env) -> None:
             if not isinstance(line, str):
                 where = marks[index] if index < len(marks) else (None, None)
                 raise quoted_stop(rel, "environment-pip-not-text", "AttributeError",
-                                  f"'{type(line).__name__}' object has no attribute 'split'",
+                                  f"'{ruamel_class_name(line, short=True)}' object has no attribute 'split'",
                                   f"The pip entry {brief(line)} is not text; repo2docker expects each pip entry to "
                                   "be a requirement like 'package==1.0'.",
                                   "Put the entry in quotes or write 'name==version'.",

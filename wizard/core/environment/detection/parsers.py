@@ -6,6 +6,7 @@ Shared by the detector and the validators: the same text gives the same verdict 
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -139,10 +140,8 @@ def load_environment(text: str, rel: str):
                                  error.column)
     env = {} if loaded.data is None else loaded.data
     if not isinstance(env, Mapping):
-        shown = next((name for kind, name in _RUAMEL_TYPES if isinstance(env, kind)),
-                     "ruamel.yaml.comments.TaggedScalar")
         return None, quoted_stop(rel, "environment-not-mapping", "TypeError",
-                                 f"{rel} should contain a dictionary. Got <class '{shown}'>",
+                                 f"{rel} should contain a dictionary. Got <class '{ruamel_class_name(env)}'>",
                                  "environment.yml must be a set of 'key: value' lines (name:, channels:, "
                                  "dependencies:), not a plain list or a single value.",
                                  "Start the file with 'dependencies:' and indent the package list under it.", "render",
@@ -160,11 +159,25 @@ def environment_dependencies(rel: str, env):
     except TypeError:
         line = getattr(env, "key_marks", {}).get("dependencies", (None, None))[0]
         raise quoted_stop(rel, "environment-dependencies-not-list", "TypeError",
-                          f"'{type(deps).__name__ if deps is not None else 'NoneType'}' object is not iterable",
+                          f"'{ruamel_class_name(deps, short=True)}' object is not iterable",
                           "'dependencies:' must be a list, one package per line starting with '- ', indented under it.",
                           "Indent the packages under 'dependencies:' and start each with '- '.", "render", line,
                           1 if line else None) from None
 
 
-_RUAMEL_TYPES = ((list, "ruamel.yaml.comments.CommentedSeq"), (str, "str"), (bool, "bool"), (int, "int"),
-                 (float, "ruamel.yaml.scalarfloat.ScalarFloat"))
+def ruamel_class_name(value, short: bool = False) -> str:
+    """The class ruamel.yaml's round-trip loader gives this value, as repo2docker's messages name it.
+
+    yaml12 builds plain Python values where ruamel builds its own subclasses; its own types (Map, Seq, block
+    scalars, tags) carry ruamel's class name, floats are ScalarFloat, and the values yaml12 leaves to ruamel
+    (tags, anchors) are ruamel's already. `short`: the bare class name, as in "'ScalarFloat' object has no
+    attribute 'split'"; else as in "<class 'ruamel.yaml.comments.CommentedSeq'>". ruamel's own int
+    subclasses (hex, octal, '1_000') cannot be told from a plain int here.
+    """
+    cls = type(value)
+    name = getattr(cls, "ruamel_class", None)
+    if name is None and cls is float and math.isfinite(value):  # ruamel keeps .inf and .nan plain floats
+        name = "ruamel.yaml.scalarfloat.ScalarFloat"
+    if name is None:
+        name = cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+    return name.rsplit(".", 1)[-1] if short else name

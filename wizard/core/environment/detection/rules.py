@@ -35,8 +35,8 @@ _JULIA_LAST_PATCH = {
     (0, 1): 2, (0, 2): 1, (0, 3): 12, (0, 4): 7, (0, 5): 2, (0, 6): 4, (0, 7): 0, (1, 0): 5, (1, 1): 1, (1, 2): 0,
     (1, 3): 1, (1, 4): 2, (1, 5): 4, (1, 6): 7, (1, 7): 3, (1, 8): 5, (1, 9): 4, (1, 10): 10, (1, 11): 7, (1, 12): 6,
 }
-JULIA_RELEASES: tuple[str, ...] = tuple(
-    f"{major}.{minor}.{patch}" for (major, minor), last in sorted(_JULIA_LAST_PATCH.items()) for patch in range(last + 1))
+JULIA_RELEASES: tuple[str, ...] = tuple(f"{major}.{minor}.{patch}" for (major, minor), last
+                                        in sorted(_JULIA_LAST_PATCH.items()) for patch in range(last + 1))
 DEFAULT_JULIA_COMPAT = "1.6"  # repo2docker's default when [compat] has no julia entry
 
 JULIA_REQUIRE_MESSAGE = "Julia REQUIRE no longer supported due to removed infrastructure. Use Project.toml."

@@ -84,17 +84,17 @@ def detect(project: Path, overrides: dict[str, str] | None = None) -> Detection:
         )
         errors.append(Diagnostic(state.binder_dir or ".", None, None, "error", "no-environment", message,
                                  _no_environment_fix(state)))
-        first = ("detect", "NoEnvironment", NO_ENVIRONMENT_MESSAGE)
+        first = ("detect", "SystemExit", NO_ENVIRONMENT_MESSAGE)  # it logs the message, then self.exit(1)
     elif first is None:
         render_errors = render_checks(state, pack, versions)
         if render_errors:
             errors.extend(stop.diagnostic for stop in render_errors)
             first = (render_errors[0].stage, render_errors[0].kind, render_errors[0].message)
 
-    if first is None or first[0] != "detect" or pack is not None or first[1] == "NoEnvironment":
-        classify_files(state, pack, versions)
+    if first is not None and first[0] == "detect" and pack is None and fallback is None:
+        classify_after_detect_error(state)  # repo2docker stopped before it chose the files to read
     else:
-        classify_after_detect_error(state)
+        classify_files(state, pack, versions)
 
     notes_for_ignored(state)
     stencila_notes(state)

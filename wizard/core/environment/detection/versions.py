@@ -20,6 +20,11 @@ from wizard.core.environment.detection.rules import (DEFAULT_JULIA_COMPAT, DEFAU
 from wizard.core.environment.detection.state import DetectionState
 from wizard.core.environment.detection.stops import file_note, quoted_stop, unreadable_stop
 
+# semver's VersionInfo grammar: ASCII digits without leading zeros, optional pre-release and build parts.
+_SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+                     r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+                     r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?\Z", re.ASCII)
+
 # --------------------------------------------------------------------------------------------------
 # Python
 
@@ -106,12 +111,12 @@ def pipfile_python(state: DetectionState, versions: dict) -> None:
                                   f"The [requires] section of {name} is not a table.",
                                   'Write it as [requires] followed by python_version = "3.12".') from None
             if version_str:
-                if not isinstance(version_str, str):
-                    raise quoted_stop(state.path(name), "pipfile-python-not-text", "TypeError",
-                                      "expected string or bytes-like object",
+                try:
+                    match = VERSION_PAT.match(version_str)
+                except TypeError as error:  # a number or a table: the words differ between Python versions
+                    raise quoted_stop(state.path(name), "pipfile-python-not-text", "TypeError", str(error),
                                       f"python_version in {name} must be text in quotes.",
-                                      'Write python_version = "3.12" (with quotes).')
-                match = VERSION_PAT.match(version_str)
+                                      'Write python_version = "3.12" (with quotes).') from None
                 if match:
                     py_version, source = match.group(), name
             if py_version:
@@ -241,13 +246,14 @@ def check_python_supported(state: DetectionState, versions: dict) -> None:
                           f"The Python version in {where} must be major.minor only ({python} has too many parts).",
                           f"Write python-{'.'.join(python.split('.')[:2])} instead." if python else None,
                           "render", *at)
-    major_minor = python_release(python)
-    separate = major_minor is not None and major_minor < KERNEL_ENV_CUTOFF
-    if python not in LOCKFILE_PYTHONS or major_minor is None:
-        raise quoted_stop(rel, "python-unsupported", "ValueError",
-                          f"Python version {python} on linux-64 is not supported!",
+    try:  # separate_kernel_env: V(python_version) < V("3.7"), before any lock file is looked for
+        separate = semver_version(python)[:2] < KERNEL_ENV_CUTOFF
+        if python not in LOCKFILE_PYTHONS:
+            raise ValueError(f"Python version {python} on linux-64 is not supported!")
+    except ValueError as error:
+        raise quoted_stop(rel, "python-unsupported", "ValueError", str(error),
                           f"Binder cannot install Python {python}. It offers {', '.join(LOCKFILE_PYTHONS)}.",
-                          "Pick one of those versions.", "render", *at)
+                          "Pick one of those versions.", "render", *at) from None
     if separate:
         state.notes.append(file_note(
             rel, "python-legacy-kernel",
@@ -264,9 +270,27 @@ def check_python_supported(state: DetectionState, versions: dict) -> None:
             "will change in the future.", fix, "info"))
 
 
+def semver_version(version: str) -> tuple[int, int, int]:
+    """repo2docker's semver.parse_version, which it compares Python versions with: semver's parse, with
+    "x" and "x.y" padded to three parts. Raises ValueError with semver's words ("3.012.0 is not valid
+    SemVer string")."""
+    padded = version
+    if not _SEMVER.match(version) and version.count(".") < 2:
+        padded = version + ".0" * (2 - version.count("."))
+    parsed = _SEMVER.match(padded)
+    if not parsed:
+        raise ValueError(f"{padded} is not valid SemVer string")
+    return int(parsed.group(1)), int(parsed.group(2)), int(parsed.group(3))
+
+
 def python_release(version: str) -> tuple[int, int] | None:
-    match = re.fullmatch(r"(0|[1-9]\d*)\.(0|[1-9]\d*)", version)
-    return (int(match.group(1)), int(match.group(2))) if match else None
+    """(major, minor) of an 'x.y' Python version as repo2docker compares it; None for any other form."""
+    if version.count(".") != 1:
+        return None
+    try:
+        return semver_version(version)[:2]
+    except ValueError:
+        return None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -274,6 +298,7 @@ def python_release(version: str) -> tuple[int, int] | None:
 
 
 def r_checks(state: DetectionState, versions: dict) -> None:
+    """RBuildPack.r_version and its build scripts, which check the snapshot date before the R version."""
     runtime = state.runtime("render")
     rel = state.runtime_path
     if runtime.name == "r" and runtime.date:
@@ -282,6 +307,7 @@ def r_checks(state: DetectionState, versions: dict) -> None:
         date = datetime.date.today() - datetime.timedelta(days=2)
     versions["r_date"] = date.isoformat()
     version = runtime.version
+    version_stop = None
     if version:
         if version in R_VERSION_MAP:
             versions["r"] = R_VERSION_MAP[version]
@@ -289,15 +315,16 @@ def r_checks(state: DetectionState, versions: dict) -> None:
             versions["r"] = version
         else:
             supported = ", ".join(sorted(R_VERSION_MAP, key=lambda v: tuple(map(int, v.split(".")))))
-            raise quoted_stop(rel, "r-version-unsupported", "RuntimeError",
-                              f"R version {version} is not supported. Please open an issue at "
-                              "https://github.com/jupyterhub/repo2docker/issues/new/choose.",
-                              f"Binder cannot install R {version}. It offers R {supported}"
-                              + (" (R 4.6 is not available on mybinder.org yet)." if version.startswith("4.6") else ".")
-                              + (" With a DESCRIPTION file, the version in runtime.txt is read as the R version."
-                           if runtime.name != "r" else ""),
-                              "Write r-X.Y-YYYY-MM-DD, e.g. r-4.4-2024-06-01." if runtime.name == "r"
-                              else "Remove runtime.txt, or write r-X.Y-YYYY-MM-DD in it.", "render", 1, 1)
+            version_stop = quoted_stop(
+                rel, "r-version-unsupported", "RuntimeError",
+                f"R version {version} is not supported. Please open an issue at "
+                "https://github.com/jupyterhub/repo2docker/issues/new/choose.",
+                f"Binder cannot install R {version}. It offers R {supported}"
+                + (" (R 4.6 is not available on mybinder.org yet)." if version.startswith("4.6") else ".")
+                + (" With a DESCRIPTION file, the version in runtime.txt is read as the R version."
+                   if runtime.name != "r" else ""),
+                "Write r-X.Y-YYYY-MM-DD, e.g. r-4.4-2024-06-01." if runtime.name == "r"
+                else "Remove runtime.txt, or write r-X.Y-YYYY-MM-DD in it.", "render", 1, 1)
     else:
         versions["r"] = DEFAULT_R
         state.notes.append(file_note(rel if state.files.exists(rel) else "DESCRIPTION", "r-unpinned",
@@ -311,6 +338,8 @@ def r_checks(state: DetectionState, versions: dict) -> None:
                           "R package snapshots before 2018-12-07 no longer exist; runtime.txt asks for "
                           f"{date.isoformat()}.",
                           "Use a date on or after 2018-12-07 in runtime.txt (a recent date is best).", "render", 1, 1)
+    if version_stop is not None:
+        raise version_stop
 
 
 # --------------------------------------------------------------------------------------------------
@@ -429,10 +458,6 @@ def _fails(kind: str, message: str) -> Callable[[tuple[int, ...]], bool]:
     return matches
 
 
-# semver's VersionInfo grammar: ASCII digits without leading zeros, optional pre-release and build parts.
-_SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
-                     r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
-                     r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?\Z", re.ASCII)
 _OUTCOMES = {">": (1,), "<": (-1,), "==": (0,), "!=": (-1, 1), ">=": (0, 1), "<=": (-1, 0)}
 
 
