@@ -30,16 +30,22 @@ def add_path_argument(parser) -> None:
 
 def project_path(raw: str | None) -> Path:
     """The project folder named on the command line, or a UsageError a beginner can read."""
-    path = Path(raw or ".").expanduser()
-    if not path.exists():
-        raise UsageError(f"no such folder: {path}")
-    if not path.is_dir():
-        raise UsageError(f"not a folder: {path} (give the project folder, not a file in it)")
+    from wizard.core.common.fileio import register_project
+
     try:
+        path = Path(raw or ".").expanduser()
+        if not path.exists():
+            raise UsageError(f"no such folder: {path}")
+        if not path.is_dir():
+            raise UsageError(f"not a folder: {path} (give the project folder, not a file in it)")
         next(path.iterdir(), None)
-    except OSError as error:
-        raise UsageError(f"cannot read folder {path}: {error.strerror or error}") from None
-    return path.resolve()
+        resolved = path.resolve()
+    except OSError as error:  # too long a name, a loop of links, no permission
+        raise UsageError(f"cannot read folder {raw}: {error.strerror or error}") from None
+    except ValueError:  # a NUL byte
+        raise UsageError(f"not a usable folder name: {raw!r}") from None
+    register_project(resolved)  # every read and write under it is checked against it (links out of it)
+    return resolved
 
 
 # --- badge and launch ------------------------------------------------------------------------------

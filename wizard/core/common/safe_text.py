@@ -26,7 +26,11 @@ _ANSI = re.compile(
     r"|\x1b[@-Z\\-_]?"
     r"|\x9b[0-?]*[ -/]*[@-~]"
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Also removed: bidirectional overrides and isolates (they make text display in another order than it reads).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Lone surrogates (JSON "\\udc80", file names decoded with surrogateescape) make every UTF-8 writer raise.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 # Cheap guards that skip a pattern when its required literal is absent (same result, 3x faster on big
 # build logs: the patterns above try a match at every character). Keep them in step with the patterns.
 _TOKEN_PREFIX = re.compile(r"gh[pousr]_|github_pat_|glpat-|xox[abprs]-|AKIA")
@@ -47,11 +51,17 @@ def scrub_secrets(text: str, extra: tuple[str, ...] = ()) -> str:
 
 
 def strip_control(text: str) -> str:
-    """Remove terminal escape sequences and control characters (keeps tab and newline)."""
-    if not _CONTROL.search(text):  # every escape sequence starts with a control character (ESC, CSI)
+    """Remove terminal escape sequences and control characters (keeps tab and newline); lone surrogates
+    become U+FFFD, so the result can always be written as UTF-8."""
+    if not _UNSAFE.search(text):  # every escape sequence starts with a control character (ESC, CSI)
         return text
-    text = text.replace("\r\n", "\n")
+    text = _SURROGATE.sub("\ufffd", text.replace("\r\n", "\n"))
     return _CONTROL.sub("", _ANSI.sub("", text))
+
+
+def has_control(text: str) -> bool:
+    """True when `text` holds anything `strip_control` would change (for input that must be refused)."""
+    return bool(_UNSAFE.search(text))
 
 
 def safe_text(text: str, extra_secrets: tuple[str, ...] = ()) -> str:

@@ -20,3 +20,8 @@ class WizardState:
     unsaved_files: set[str] = field(default_factory=set)
     # Step 3 asks step 1 to open a file at a line after triaging a failed build.
     goto_file: tuple[str, int | None] | None = None
+
+    def __post_init__(self) -> None:
+        from wizard.core.common.fileio import register_project
+
+        register_project(self.project)  # every read and write under it is checked against it (links out of it)

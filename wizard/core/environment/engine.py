@@ -81,8 +81,9 @@ def _validate_file(project: Path, rel: str, overrides: dict[str, str], found: De
         except IsADirectoryError:
             return []  # the detector already explains a folder with a file's name
         except OSError as error:
-            return [Diagnostic(rel, None, None, "error", "unreadable",
-                               f"{rel} cannot be read: {error.strerror or error}.", "Check the file's permissions.")]
+            return [Diagnostic(rel, None, None, "error", getattr(error, "code", "unreadable"),
+                               f"{rel} cannot be read: {error.strerror or error}.",
+                               getattr(error, "next_action", None) or "Check the file's permissions.")]
         if data.startswith((b"\xff\xfe", b"\xfe\xff")) and ctx.name in ("requirements.txt", "requirements3.txt"):
             return _utf16_requirements(data, ctx)
         text, problems = decode(data, rel)

@@ -68,6 +68,9 @@ def unreadable_stop(rel: str, error: Unreadable, stage: str) -> Stop:
         return quoted_stop(rel, "not-utf8", error.kind, error.message,
                            f"{rel} is not UTF-8 text, so repo2docker cannot read it.",
                            "Save the file again with UTF-8 encoding (or replace it if it is not a text file).", stage)
+    if error.kind == "OutsideProject":  # fileio refuses to read through a link that leaves the project
+        return Stop(Diagnostic(rel, None, None, "error", "link-outside-project", error.message.split(": '")[0],
+                               "Replace the link with a copy of the real file."), stage, error.kind, error.message)
     special = re.search(r"Not a regular file \((.*?)\)", error.message)
     if special:  # repo2docker would wait forever on a pipe; git does not even store one
         return Stop(Diagnostic(rel, None, None, "error", "not-a-file",
