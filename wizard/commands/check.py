@@ -1,6 +1,10 @@
-"""`binder-wizard check [PATH] [--format text|json]`: what Binder will build, and every problem found.
+"""`binder-wizard check [PATH] [--format text|json] [--resolve [--refresh] [--index-url URL]]`: what Binder
+will build, and every problem found.
 
-Exit 0 when there is no error, 1 with at least one error, 2 for usage errors or an unreadable PATH.
+`--resolve` also checks that every package installs on Binder's Linux and Python (wizard.core.environment.install):
+it asks the package index, so it is off by default and the pre-commit hook stays offline and fast.
+Exit 0 when there is no error, 1 with at least one error (installability errors included; an index that cannot
+be reached is only a note), 2 for usage errors or an unreadable PATH.
 Imports stay inside run() so the command starts fast enough for a pre-commit hook.
 """
 
@@ -15,12 +19,21 @@ def add_arguments(parser) -> None:
     add_path_argument(parser)
     parser.add_argument("--format", choices=("text", "json"), default="text",
                         help="a readable report (default) or one JSON object for scripts")
+    parser.add_argument("--resolve", action="store_true",
+                        help="also check that every package installs on Binder's Linux and Python (asks the "
+                             "package index; results are cached per file contents)")
+    parser.add_argument("--refresh", action="store_true", help="with --resolve: ignore the cached results")
+    parser.add_argument("--index-url", metavar="URL",
+                        help="with --resolve: where PyPI is reached, e.g. a mirror (default: package_index in "
+                             "the config file, else $PIP_INDEX_URL, else https://pypi.org/simple)")
 
 
 def run(args) -> int:
     import sys
 
     project = project_path(args.path)
+    if (args.refresh or args.index_url) and not args.resolve:
+        raise UsageError(f"{'--refresh' if args.refresh else '--index-url'} only applies with --resolve")
     from wizard.core.environment.engine import analyse
 
     try:
@@ -29,8 +42,11 @@ def run(args) -> int:
         raise UsageError(f"cannot read {error.filename or project}: {error.strerror or error}") from None
     except OSError as error:
         raise UsageError(f"cannot read {project}: {error.strerror or error}") from None
+    resolution = None
+    if args.resolve:
+        report, resolution = _with_resolution(report, args.index_url, args.refresh)
     try:
-        _write(report, args.format)
+        _write(report, args.format, resolution)
         sys.stdout.flush()
     except BrokenPipeError:  # `check | head`: the reader has all it wants; no traceback, same exit code
         import os
@@ -39,22 +55,39 @@ def run(args) -> int:
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
-def _write(report, fmt: str) -> None:
+def _with_resolution(report, index_url: str | None, refresh: bool):
+    """The report with the install check's findings joined to the others, and the check itself."""
+    import dataclasses
+
+    from wizard.core.environment.install.report import resolve
+
+    if index_url is None:
+        from wizard.core.common.config import Config
+
+        index_url = Config.load().package_index
+    resolved = resolve(report.project, report.detection, report.diagnostics, index_url=index_url, refresh=refresh)
+    return dataclasses.replace(report, diagnostics=resolved.diagnostics(report.diagnostics)), resolved.result
+
+
+def _write(report, fmt: str, resolution=None) -> None:
     import sys
 
     if fmt == "json":
         import json
 
-        text = json.dumps(report.to_json(), indent=2, ensure_ascii=False)
+        data = report.to_json()
+        if resolution is not None:
+            data["resolution"] = resolution.resolution()
+        text = json.dumps(data, indent=2, ensure_ascii=False)
         try:  # a file name that is not UTF-8 (a lone surrogate), or a cp1252 stream: escape, stay valid JSON
             text.encode(sys.stdout.encoding or "utf-8")
         except (UnicodeEncodeError, LookupError):
-            text = json.dumps(report.to_json(), indent=2, ensure_ascii=True)
+            text = json.dumps(data, indent=2, ensure_ascii=True)
         sys.stdout.write(text + "\n")
     else:
         if hasattr(sys.stdout, "reconfigure"):  # "✓" on a cp1252 stream, odd file names: '?' rather than a crash
             sys.stdout.reconfigure(errors="replace")
-        _print_text(report)
+        _print_text(report, resolution)
 
 
 def _with_import_warnings(report):
@@ -98,9 +131,10 @@ def _with_import_warnings(report):
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _MARK = {"error": "✗", "warning": "!", "info": "i"}
+_RESOLUTION_STYLE = {"ok": "green", "failed": "bold red", "skipped": "dim"}
 
 
-def _print_text(report) -> None:
+def _print_text(report, resolution=None) -> None:
     import os
     import sys
 
@@ -172,6 +206,12 @@ def _print_text(report) -> None:
         line(("Files Binder will ignore:", "bold"))
         for rel, reason in found.files_ignored:
             line(("- ", "dim"), rel, (f" — {readable(reason)}", "dim"), indent=2)
+    if resolution is not None:
+        from wizard.core.environment.install.report import summary
+
+        status, words = summary(resolution)
+        line(("Installs on Binder: ", "bold"), (words, _RESOLUTION_STYLE[status]),
+             f"  (Python {resolution.python})" if resolution.python else "")
 
     line()
     counts = {severity: sum(1 for d in report.diagnostics if d.severity == severity)

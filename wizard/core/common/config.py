@@ -23,6 +23,8 @@ class Config:
     github_api: str = DEFAULT_GITHUB_API
     # Seconds without any byte from the hub before the build log warns that it looks stalled.
     stall_warning_seconds: float = 60.0
+    # Where the install check reaches PyPI (a mirror); None: $PIP_INDEX_URL, else https://pypi.org/simple.
+    package_index: str | None = None
 
     @classmethod
     def load(cls, path: Path | None = None) -> "Config":
