@@ -42,6 +42,7 @@ def hermetic(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("GIT_TERMINAL_PROMPT", "0")
+    monkeypatch.setenv("PIP_INDEX_URL", "http://127.0.0.1:9/simple")  # install checks: a refused port, never PyPI
     for var in list(os.environ):
         if var.startswith("GIT_AUTHOR") or var.startswith("GIT_COMMITTER"):
             monkeypatch.delenv(var)
