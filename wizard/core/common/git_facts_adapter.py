@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import subprocess
 from pathlib import Path
 
 from wizard.core.common.git_facts import GitFacts, quick_git_facts
+from wizard.core.common.process_adapter import run_bounded
+
+GIT_TIMEOUT = 20  # seconds for one read-only git command (a hook or a stuck file system cannot hold us longer)
 
 
 def _git(project: Path, *args: str) -> str | None:
-    try:
-        done = subprocess.run(["git", "-C", str(project), *args], capture_output=True, text=True, timeout=20,
-                              encoding="utf-8", errors="replace", stdin=subprocess.DEVNULL)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout if done.returncode == 0 else None
+    done = run_bounded(["git", "-C", str(project), *args], timeout=GIT_TIMEOUT)
+    return done.text() if done.ok else None
 
 
 def read_git_facts(project: Path) -> GitFacts:
@@ -58,9 +56,5 @@ def files_at(facts: GitFacts, ref: str = "HEAD") -> list[str]:
 
 def valid_branch_name(name: str) -> bool:
     """True when git accepts `name` as a new branch's name."""
-    try:
-        done = subprocess.run(["git", "check-ref-format", "--branch", name], capture_output=True, timeout=20,
-                              stdin=subprocess.DEVNULL)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return done.returncode == 0 and not name.startswith("-")
+    return run_bounded(["git", "check-ref-format", "--branch", name], timeout=GIT_TIMEOUT).ok \
+        and not name.startswith("-")

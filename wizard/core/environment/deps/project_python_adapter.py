@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wizard.core.common.process_adapter import start_bounded
 from wizard.core.environment.deps.names import normalise
 
 QUERY_TIMEOUT = 60
@@ -182,25 +182,19 @@ class PendingQuery:
     def __init__(self, python: str, found_by: str = "--python") -> None:
         self.python, self.found_by = python, found_by
         self._folder = tempfile.TemporaryDirectory(prefix="binder-wizard-")
-        try:  # from an empty folder, so no project file shadows the stdlib
-            self._process: subprocess.Popen | None = subprocess.Popen(
-                [python, "-c", _QUERY], stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                text=True, cwd=self._folder.name)
-            self._error = None
-        except (OSError, subprocess.SubprocessError) as error:
-            self._process, self._error = None, f"could not run {python}: {error}"
+        # From an empty folder, so no project file shadows the stdlib; in its own process group, killed
+        # as a group at the limit (a stuck interpreter's children cannot hold the pipe open).
+        self._process = start_bounded([python, "-c", _QUERY], timeout=QUERY_TIMEOUT, cwd=self._folder.name)
 
     def result(self) -> PythonEnvironment:
         python, found_by = self.python, self.found_by
         try:
-            if self._process is None:
-                return PythonEnvironment(python, found_by, error=self._error)
-            try:
-                stdout, stderr = self._process.communicate(timeout=QUERY_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.communicate()
+            done = self._process.finish()
+            if done.error is not None:
+                return PythonEnvironment(python, found_by, error=f"could not run {python}: {done.error}")
+            if done.returncode is None:
                 return PythonEnvironment(python, found_by, error=f"{python} did not answer in {QUERY_TIMEOUT} s")
+            stdout, stderr = done.text("stdout"), done.text("stderr")
         finally:
             self._folder.cleanup()
         try:

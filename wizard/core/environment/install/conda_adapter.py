@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -30,6 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from wizard.core.common.diagnostics import Diagnostic
+from wizard.core.common.process_adapter import run_bounded
 from wizard.core.common.safe_text import safe_text
 
 if TYPE_CHECKING:
@@ -160,29 +160,12 @@ def _run_worker(request: dict, timeout: float, cancel: threading.Event | None) -
     deadline = time.monotonic() + timeout
     if cancel is not None and cancel.is_set():
         return None, []
-    try:  # -P: no current-folder entry on sys.path, so nothing in the user's project shadows a module
-        process = subprocess.Popen([sys.executable, "-P", "-c", _WORKER, root], stdin=subprocess.PIPE,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    except OSError as error:
-        return {"status": "skipped", "message": f"could not start the conda check: {error}"}, []
-    payload: bytes | None = json.dumps(request).encode()
-    stdout = stderr = b""
-    try:
-        while True:
-            step = max(0.05, deadline - time.monotonic())
-            try:
-                stdout, stderr = process.communicate(payload, timeout=min(step, 0.25) if cancel else step)
-                break
-            except subprocess.TimeoutExpired:
-                payload = None  # sent already; communicate() keeps what was read so far
-                if time.monotonic() >= deadline or (cancel is not None and cancel.is_set()):
-                    _kill(process)
-                    stdout, stderr = process.communicate()
-                    break
-    except BaseException:  # KeyboardInterrupt, a cancelled worker thread: never leave the child running
-        _kill(process)
-        process.communicate()
-        raise
+    # -P: no current-folder entry on sys.path, so nothing in the user's project shadows a module
+    done = run_bounded([sys.executable, "-P", "-c", _WORKER, root], timeout=max(0.05, deadline - time.monotonic()),
+                       input=json.dumps(request).encode(), cancel=cancel)
+    if done.error is not None:
+        return {"status": "skipped", "message": f"could not start the conda check: {done.error}"}, []
+    stdout, stderr = done.stdout, done.stderr
     phases, answer = [], None
     for line in stdout.decode("utf-8", "replace").splitlines():
         try:
@@ -191,23 +174,14 @@ def _run_worker(request: dict, timeout: float, cancel: threading.Event | None) -
             continue
         if "phase" in message:
             phases.append(message["phase"])
-        elif "result" in message and process.returncode == 0:
+        elif "result" in message and done.returncode == 0:
             answer = message["result"]
-    if answer is None and process.returncode not in (0, -9):
+    if answer is None and done.returncode not in (0, None):  # None: killed at the deadline or on cancel
         last = (stderr.decode("utf-8", "replace").strip().splitlines() or ["no output"])[-1]
         answer = {"status": "skipped",
                   "message": "the conda check stopped unexpectedly: installability not checked "
                              f"({safe_text(last)[:200]})"}
     return answer, phases
-
-
-def _kill(process: subprocess.Popen) -> None:
-    import signal
-
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        process.kill()
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -21,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from wizard.core.common.process_adapter import run_bounded
 from wizard.core.environment.install.binder_platform import UV_PLATFORM
 
 # Variables that only say how the network is reached (a proxy, a company CA): kept. Everything else
@@ -118,32 +117,6 @@ def compile_requirements(requirements: str, *, python: str, index_url: str, extr
 def _run(command: list[str], cwd: Path, env: dict[str, str], timeout: float, started: float,
          cancel: threading.Event | None) -> UvRun:
     """Run to the end, or kill the process group at the deadline or when `cancel` is set (returncode None)."""
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, start_new_session=True)
-    deadline = started + max(0.1, timeout)
-    returncode: int | None = None
-    try:
-        while True:
-            remaining = deadline - time.monotonic()
-            try:  # communicate() again after a timeout keeps what it has read so far
-                stdout, stderr = process.communicate(timeout=max(0.01, min(remaining, 0.1) if cancel else remaining))
-                returncode = process.returncode
-                break
-            except subprocess.TimeoutExpired:
-                if time.monotonic() >= deadline or (cancel is not None and cancel.is_set()):
-                    _kill_group(process)
-                    stdout, stderr = process.communicate()
-                    break
-    except BaseException:  # KeyboardInterrupt, a cancelled worker: never leave uv running
-        _kill_group(process)
-        process.communicate()
-        raise
-    return UvRun(returncode, stdout.decode("utf-8", "replace"), stderr.decode("utf-8", "replace"),
-                 time.monotonic() - started)
-
-
-def _kill_group(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        process.kill()
+    done = run_bounded(command, timeout=max(0.1, started + timeout - time.monotonic()), cwd=cwd, env=env,
+                       cancel=cancel)
+    return UvRun(done.returncode, done.text("stdout"), done.text("stderr"), time.monotonic() - started)
