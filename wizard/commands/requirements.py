@@ -9,6 +9,10 @@ Output contract (issue 8):
         for a `%pip install` that is never imported.
   --write [FILE]  add the undeclared requirements to FILE (default: requirements.txt in the config
         folder repo2docker uses), keeping every existing line; shows the diff and asks unless --yes.
+Pins install on Binder (issue 12): a local version that does not install with the Python Binder will use
+(e.g. a release that needs a newer Python) is replaced, in the text and in --write, by the newest release
+that does, and a note on stderr names the other way out (pinning the project's Python). JSON keeps the
+local versions. When the package index cannot be reached, pins stay as they are and a note says so.
 Exit codes: 0 success (also with unresolved imports, and when there is nothing to add), 1 when the
 user declines the write or the file cannot be written, 2 usage errors / unreadable PATH.
 """
@@ -17,6 +21,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
+from typing import Callable
 
 from wizard.commands.common import EXIT_FAILED, EXIT_OK, UsageError, add_path_argument, project_path
 
@@ -35,6 +41,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="add the missing requirements to FILE (default: the requirements.txt "
                              "repo2docker would use); never removes a line")
     parser.add_argument("--yes", action="store_true", help="with --write: write without asking")
+    parser.add_argument("--index-url", metavar="URL",
+                        help="where PyPI is reached to check that the pins install on Binder's Python, e.g. a "
+                             "mirror (default: package_index in the config file, else $PIP_INDEX_URL, else PyPI)")
 
 
 def _location_json(location) -> dict:
@@ -58,13 +67,22 @@ def _where(package, limit: int = 3) -> str:
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
-def to_text(inference, pin: str) -> str:
+def to_text(inference, pin: str, versions: dict[str, str] | None = None) -> str:
+    """`versions` (normalised name -> version) replaces local versions that do not install on Binder."""
     from wizard.core.common.safe_text import strip_control
 
-    lines = [p.requirement_line(pin) for p in inference.required]
+    lines = [_line(p, pin, versions) for p in inference.required]
     lines += [f"# unresolved: {p.name} (imported in {strip_control(_where(p))})"
               for p in inference.by_status("unresolved")]
     return "".join(line + "\n" for line in lines)
+
+
+def _line(package, pin: str, versions: dict[str, str] | None) -> str:
+    from wizard.core.environment.deps import format_requirement
+    from wizard.core.environment.deps.names import normalise
+
+    version = (versions or {}).get(normalise(package.name), package.version)
+    return format_requirement(package.name, version, pin)
 
 
 def _note(message: str) -> None:
@@ -122,15 +140,18 @@ def run(args: argparse.Namespace) -> int:
             more = len(files) - 3
             _note(what.format(", ".join(files[:3]) + (f" and {more} more" if more > 0 else "")))
 
+    pins = _review_pins(project, inference, args) if args.pin != "none" else None
     if args.write is not None:
-        return _write(inference, args)
+        return _write(inference, args, pins)
+    if pins is not None and args.format == "text":
+        pins.notes(inference.required, args.pin, "Proposed")
     import json
 
     try:
         if args.format == "json":
             print(json.dumps(to_json(inference), indent=2))
         else:
-            sys.stdout.write(to_text(inference, args.pin))
+            sys.stdout.write(to_text(inference, args.pin, pins.versions() if pins else None))
         sys.stdout.flush()
     except BrokenPipeError:  # `... | head`: the reader left; that is not an error
         import os
@@ -139,7 +160,64 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _write(inference, args) -> int:
+def _review_pins(project, inference, args) -> _Pins | None:
+    """Whether the local versions install with the Python Binder will use (asks the package index); None when
+    there is nothing to check."""
+    pins = [(package.name, package.version) for package in inference.required if package.version]
+    if not pins:
+        return None
+    from wizard.core.environment.detection import detect
+    from wizard.core.environment.install.check import pin_python_advice, python_why
+    from wizard.core.environment.install.pins import review_pins
+
+    detection = detect(project)
+    if detection.python_version is None:
+        return None
+    index_url = args.index_url
+    if index_url is None:
+        from wizard.core.common.config import Config
+
+        index_url = Config.load().package_index
+    environment = inference.environment
+    review = review_pins(pins, detection.python_version, index_url=index_url,
+                         local_python=environment.version if environment is not None else None)
+    if not review.checked:
+        _note(f"could not reach the package index ({review.index}): the pins were not checked against "
+              f"Binder's Python {review.python}")
+        return None
+    return _Pins(review, python_why(detection, project),
+                 lambda version: pin_python_advice(detection, project, version))
+
+
+@dataclass(frozen=True)
+class _Pins:
+    review: object  # PinReview
+    python_why: str  # where Binder's Python comes from ("no runtime.txt")
+    pin_python: Callable[[str], str | None]  # "3.11" -> "add runtime.txt with python-3.11"
+
+    def versions(self) -> dict[str, str]:
+        return self.review.versions()
+
+    def notes(self, packages, pin: str, verb: str) -> None:
+        """A note per package whose local version does not install on Binder: the pin chosen, and the other way."""
+        from wizard.core.environment.deps import format_requirement
+
+        for package in packages:
+            advice = self.review.for_name(package.name) if package.version else None
+            if advice is None:
+                continue
+            other = self.pin_python(advice.local_python) if advice.local_python else None
+            keep = f"keep {package.name} {advice.local} and {other}" if other else None
+            if advice.binder:
+                chosen = format_requirement(package.name, advice.binder, pin)
+                _note(f"{advice.sentence(self.python_why)} {verb} {chosen}, the newest release for Python "
+                      f"{advice.python}" + (f"; or {keep}." if keep else "."))
+            else:
+                _note(f"{advice.sentence(self.python_why)} No release of {package.name} installs there"
+                      + (f": {keep}." if keep else "."))
+
+
+def _write(inference, args, pins: _Pins | None = None) -> int:
     import difflib
     import json
     import os
@@ -162,7 +240,9 @@ def _write(inference, args) -> int:
         existing = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"cannot read {shown}: {getattr(error, 'strerror', None) or error}") from None
-    additions = [p.requirement_line(args.pin) for p in inference.by_status("undeclared")]
+    additions = [_line(p, args.pin, pins.versions() if pins else None) for p in inference.by_status("undeclared")]
+    if pins is not None:
+        pins.notes(inference.by_status("undeclared"), args.pin, "Pinned")
     new_text = deps.new_requirements_text(existing, additions)
     out = sys.stderr if args.format == "json" else sys.stdout
 

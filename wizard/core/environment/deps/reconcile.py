@@ -10,6 +10,12 @@ Row kinds:
   "cannot-install" a pin Linux cannot install (`@ file:///...`, `==2.1+cu118`)
                                                       -> apply: rewrite as `name==version` when known
   "unresolved"     imported, no distribution found   -> nothing to apply; the user decides
+  "pin-python"     the project's Python, for runtime.txt -> apply: the added lines keep the local versions
+                   (`keep_line`) instead of older ones that install on Binder's Python; the caller writes
+                   `new_line` into `file`
+Given a pin review (wizard.core.environment.install.pins), an added line whose local version does not install on
+Binder's Python proposes the newest release that does; when the project's own Python would install every
+local version, a "pin-python" row offers that instead. The user chooses; neither is done unasked.
 `new_requirements_text()` is what `binder-wizard requirements --write` uses: it only adds lines.
 """
 
@@ -18,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from wizard.core.environment.deps.declared import Declared, logical_lines, parse_requirements
-from wizard.core.environment.deps.infer import Inference, Package, Pin
+from wizard.core.environment.deps.infer import Inference, Package, Pin, format_requirement
 from wizard.core.environment.deps.names import normalise, platform_of_distribution
 
 _MARKERS = {"Windows": 'sys_platform == "win32"', "macOS": 'sys_platform == "darwin"'}
@@ -32,10 +38,12 @@ class ReconcileRow:
     line: int | None = None  # line in the requirements file this row is about (declared rows)
     new_line: str | None = None  # the line that applying adds or puts in place of `line`
     package: Package | None = None
+    keep_line: str | None = None  # "undeclared": the line with the local version, used when Python is pinned
+    file: str | None = None  # "pin-python": the file `new_line` goes in (runtime.txt)
 
     @property
     def can_apply(self) -> bool:
-        return self.kind in {"undeclared", "unused", "platform-only"} or (
+        return self.kind in {"undeclared", "unused", "platform-only", "pin-python"} or (
             self.kind == "cannot-install" and self.new_line is not None)
 
 
@@ -45,15 +53,31 @@ def _where(package: Package, limit: int = 3) -> str:
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
-def reconcile(inference: Inference, pin: Pin = "exact") -> list[ReconcileRow]:
+def reconcile(inference: Inference, pin: Pin = "exact", review=None, python_file: str | None = None,
+              python_why: str = "no runtime.txt") -> list[ReconcileRow]:
+    """The rows of the reconcile view. `review` (a PinReview, or None: pins not checked) says which local
+    versions do not install on Binder's Python; `python_file` is where the project's Python may be pinned
+    instead (None: nowhere the view can write), `python_why` where Binder's Python comes from now."""
     file = inference.target.path.name if inference.target.path else "requirements.txt"
     rows: list[ReconcileRow] = []
+    kept: list[str] = []  # packages whose local version a pinned Python would keep
     for package in inference.packages:
         if package.status == "undeclared":
             how = " (matched by name)" if package.source == "popular" else ""
-            rows.append(ReconcileRow("undeclared", package.name,
-                                     f"{package.name}{how} is imported in {_where(package)} but not in {file}.",
-                                     new_line=package.requirement_line(pin), package=package))
+            message = f"{package.name}{how} is imported in {_where(package)} but not in {file}."
+            advice = review.for_name(package.name) if review is not None and pin != "none" else None
+            new_line, keep_line = package.requirement_line(pin), None
+            if advice is not None and advice.binder:
+                new_line = format_requirement(package.name, advice.binder, pin)
+                message += (f" {advice.sentence(python_why)} Proposed: {advice.binder}, the newest release for "
+                            f"Python {advice.python}.")
+                if advice.local_python:
+                    keep_line = package.requirement_line(pin)
+                    kept.append(f"{package.name} {advice.local}")
+            elif advice is not None:
+                message += f" {advice.sentence(python_why)} No release installs there."
+            rows.append(ReconcileRow("undeclared", package.name, message, new_line=new_line, package=package,
+                                     keep_line=keep_line))
         elif package.status == "unused":
             rows.append(ReconcileRow("unused", package.name,
                                      f"{package.name} is in {file} but no code or notebook imports it "
@@ -63,6 +87,12 @@ def reconcile(inference: Inference, pin: Pin = "exact") -> list[ReconcileRow]:
             rows.append(ReconcileRow("unresolved", package.name,
                                      f"`{package.name}` is imported in {_where(package)} but no known package "
                                      f"provides it: check its name on PyPI before adding it.", package=package))
+    local_python = review.local_python if review is not None else None
+    if kept and local_python and python_file:
+        rows.append(ReconcileRow(
+            "pin-python", "python",
+            f"Instead of older releases: Binder uses Python {local_python}, your Python, and installs your "
+            f"versions ({', '.join(kept)}).", new_line=f"python-{local_python}", file=python_file))
     for item in inference.platform_only:
         if item.declared is not None:
             rows.append(ReconcileRow(
@@ -140,7 +170,9 @@ def apply_rows(text: str, rows: list[ReconcileRow]) -> str:
     result = newline.join(line for line in kept if line is not None)
     if lines and (text.endswith(("\n", "\r")) or not result):
         result += newline if result else ""
-    additions = [row.new_line for row in rows if row.kind == "undeclared" and row.new_line]
+    python_pinned = any(row.kind == "pin-python" for row in rows)
+    additions = [(row.keep_line if python_pinned and row.keep_line else row.new_line)
+                 for row in rows if row.kind == "undeclared" and row.new_line]
     return new_requirements_text(result, additions) if additions else result
 
 

@@ -63,10 +63,9 @@ def _wanted_name(diagnostic: Diagnostic) -> str | None:
 
 def _runtime_text(text: str, version: str) -> str:
     """runtime.txt names one Python: replace whatever line says it (an `r-...` line is not ours to change)."""
-    if text.strip().startswith("r-"):
-        return text
-    newline = "\r\n" if "\r\n" in text else "\n"
-    return f"python-{version}{newline}"
+    from wizard.core.environment.install.pins import runtime_text
+
+    return text if text.strip().startswith("r-") else runtime_text(text, version)
 
 
 def replace_in_line(line: str, name: str, *, new_name: str | None = None, pin: str | None = None) -> str:

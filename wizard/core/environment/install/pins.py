@@ -55,11 +55,15 @@ class PinReview:
     def for_name(self, name: str) -> PinAdvice | None:
         return self.advice.get(normalise(name))
 
+    def versions(self) -> dict[str, str]:
+        """Normalised name -> the version to pin instead, for each local version that does not install."""
+        return {key: advice.binder for key, advice in self.advice.items() if advice.binder}
+
     @property
     def local_python(self) -> str | None:
-        """The project's Python, when pinning it would let Binder install every local version advised on."""
-        pythons = {advice.local_python for advice in self.advice.values()}
-        return pythons.pop() if len(pythons) == 1 and None not in pythons else None
+        """The project's Python, when pinning it would let Binder install local versions advised on."""
+        pythons = {advice.local_python for advice in self.advice.values() if advice.local_python}
+        return pythons.pop() if len(pythons) == 1 else None
 
 
 def _public(version: str) -> str:
@@ -160,6 +164,19 @@ def review_pins(pins: list[tuple[str, str]], python: str, *, local_python: str |
         if found is not None:
             advice[normalise(name)] = found
     return PinReview(python, index, True, advice)
+
+
+def runtime_file(detection) -> str | None:
+    """runtime.txt (in the config folder) when a pip project's Python is set there or can be: where the
+    Dependencies dialog may pin the project's own Python instead of older packages."""
+    if detection.buildpack != "python" or detection.python_version_source not in ("default", "runtime.txt"):
+        return None
+    return f"{detection.binder_dir}/runtime.txt" if detection.binder_dir else "runtime.txt"
+
+
+def runtime_text(existing: str, python: str) -> str:
+    """runtime.txt naming `python`, in the file's own line ending."""
+    return f"python-{python}" + ("\r\n" if "\r\n" in existing else "\n")
 
 
 # ---- a missing Python pin: what changes with another Python ----------------------------------------------
