@@ -60,6 +60,13 @@ def index(package_index):
     index.wheel("needs-windows", "1.0", requires=["winonly"])
     index.wheel("needs-new-alpha", "1.0", requires=["alpha>=2"])
     index.wheel("new-glibc", "1.0", tag="cp310-cp310-manylinux_2_40_x86_64")
+    index.wheel("capped", "0.9", requires_python=">=3.8,<3.12")
+    index.wheel("capped", "1.0", requires_python=">=3.8,<3.12")
+    index.wheel("capped", "2.0", requires_python=">=3.10")
+    index.wheel("needs-capped", "1.0", requires=["capped<2"])
+    index.sdist("capped-source", "1.0", requires_python="<3.12", metadata_version="2.2")
+    index.wheel("cp310-or-source", "1.0", tag="cp310-cp310-manylinux_2_17_x86_64")
+    index.sdist("cp310-or-source", "1.0", metadata_version="2.2")
     return index
 
 
@@ -212,6 +219,29 @@ def test_no_wheel_for_binders_python_suggests_the_python_that_has_one(make_proje
     assert problem.fix == "Fix: add runtime.txt with python-3.12."
 
 
+def test_requires_python_upper_bounds_are_applied_as_pip_does(make_project, index):
+    # uv reads only the lower bound of Requires-Python; pip on Binder refuses capped 1.0 on Python 3.12
+    files = {"requirements.txt": "alpha\ncapped<2\n", "runtime.txt": "python-3.12\n"}
+    problem = only(run(make_project, files, index), "install-needs-older-python")
+    assert problem.line == 2
+    assert problem.message == "capped 1.0 needs Python 3.8 to 3.11; Binder will use 3.12 (set by runtime.txt)."
+    assert problem.fix == "Fix: change runtime.txt to python-3.11, or pin capped==2.0 (the newest release for 3.12)."
+    transitive = only(run(make_project, {**files, "requirements.txt": "needs-capped\n"}, index),
+                      "install-needs-older-python")
+    assert transitive.message.startswith("needs-capped needs capped, and capped 1.0 needs Python 3.8 to 3.11")
+    source = only(run(make_project, {**files, "requirements.txt": "capped-source\n"}, index),
+                  "install-needs-older-python")
+    assert source.message.startswith("capped-source 1.0 needs Python 3.11 or older")
+    assert dict(run(make_project, {**files, "requirements.txt": "capped\n"}, index).chosen) == {"capped": "2.0"}
+
+
+def test_wheels_for_other_pythons_only_fall_back_to_the_source_release(make_project, index):
+    files = {"requirements.txt": "cp310-or-source\n", "runtime.txt": "python-3.12\n"}
+    result = run(make_project, files, index)
+    assert result.status == "ok"
+    assert only(result, "install-source-only").line == 1
+
+
 def test_source_only_release_is_a_warning_and_its_dependencies_are_resolved(make_project, index):
     result = run(make_project, {"requirements.txt": "srconly\n"}, index)
     assert (result.status, dict(result.chosen)) == ("ok", {"alpha": "1.0", "srconly": "1.0"})
@@ -321,6 +351,16 @@ def test_the_projects_own_dependencies_are_checked_when_repo2docker_installs_it(
     problem = only(run(make_project, {"setup.cfg": setup_cfg, "setup.py": "from setuptools import setup\nsetup()\n"},
                        index), "install-no-linux-wheel")
     assert (problem.file, problem.line) == ("setup.cfg", 4)
+
+
+def test_editable_install_of_the_project_checks_its_dependencies_and_urls_are_left_alone(make_project, index):
+    files = {"requirements.txt": "-e .\ngit+https://example.invalid/x.git#egg=x\nalpha\n",
+             "pyproject.toml": '[project]\nname = "mine"\nversion = "1"\ndependencies = ["winonly"]\n'}
+    result = run(make_project, files, index)
+    assert (only(result, "install-no-linux-wheel").file, only(result, "install-no-linux-wheel").line) == (
+        "pyproject.toml", 4)
+    note = only(result, "install-url-not-checked")
+    assert (note.line, note.severity) == (2, "info")
 
 
 def test_a_project_whose_dockerfile_decides_everything_is_skipped(make_project, index):

@@ -35,13 +35,32 @@ def load(folder: Path, digest: str) -> dict | None:
 
 
 def store(folder: Path, digest: str, data: dict) -> None:
-    """Written atomically (a half-written file would be read back as garbage); failures are ignored."""
-    target = folder / "results"
+    _write(folder / "results" / f"{digest}.json", {"schema": SCHEMA, **data})
+
+
+def load_map(folder: Path, name: str) -> dict[str, str]:
+    """A small string -> string table kept beside the results (facts that never change, e.g. per file URL)."""
     try:
-        target.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target, suffix=".tmp")
+        data = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    table = data.get("map") if isinstance(data, dict) and data.get("schema") == SCHEMA else None
+    return {k: v for k, v in table.items() if isinstance(k, str) and isinstance(v, str)} if isinstance(table, dict) \
+        else {}
+
+
+def store_map(folder: Path, name: str, table: dict[str, str], limit: int = 50_000) -> None:
+    items = list(table.items())[-limit:]  # the newest entries when it grows too big
+    _write(folder / f"{name}.json", {"schema": SCHEMA, "map": dict(items)})
+
+
+def _write(path: Path, data: dict) -> None:
+    """Written atomically (a half-written file would be read back as garbage); failures are ignored."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump({"schema": SCHEMA, **data}, out)
-        os.replace(temporary, target / f"{digest}.json")
+            json.dump(data, out)
+        os.replace(temporary, path)
     except OSError:
         pass

@@ -29,6 +29,7 @@ from wizard.core.environment.install import cache
 from wizard.core.environment.install.binder_platform import UV_PLATFORM, best_file
 from wizard.core.environment.install.explain import Context, explain, source_only, will_not_build
 from wizard.core.environment.install.names import sklearn_verdict
+from wizard.core.environment.install.index_adapter import supports_python
 from wizard.core.environment.install.sources import PYPI, PipRequirement, Sources, gather
 from wizard.core.environment.install.uv_output import Chosen, Failure, parse_failure, parse_lock, yanked_warnings
 
@@ -36,6 +37,8 @@ UNREACHABLE = "could not reach the package index: installability not checked"
 CANCELLED = "the check was cancelled: installability not checked"
 LARGE_BYTES = 2_000_000_000  # image builds slow down badly above ~2 GB of packages
 _MAX_ROUNDS = 10  # problems reported in one check (each costs one more uv run)
+# With wheels only, these failures may still install on Binder: pip builds a source release when no wheel fits.
+_MAYBE_FROM_SOURCE = ("sdist", "abi", "platform")
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,11 @@ class _PipCheck:
         self.diagnostics: list[Diagnostic] = []
         self.incomplete = False  # a source release whose requirements could not be read
         self.constraints = list(sources.constraints)  # `-c` lines; set aside like requirements when they fail
+        # Releases pip refuses for their Requires-Python upper bound (uv reads only the lower bound):
+        # name -> (the release uv picked, its Requires-Python, every version with the same problem)
+        self.refused: dict[str, tuple[str, str, list[str]]] = {}
+        self.requires_python: dict[str, str] = cache.load_map(folder, "requires-python")  # file URL -> its own
+        self._pages: dict[str, list] = {}  # index pages read for this check
         self._yanked_seen: set[str] = set()
         self._newest: dict[tuple[str, bool], str | None] = {}
         self.context = Context(self.python, python_why(detection, project), self._pin_python, self._newest_release,
@@ -171,7 +179,9 @@ class _PipCheck:
         return uv_adapter.compile_requirements(
             "".join(f"{r.text}\n" for r in requirements), python=self.python, index_url=self.index,
             extra_index_urls=self.sources.extra_index_urls, find_links=self.sources.find_links,
-            constraints="".join(f"{c.text}\n" for c in self.constraints), only_binary=only_binary,
+            constraints="".join(f"{c.text}\n" for c in self.constraints) + "".join(
+                f"{name}{','.join('!=' + v for v in versions)}\n" for name, (_, _, versions) in self.refused.items()),
+            only_binary=only_binary,
             prerelease=self.sources.prerelease, no_index=self.sources.no_index, cache_dir=self.folder / "uv",
             timeout=self._remaining(), cancel=self.cancel)
 
@@ -200,11 +210,14 @@ class _PipCheck:
         from wizard.core.environment.install.uv_adapter import UvNotFound
 
         active = self._without_sklearn(list(self.sources.requirements))
+        known = len(self.requires_python)
         try:
             result = self._resolve(active) if active else InstallCheck(
                 "ok", self.python, 0, 0, self.index, None, tuple(self.diagnostics))
         except UvNotFound as error:
             return InstallCheck("skipped", self.python, None, None, self.index, str(error), tuple(self.diagnostics))
+        if len(self.requires_python) > known:
+            cache.store_map(self.folder, "requires-python", self.requires_python)
         if result.status == "ok" and any(d.is_error for d in result.diagnostics):  # e.g. `sklearn`, set aside early
             return replace(result, status="failed", packages=None, download_bytes=None, chosen=())
         return result
@@ -223,7 +236,7 @@ class _PipCheck:
             lock, failed_with_sources, _ = outcome
             failed = failed or failed_with_sources
             for chosen in lock or []:
-                picked = best_file([name for name, _ in chosen.files], self.python)
+                picked = best_file([file[0] for file in chosen.files], self.python)
                 if picked is not None and not picked.endswith(".whl"):
                     lines = sdists.get(normalise(chosen.name), [])
                     self.diagnostics.append(source_only(chosen.name, chosen.version, lines[0] if lines else None,
@@ -246,13 +259,27 @@ class _PipCheck:
             if stopped:
                 return stopped
             if run.returncode == 0:
+                try:
+                    lock = parse_lock(run.stdout)
+                except ValueError:  # tomllib's error too: a uv whose output format changed
+                    return InstallCheck("skipped", self.python, None, None, self.index,
+                                        "binder-wizard could not read uv's answer: installability not checked")
+                if self._pip_would_refuse(lock):
+                    continue  # resolve again without those releases, as pip would
                 self._yanked_pins(run.stderr, active)
-                return parse_lock(run.stdout), failed, active
+                return lock, failed, active
             failure = parse_failure(run.stderr)
             culprits = self._culprits(failure, active + self.constraints)
-            if failure.kind == "sdist" and only_binary and culprits and not will_not_build(
+            mentioned = [name for name in self.refused if re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])",
+                                                                      failure.text.lower())]
+            refused = next((name for name in [normalise(failure.package or ""), *(c.name for c in culprits),
+                                              *mentioned] if name in self.refused), None)
+            if refused is not None:  # uv fails only because the releases pip refuses are left out: say why
+                version, requires_python, _ = self.refused[refused]
+                failure = Failure("python", refused, version, requires_python, failure.roots, failure.text)
+            if failure.kind in _MAYBE_FROM_SOURCE and only_binary and culprits and not will_not_build(
                     failure.package, failure.version, self.python):
-                sdists[normalise(failure.package)] = culprits  # not a failure yet: pip may build it
+                sdists[normalise(failure.package)] = culprits  # not a failure yet: pip may build it from source
             elif failure.kind == "build":
                 lines = culprits or sdists.get(normalise(failure.package or ""), [])
                 self.diagnostics.append(_unreadable_source(failure, lines[0] if lines else None, self.context))
@@ -270,10 +297,72 @@ class _PipCheck:
             self.constraints = [c for c in self.constraints if c not in culprits]
         return None, failed, active
 
+    def _pip_would_refuse(self, lock: list[Chosen]) -> bool:
+        """Whether a release uv picked has a Requires-Python that excludes Binder's Python (uv checks only its
+        lower bound; pip checks all of it, e.g. numba 0.58 `<3.12` on 3.12). Those releases are remembered,
+        with every other version of the package that has the same problem, so that uv leaves them out.
+
+        Requires-Python is read from the METADATA file beside each wheel (PEP 658), else from the index page;
+        a file never changes, so what was read is kept in the cache folder by the file's URL."""
+        from wizard.core.environment.install.index_adapter import requires_python_of
+
+        picked: dict[str, tuple[Chosen, str]] = {}  # file URL -> (release, filename pip installs)
+        for chosen in lock:
+            name = best_file([file[0] for file in chosen.files], self.python)
+            url = next((file[2] for file in chosen.files if file[0] == name), "")
+            if name and url:
+                picked[url] = (chosen, name)
+        unknown = [url for url in picked if url not in self.requires_python]
+        wheels = [url for url in unknown if picked[url][1].endswith(".whl") and url.startswith("http")]
+        budget = min(5.0, self._remaining())
+        read = requires_python_of(wheels, timeout=budget) if wheels and budget > 0.2 else {}
+        unread = [url for url in unknown if url not in read]
+        self._read_pages([picked[url][0].name for url in unread])
+        for url in unread:
+            chosen, name = picked[url]
+            entry = next((file for file in self._pages.get(normalise(chosen.name), []) if file.filename == name), None)
+            if entry is not None:
+                read[url] = entry.requires_python
+        self.requires_python.update({url: requires_python or "" for url, requires_python in read.items()})
+        refused = False
+        for url, (chosen, _) in picked.items():
+            requires_python = self.requires_python.get(url)
+            if requires_python and not supports_python(requires_python, self.python):
+                self._read_pages([chosen.name])
+                versions = self._versions_refused(chosen.name)
+                if chosen.version not in versions:
+                    versions.append(chosen.version)
+                self.refused[normalise(chosen.name)] = (chosen.version, requires_python, versions)
+                refused = True
+        return refused
+
+    def _read_pages(self, names: list[str]) -> None:
+        """The index pages of these projects, read at the same time (kept for this check)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        from wizard.core.environment.install.index_adapter import project_files
+
+        wanted = sorted({normalise(name) for name in names} - set(self._pages))
+        budget = min(5.0, self._remaining())
+        if not wanted or budget <= 0.2:
+            return
+        with ThreadPoolExecutor(max_workers=min(16, len(wanted)), thread_name_prefix="index-page") as pool:
+            pages = list(pool.map(lambda name: project_files(name, self.index, timeout=budget), wanted))
+        self._pages.update({name: page or [] for name, page in zip(wanted, pages)})
+
+    def _versions_refused(self, name: str) -> list[str]:
+        """Every version of `name` none of whose files accepts Binder's Python, from the index page."""
+        accepted: dict[str, bool] = {}
+        for file in self._pages.get(normalise(name), []):
+            if file.version is not None:
+                fits = supports_python(file.requires_python, self.python)
+                accepted[file.version] = accepted.get(file.version, False) or fits
+        return [version for version, fits in accepted.items() if not fits]
+
     def _resolved(self, lock: list[Chosen]) -> InstallCheck:
         total: int | None = 0
         for chosen in lock:
-            sizes = dict(chosen.files)
+            sizes = {name: size for name, size, _ in chosen.files}
             picked = best_file(list(sizes), self.python)
             size = sizes.get(picked) if picked else None
             total = None if total is None or size is None else total + size

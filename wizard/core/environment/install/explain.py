@@ -21,6 +21,8 @@ SUPPORTED_PYTHONS = ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
 # Source releases known not to build on a Python: (name, below this version, from this Python, why).
 WILL_NOT_BUILD = (
     ("numpy", "1.26", "3.12", "its build needs distutils, which Python 3.12 removed"),
+    ("numba", "0.59", "3.12", "its setup.py refuses Python versions newer than the release supports"),
+    ("llvmlite", "0.42", "3.12", "its setup.py refuses Python versions newer than the release supports"),
 )
 
 
@@ -39,21 +41,40 @@ def index_name(url: str) -> str:
     return "PyPI" if host in ("pypi.org", "pypi.python.org") else host
 
 
-def python_words(spec: str) -> str:
-    match = re.fullmatch(r">=\s*(\d+\.\d+)(?:\.0)?", spec.strip())
-    return f"Python {match.group(1)} or newer" if match else f"Python {spec.strip()}"
+_PYTHONS = ("2.7", "3.5", "3.6", "3.7", *SUPPORTED_PYTHONS)  # every Python repo2docker can build
 
 
-def lowest_python(spec: str, above: str) -> str | None:
-    """The oldest Python repo2docker supports that is newer than `above` and satisfies `spec`."""
+def _fits(spec: str) -> list[str]:
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
-    from packaging.version import Version
 
     try:
         wanted = SpecifierSet(spec)
     except InvalidSpecifier:
-        return None
-    return next((v for v in SUPPORTED_PYTHONS if Version(v) > Version(above) and wanted.contains(v + ".0")), None)
+        return []
+    return [v for v in _PYTHONS if wanted.contains(v + ".0", prereleases=True)]
+
+
+def python_words(spec: str) -> str:
+    """'>=3.11' -> 'Python 3.11 or newer'; '>=3.8,<3.12' -> 'Python 3.8 to 3.11'; '<3.10' -> 'Python 3.9 or older'."""
+    fits = _fits(spec)
+    if not fits or _PYTHONS[_PYTHONS.index(fits[0]):_PYTHONS.index(fits[-1]) + 1] != tuple(fits):
+        return f"Python {spec.strip()}"
+    if fits[-1] == _PYTHONS[-1]:
+        return f"Python {fits[0]} or newer"
+    if fits[0] == _PYTHONS[0]:
+        return f"Python {fits[-1]} or older"
+    return f"Python {fits[0]}" if len(fits) == 1 else f"Python {fits[0]} to {fits[-1]}"
+
+
+def python_for(spec: str, current: str) -> str | None:
+    """The Python to suggest for a release that needs `spec`: the oldest newer one that fits, else the
+    newest older one (repo2docker-supported versions only)."""
+    from packaging.version import Version
+
+    fits = [v for v in _fits(spec) if v in SUPPORTED_PYTHONS]
+    newer = [v for v in fits if Version(v) > Version(current)]
+    older = [v for v in fits if Version(v) < Version(current)]
+    return newer[0] if newer else older[-1] if older else None
 
 
 def will_not_build(name: str, version: str | None, python: str) -> str | None:
@@ -102,14 +123,18 @@ def explain(failure: Failure, culprits: list[PipRequirement], context: Context) 
     py = context.python
 
     if failure.kind == "python":
-        needed = lowest_python(failure.detail or "", py)
+        needed = python_for(failure.detail or "", py)
         subject = release if version else f"every release of {package} that matches"
         message = (f"{lead}{subject} needs {python_words(failure.detail or '')}; Binder will use {py} "
                    f"({context.python_why}).")
+        from packaging.version import Version
+
+        wants_older = needed is not None and Version(needed) < Version(py)
         pin = _pin(package, context.newest(package), f"the newest release for {py}") if direct else None
-        older = None if direct else f"pin an older {root.name}"
-        return _diagnostic(root, context, "error", "install-needs-newer-python", message,
-                           _or(context.pin_python(needed) if needed else None, pin, older))
+        other = None if direct else f"pin {'a newer' if wants_older else 'an older'} {root.name}"
+        code = "install-needs-older-python" if wants_older else "install-needs-newer-python"
+        return _diagnostic(root, context, "error", code, message,
+                           _or(context.pin_python(needed) if needed else None, pin, other))
 
     if failure.kind == "platform":
         words = platform_words(list(failure.hint_tags)) or "other systems"

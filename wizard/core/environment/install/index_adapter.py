@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 from dataclasses import dataclass
 
 from wizard.core.environment.install.binder_platform import is_sdist, wheel_rank
@@ -67,7 +68,8 @@ def project_files(name: str, index_url: str, *, timeout: float = 10.0) -> list[I
     return out
 
 
-def _supports(requires_python: str | None, python: str) -> bool:
+def supports_python(requires_python: str | None, python: str) -> bool:
+    """Whether Requires-Python admits Python X.Y (all of it, upper bounds too, as pip checks it)."""
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
     if not requires_python:
@@ -86,7 +88,7 @@ def installable_versions(files: list[IndexFile], python: str, *, wheels_only: bo
 
     good: set[Version] = set()
     for file in files:
-        if file.version is None or file.yanked or not _supports(file.requires_python, python):
+        if file.version is None or file.yanked or not supports_python(file.requires_python, python):
             continue
         if file.filename.endswith(".whl"):
             if wheel_rank(file.filename, python) is None:
@@ -110,3 +112,33 @@ def newest_release_for(name: str, python: str, *, index_url: str, timeout: float
         return None
     versions = installable_versions(files, python, wheels_only=wheels_only)
     return versions[0] if versions else None
+
+
+def requires_python_of(urls: list[str], *, timeout: float = 10.0) -> dict[str, str | None]:
+    """Requires-Python of wheel files, read from the small METADATA file an index serves beside each one
+    (PEP 658: the file's URL + ".metadata"). A URL whose metadata cannot be read is left out."""
+    import httpx
+    from concurrent.futures import ThreadPoolExecutor
+
+    deadline = time.monotonic() + timeout
+
+    def one(client: httpx.Client, url: str) -> tuple[str, str | None] | None:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return None
+        try:
+            response = client.get(url + ".metadata", timeout=remaining)
+        except (httpx.HTTPError, OSError, ValueError):
+            return None
+        if response.status_code != 200:
+            return None
+        headers = response.text.split("\n\n", 1)[0]
+        match = re.search(r"(?im)^Requires-Python:[ \t]*(.*?)\s*$", headers)
+        return url, (match.group(1) or None) if match else None
+
+    if not urls:
+        return {}
+    with httpx.Client(follow_redirects=True, limits=httpx.Limits(max_connections=16)) as client, \
+            ThreadPoolExecutor(max_workers=min(16, len(urls)), thread_name_prefix="metadata") as pool:
+        found = list(pool.map(lambda url: one(client, url), urls))
+    return dict(item for item in found if item is not None)

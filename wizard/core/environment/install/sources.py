@@ -176,18 +176,15 @@ def _requirement(project: Path, line: str, number: int, rel: str, sources: Sourc
 def _local_or_url(project: Path, value: str, number: int, rel: str, sources: Sources,
                   name: str | None = None) -> None:
     """`-e .` / `.` install the project itself: its dependencies are checked. Other paths and URLs are not."""
-    target = value.split("#", 1)[0].split("[", 1)[0]
-    if target.startswith("file:"):
-        target = re.sub(r"^file:(//)?", "", target)
-    if target in (".", "./") or (target.startswith("/") is False and "://" not in target
-                                 and (project / target).resolve() == project.resolve()):
-        if (project / "pyproject.toml").is_file() or (project / "setup.py").is_file() \
-                or (project / "setup.cfg").is_file():
+    # pip runs from the repository root on Binder, so a relative path is relative to the project
+    target = re.sub(r"^file:(//)?", "", value.split("#", 1)[0].split("[", 1)[0])
+    if "://" not in target and not target.startswith("/") and (project / target).resolve() == project.resolve():
+        if any((project / name).is_file() for name in ("pyproject.toml", "setup.py", "setup.cfg")):
             _project_dependencies(project, sources)
         return
     what = name or value
     sources.notes.append(Diagnostic(
-        rel, number, None, "info", "install-not-checked",
+        rel, number, None, "info", "install-url-not-checked",
         f"{what} is installed from a URL or a folder, not from a package index: binder-wizard does not "
         f"check whether it installs on Binder.", None))
 
@@ -271,7 +268,7 @@ def _setup_py(project: Path, sources: Sources) -> None:
                 values = ast.literal_eval(node.value)
             except ValueError:
                 sources.notes.append(Diagnostic(
-                    "setup.py", node.value.lineno, None, "info", "install-not-checked",
+                    "setup.py", node.value.lineno, None, "info", "install-dynamic-not-checked",
                     "setup.py computes install_requires when it runs: binder-wizard cannot check it without "
                     "running it.", None))
                 return

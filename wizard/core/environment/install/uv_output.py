@@ -18,7 +18,7 @@ _SPEC = r"[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]]*\])?"
 class Chosen:
     name: str
     version: str
-    files: tuple[tuple[str, int | None], ...]  # (filename, size) of every file uv lists for this release
+    files: tuple[tuple[str, int | None, str], ...]  # (filename, size, URL) of every file uv lists for this release
 
 
 @dataclass(frozen=True)
@@ -38,9 +38,9 @@ def parse_lock(text: str) -> list[Chosen]:
     data = tomllib.loads(text)
     chosen = []
     for package in data.get("packages", []):
-        files = [(entry.get("url", "").rsplit("/", 1)[-1], entry.get("size")) for entry in package.get("wheels", [])]
-        if "sdist" in package:
-            files.append((package["sdist"].get("url", "").rsplit("/", 1)[-1], package["sdist"].get("size")))
+        entries = [*package.get("wheels", []), *([package["sdist"]] if "sdist" in package else [])]
+        files = [(entry.get("url", "").rsplit("/", 1)[-1], entry.get("size"), entry.get("url", ""))
+                 for entry in entries]
         chosen.append(Chosen(package["name"], str(package.get("version", "")), tuple(files)))
     return chosen
 
