@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from wizard.core.environment import yaml12
 from wizard.core.environment.catalog import config_folder
 from wizard.core.environment.deps.names import normalise
 from wizard.core.common.fileio import read_file_bytes
@@ -161,6 +160,8 @@ _CONDA_TO_PYPI = {"pytorch": "torch", "py-opencv": "opencv-python", "opencv": "o
 
 def parse_environment_yml(text: str, file: str = "environment.yml", base: Path | None = None) -> list[Declared]:
     """Conda and pip package names from an environment.yml (conda names mapped to PyPI names)."""
+    from wizard.core.environment import yaml12  # only for an environment.yml: `requirements` starts leaner
+
     # yaml12 reads it as repo2docker does and never raises: 1,200 nested '[' are a RecursionError
     # for yaml.safe_load, an unreadable file here (detection reports it).
     data = yaml12.load(text).data

@@ -14,14 +14,36 @@ Modules: `rules` (repo2docker's constants and version tables), `files` (reading 
 `state` (what is known about the folder so far), `buildpacks` (choosing the pack, render-time checks),
 `versions` (Python, R and Julia versions), `listing` (files used and ignored, and why), `summary`
 (the Detection result and `detect`).
+
+This file runs first on every import of those modules (the validators and the deps package import
+`rules` for its constants), so the public names below are loaded when first asked for.
 """
 
-from wizard.core.environment.detection.parsers import Runtime, RuntimeTxtError, parse_runtime
-from wizard.core.environment.detection.rules import CONFIG_FILES, JULIA_RELEASES, REPO2DOCKER_VERSION, ROOT_ONLY_FILES
-from wizard.core.environment.detection.summary import Detection, detect
-from wizard.core.environment.detection.versions import find_julia_version
+from __future__ import annotations
+
+import importlib
 
 __all__ = [
     "CONFIG_FILES", "JULIA_RELEASES", "REPO2DOCKER_VERSION", "ROOT_ONLY_FILES", "Detection", "Runtime",
     "RuntimeTxtError", "detect", "find_julia_version", "parse_runtime",
 ]
+_MODULE_OF = {
+    "CONFIG_FILES": "rules", "JULIA_RELEASES": "rules", "REPO2DOCKER_VERSION": "rules", "ROOT_ONLY_FILES": "rules",
+    "Detection": "summary", "detect": "summary", "Runtime": "parsers", "RuntimeTxtError": "parsers",
+    "parse_runtime": "parsers", "find_julia_version": "versions",
+}
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing; type checkers see True
+if TYPE_CHECKING:
+    from wizard.core.environment.detection.parsers import Runtime, RuntimeTxtError, parse_runtime
+    from wizard.core.environment.detection.rules import (CONFIG_FILES, JULIA_RELEASES, REPO2DOCKER_VERSION,
+                                                         ROOT_ONLY_FILES)
+    from wizard.core.environment.detection.summary import Detection, detect
+    from wizard.core.environment.detection.versions import find_julia_version
+
+
+def __getattr__(name: str):
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
