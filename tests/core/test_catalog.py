@@ -154,3 +154,16 @@ def test_requirements3_template_is_clean_beside_a_legacy_kernel(make_project):
 
 def test_module_docstring_points_at_the_rules():
     assert "repo2docker-rules.md" in catalog.__doc__
+
+
+def test_the_slice_public_api_loads_the_catalog_only_when_asked(tmp_path):
+    """environment/__init__ runs on every import of the package: it must not build the catalog up front."""
+    import subprocess
+    import sys
+
+    code = ("import sys, wizard.core.environment.detection.rules, wizard.core.environment.validators\n"
+            "print('wizard.core.environment.catalog' in sys.modules)\n"
+            "from wizard.core.environment import ENVIRONMENT_FILES, config_folder\n"
+            "print('wizard.core.environment.catalog' in sys.modules, ENVIRONMENT_FILES[0], repr(config_folder('.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert out.stdout.splitlines() == ["False", "True Dockerfile ''"]

@@ -509,3 +509,17 @@ def test_name_with_a_trailing_space_is_pointed_out(make_project):
     assert found.buildpack == "python" and "requirements.txt" not in found.files_used
     assert dict(found.files_ignored)["requirements.txt "] == \
         "ignored: Binder only reads a file named exactly 'requirements.txt'"
+
+
+def test_the_detection_package_loads_the_detector_only_when_used(tmp_path):
+    """The validators and deps import detection.rules for its tables; that must not load the whole detector."""
+    import subprocess
+    import sys
+
+    code = ("import sys, wizard.core.environment.validators, wizard.core.environment.detection.rules\n"
+            "loaded = [m for m in sys.modules if m.startswith('wizard.core.environment.detection.')]\n"
+            "print(sorted(m.rsplit('.', 1)[-1] for m in loaded))\n"
+            "from wizard.core.environment.detection import detect, REPO2DOCKER_VERSION\n"
+            "print(detect.__module__, REPO2DOCKER_VERSION)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert out.stdout.splitlines() == ["['rules']", "wizard.core.environment.detection.summary 2026.4.0"]
