@@ -7,7 +7,9 @@ How a check runs:
    aside and uv runs again, so one check reports every problem, not just the first.
 3. Releases that have no wheel for Binder are resolved once more with source builds allowed: pip compiles
    them on Binder (a warning), unless they are known not to build (an error).
-4. The packages pip would install, and the size of the files it would download, come from uv's pylock.toml
+4. Where uv and pip differ, pip wins (Binder runs pip): a release whose Requires-Python excludes Binder's
+   Python by an upper bound (uv reads only the lower bound) is left out and uv resolves again.
+5. The packages pip would install, and the size of the files it would download, come from uv's pylock.toml
    output (file sizes from the index).
 Results are cached per (file contents, Python, platform, indexes); an index that cannot be reached gives
 "skipped", never a verdict.
@@ -19,7 +21,7 @@ import os
 import re
 import threading
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from wizard.core.common.diagnostics import Diagnostic

@@ -5,7 +5,6 @@ Pure: the index lookups a fix needs ("the newest release for 3.10") come in thro
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urlsplit
@@ -16,7 +15,7 @@ from wizard.core.environment.install.binder_platform import platform_words, pyth
 from wizard.core.environment.install.sources import PipRequirement
 from wizard.core.environment.install.uv_output import Failure, plain_reason
 
-# Pythons repo2docker 2026.4.0 can build (linux-64 lockfiles), oldest first.
+# Pythons worth suggesting, oldest first (repo2docker 2026.4.0 also builds 2.7 and 3.5-3.7: end of life).
 SUPPORTED_PYTHONS = ("3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
 # Source releases known not to build on a Python: (name, below this version, from this Python, why).
 WILL_NOT_BUILD = (

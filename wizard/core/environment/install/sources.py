@@ -60,17 +60,16 @@ def gather(project: Path, detection) -> Sources:
     sources = Sources()
     pack, folder = detection.buildpack, detection.binder_dir or ""
     base = project / folder if folder else project
-    shown = f"{folder}/" if folder else ""
     if pack is None:
         sources.skip_reason = "repo2docker finds no environment to build here, so nothing is installed yet"
     elif pack in ("docker", "nix", "legacy", "julia-require"):
         what = {"docker": "the Dockerfile", "nix": "default.nix"}.get(pack, "this configuration")
         sources.skip_reason = f"{what} decides what is installed; binder-wizard checks pip and conda files only"
     elif pack == "pipfile":
-        _pipfile(project, base, shown, sources)
+        _pipfile(project, base, sources)
     else:
         if pack in ("conda", "r", "julia"):
-            _environment_yml(project, base, shown, sources)
+            _environment_yml(project, base, sources)
         if pack in ("python", "r", "julia"):
             requirements = base / "requirements.txt"
             if requirements.is_file():
@@ -137,8 +136,8 @@ def _option(project: Path, line: str, number: int, rel: str, folder: Path, sourc
         option, value = option[:2], option[2:]
     if option in ("-r", "--requirement", "-c", "--constraint"):
         target = (folder / value).resolve()
-        if target in seen or not target.is_file():
-            return  # a missing include is the validator's finding; a loop is pip's
+        if target in seen or not target.is_file() or not target.is_relative_to(project.resolve()):
+            return  # a missing include, or one outside the repository (not there on Binder): the validator's
         _requirements_file(project, target, sources, seen, constraint=option in ("-c", "--constraint"))
     elif option in ("-i", "--index-url"):
         sources.index_url = value.rstrip("/")
@@ -285,7 +284,7 @@ def _setup_py(project: Path, sources: Sources) -> None:
 # ---- environment.yml ---------------------------------------------------------------------------------
 
 
-def _environment_yml(project: Path, base: Path, shown: str, sources: Sources) -> None:
+def _environment_yml(project: Path, base: Path, sources: Sources) -> None:
     from wizard.core.environment import yaml12
 
     path = next((base / name for name in ("environment.yml", "environment.yaml") if (base / name).is_file()), None)
@@ -331,7 +330,7 @@ def _key_line(text: str, name: str, start: int = 0) -> int:
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
-def _pipfile(project: Path, base: Path, shown: str, sources: Sources) -> None:
+def _pipfile(project: Path, base: Path, sources: Sources) -> None:
     lock = base / "Pipfile.lock"
     if lock.is_file():
         _pipfile_lock(project, lock, sources)
