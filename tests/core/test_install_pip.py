@@ -60,6 +60,7 @@ def index(package_index):
     index.wheel("needs-windows", "1.0", requires=["winonly"])
     index.wheel("needs-new-alpha", "1.0", requires=["alpha>=2"])
     index.wheel("new-glibc", "1.0", tag="cp310-cp310-manylinux_2_40_x86_64")
+    index.wheel("needs-withdrawn", "1.0", requires=["yank>=2"])
     index.wheel("capped", "0.9", requires_python=">=3.8,<3.12")
     index.wheel("capped", "1.0", requires_python=">=3.8,<3.12")
     index.wheel("capped", "2.0", requires_python=">=3.10")
@@ -168,6 +169,12 @@ def test_a_dependency_that_needs_a_newer_python_is_reported_on_the_line_that_nee
     assert problem.line == 1
     assert "needs-new-alpha needs alpha, and alpha 2.0 needs Python 3.11 or newer" in problem.message
     assert problem.fix == "Fix: add runtime.txt with python-3.11, or pin an older needs-new-alpha."
+
+
+def test_a_dependency_problem_never_proposes_pinning_the_dependency_on_the_users_line(make_project, index):
+    problem = only(run(make_project, {"requirements.txt": "needs-withdrawn\n"}, index), "install-yanked")
+    assert problem.message.startswith("needs-withdrawn needs yank, and yank 2.0 was withdrawn (yanked)")
+    assert problem.fix == "Fix: pin another version of needs-withdrawn."
 
 
 def test_version_that_does_not_exist_proposes_the_newest_for_binders_python(make_project, index):

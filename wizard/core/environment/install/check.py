@@ -31,6 +31,7 @@ from wizard.core.environment.install import cache
 from wizard.core.environment.install.binder_platform import UV_PLATFORM, best_file
 from wizard.core.environment.install.explain import Context, explain, source_only, will_not_build
 from wizard.core.environment.install.names import sklearn_verdict
+from wizard.core.environment.install.report import size_words
 from wizard.core.environment.install.index_adapter import supports_python
 from wizard.core.environment.install.sources import PYPI, PipRequirement, Sources, gather
 from wizard.core.environment.install.uv_output import Chosen, Failure, parse_failure, parse_lock, yanked_warnings
@@ -128,7 +129,7 @@ def _finish(result: InstallCheck, sources: Sources) -> InstallCheck:
     if result.download_bytes is not None and result.download_bytes > LARGE_BYTES:
         diagnostics.append(Diagnostic(
             sources.main_file or "requirements.txt", None, None, "warning", "install-large",
-            f"Binder would download {_size(result.download_bytes)} of packages ({result.packages} "
+            f"Binder would download {size_words(result.download_bytes)} of packages ({result.packages} "
             f"package{'s' if result.packages != 1 else ''}): "
             f"image builds slow down badly above about 2 GB, and launches wait for them.",
             "Fix: remove packages the notebooks do not use, or use CPU-only builds (e.g. PyTorch from "
@@ -138,12 +139,6 @@ def _finish(result: InstallCheck, sources: Sources) -> InstallCheck:
                   for d in diagnostics)
     return replace(result, diagnostics=clean, index=safe_text(result.index) if result.index else None,
                    message=safe_text(result.message) if result.message else None)
-
-
-def _size(count: int) -> str:
-    if count >= 1e9:
-        return f"{count / 1e9:.1f} GB"
-    return f"{count / 1e6:.0f} MB" if count >= 1e6 else f"{max(1, round(count / 1e3))} KB"
 
 
 def _compact(text: str) -> str:

@@ -173,17 +173,20 @@ def explain(failure: Failure, culprits: list[PipRequirement], context: Context) 
                            _or(f"pin {package}=={public}"))
 
     if failure.kind == "missing-version":
-        message = (f"{package} {version} does not exist on {index_name(context.index)}." if version
+        message = (f"{lead}{package} {version} does not exist on {index_name(context.index)}." if version
+                   else f"{lead}no release of {package} matches." if not direct
                    else f"No release of {package} matches {root.text if root else package}.")
         return _diagnostic(root, context, "error", "install-version-not-found", message,
-                           _or(_pin(package, context.newest(package), f"the newest release for Python {py}")))
+                           _or(_pin(package, context.newest(package), f"the newest release for Python {py}")
+                               if direct else f"pin another version of {root.name}"))
 
     if failure.kind == "yanked":
         reason = f" ({failure.detail.strip()})" if failure.detail else ""
-        message = (f"{lead}{release} was withdrawn (yanked) by its authors{reason}, and no other release "
-                   f"matches {root.text if root else package}.")
+        asked = (root.text if root else package) if direct else f"what {root.name} asks for"
+        message = f"{lead}{release} was withdrawn (yanked) by its authors{reason}, and no other release matches {asked}."
         return _diagnostic(root, context, "error", "install-yanked", message,
-                           _or(_pin(package, context.newest(package), "the newest release that is not withdrawn")))
+                           _or(_pin(package, context.newest(package), "the newest release that is not withdrawn")
+                               if direct else f"pin another version of {root.name}"))
 
     if failure.kind == "conflict" and len(culprits) >= 2:
         first, second = culprits[0], culprits[1]
