@@ -12,7 +12,8 @@ import importlib
 import sys
 
 from wizard import __version__
-from wizard.commands.common import EXIT_OK, EXIT_USAGE, UsageError, add_path_argument, project_path
+from wizard.commands.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, add_path_argument, project_path
+from wizard.core.common.errors import UserError
 
 COMMANDS = {
     "check": "Report what Binder will build from this folder, and every problem found.",
@@ -59,11 +60,13 @@ def main(argv: list[str] | None = None) -> int:
             return module.run(parser.parse_args(argv[1:]))
         args = _main_parser().parse_args(argv)
         return _run_app(args)
-    except UsageError as error:
+    except UserError as error:  # UsageError (exit 2), or a failure explained for a beginner (exit 1)
         from wizard.core.common.safe_text import safe_text
 
-        print(f"binder-wizard: {safe_text(str(error))}", file=sys.stderr)  # paths the user typed may hold escapes
-        return EXIT_USAGE
+        # One line (scripts read it); paths and URLs the user typed may hold escapes or passwords.
+        text = f"{error.message} {error.next_action}".strip().replace("\n", " ")
+        print(f"binder-wizard: {safe_text(text)}", file=sys.stderr)
+        return EXIT_USAGE if isinstance(error, UsageError) else EXIT_FAILED
     except KeyboardInterrupt:
         print("binder-wizard: interrupted", file=sys.stderr)
         return 130

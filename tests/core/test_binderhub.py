@@ -93,7 +93,7 @@ async def test_rate_limit_429_says_when_to_retry(hub_server):
 async def test_auth_token_is_sent_and_never_shown(hub_server):
     hub = hub_server(auth_token="s3cret-hub-token")
     hub.add_build("fake/owner/repo/HEAD", [sse({"phase": "launching", "message": "token s3cret-hub-token\n"}),
-                                           sse({"phase": "ready", "url": "u", "token": "t"})])
+                                           sse({"phase": "ready", "url": hub.url + "user/u/", "token": "t"})])
     outcome, _, _ = await run(hub.url, "fake/owner/repo/HEAD")
     assert outcome.problem.status_code == 403 and "log in" in outcome.problem.message
     outcome, events, _ = await run(hub.url, "fake/owner/repo/HEAD", token="s3cret-hub-token")
@@ -119,7 +119,7 @@ async def test_missing_accept_header_gets_the_400_event(hub):
 
 async def test_federation_redirect_keeps_the_accept_header(hub_server):
     member = hub_server(hold_after_ready=60)
-    member.add_build("gh/me/demo/HEAD", [sse({"phase": "ready", "url": "u", "token": "t"})])
+    member.add_build("gh/me/demo/HEAD", [sse({"phase": "ready", "url": member.url + "user/u/", "token": "t"})])
     front = hub_server(redirect_to=member)
     outcome, _, elapsed = await run(front.url, "gh/me/demo/HEAD")
     assert outcome.result == "ready" and elapsed < PROMPT

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from wizard.commands.common import EXIT_OK, UsageError, add_target_arguments, choice_warnings, choose_target
+from wizard.commands.common import (EXIT_FAILED, EXIT_OK, UsageError, add_target_arguments, choice_warnings,
+                                    choose_target)
+from wizard.core.common.errors import UserError
+from wizard.core.common.safe_text import safe_text
 
 FORMATS = ("markdown", "rst", "html", "url")
 
@@ -35,12 +38,18 @@ def run(args) -> int:
 
     try:
         edit = plan_badge(choice.git.path, forms["markdown"], forms["rst"], forms["html"])
+    except UserError as error:  # a README linked from outside the project
+        raise UsageError(f"cannot update the README: {error.message}", error.next_action) from None
     except (OSError, ValueError) as error:
-        raise UsageError(f"cannot update the README: {error}") from None
+        raise UsageError(f"cannot update the README: {getattr(error, 'strerror', None) or error}") from None
     if not edit.changed:
         print(f"{edit.path.name} already has this badge; nothing changed.")
         return EXIT_OK
-    write_edit(edit)
-    sys.stdout.write(edit.diff())
+    try:
+        write_edit(edit)
+    except UserError as error:  # CannotWrite/OutsideProject: the README is untouched
+        err.print(f"binder-wizard: {safe_text(f'{error.message} {error.next_action}')}", markup=False)
+        return EXIT_FAILED
+    sys.stdout.write(safe_text(edit.diff()))
     print(f"{edit.path.name}: badge {edit.action}.")
     return EXIT_OK

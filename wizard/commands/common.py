@@ -75,12 +75,15 @@ class LaunchChoice:
     target: Target
     opening: OpenTarget
     url: str
+    # What held a user name or password that was left out of every link ("the hub address", ...).
+    credentials_removed: tuple[str, ...] = ()
 
 
 def choose_target(args, hub_url: str | None, ref: str | None) -> LaunchChoice:
     """The target options' choice, or a UsageError saying what cannot work. `ref` None: the commit just
     pushed when the repository is the project's own (no --repo), else HEAD."""
     from wizard.core.common.git_facts_adapter import read_git_facts
+    from wizard.core.common.remotes import has_credentials
     from wizard.core.launch.links import LinkError, hub_base, launch_url, open_target_for, target_for
 
     git = read_git_facts(project_path(args.path))
@@ -90,9 +93,14 @@ def choose_target(args, hub_url: str | None, ref: str | None) -> LaunchChoice:
             ref = (git.pushed_head_sha if not args.repo else None) or "HEAD"
         target = target_for(git, args.provider, args.repo, ref)
         opening = open_target_for(args.open)
-        return LaunchChoice(git, hub, target, opening, launch_url(hub, target, opening))
+        url = launch_url(hub, target, opening)
     except LinkError as error:
         raise UsageError(error.message, error.next_action) from None
+    removed = [what for what, value in (("the hub address", hub_url if "://" in (hub_url or "") else
+                                         f"https://{hub_url}"), ("--repo", args.repo),
+                                        ("the origin remote", None if args.repo else git.origin_url))
+               if value and has_credentials(value)]
+    return LaunchChoice(git, hub, target, opening, url, tuple(removed))
 
 
 def choice_warnings(choice: LaunchChoice) -> list[str]:
@@ -102,7 +110,13 @@ def choice_warnings(choice: LaunchChoice) -> list[str]:
     from wizard.core.launch.links import r_configured, ref_warnings
 
     git, target, opening = choice.git, choice.target, choice.opening
-    warnings = ref_warnings(target.ref, git.local_branches) if target.provider in ("gh", "gl", "git") else []
+    warnings = [f"{what} holds a user name or password: it was removed, so no link or badge carries it."
+                for what in choice.credentials_removed]
+    if "the origin remote" in choice.credentials_removed:
+        warnings.append("git keeps that password in .git/config in plain text: a credential helper is safer "
+                        "(https://git-scm.com/docs/gitcredentials).")
+    if target.provider in ("gh", "gl", "git"):
+        warnings += ref_warnings(target.ref, git.local_branches)
     if opening.kind in ("file", "classic") and opening.path:
         files = files_at(git, "HEAD")
         if files and opening.path.lstrip("/") not in files:

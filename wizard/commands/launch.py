@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 
 from wizard.commands.common import EXIT_FAILED, EXIT_OK, add_target_arguments, choice_warnings, choose_target
+from wizard.core.common.safe_text import safe_text
 
 
 def _seconds(text: str) -> float:
@@ -18,8 +20,8 @@ def _seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("the timeout must be more than 0 seconds")
+    if not math.isfinite(value) or value <= 0:  # nan would never time out; inf means no --timeout
+        raise argparse.ArgumentTypeError(f"the timeout must be a number of seconds more than 0, not {text!r}")
     return value
 
 
@@ -58,8 +60,8 @@ async def _launch(choice, config, args, printer):
     sha = target.ref if len(target.ref) == 40 else None
     try:
         log = BuildLog(choice.git, hub=hub, provider=target.provider, spec=target.spec, sha=sha)
-    except OSError as error:  # a read-only folder must not stop the launch
-        printer.warn(f"the build log cannot be saved in this folder ({error.strerror or error})")
+    except OSError as error:  # a read-only folder, .binder-wizard a link out of the project: the launch goes on
+        printer.warn(f"the build log cannot be saved in this folder ({safe_text(error.strerror or str(error))})")
         log = None
     printer.start(f"Building {target.provider}/{target.spec} on {hub}")
     # Triage reads the log tail; keep a bounded window of messages.
@@ -90,18 +92,20 @@ async def _launch(choice, config, args, printer):
         "persistent_url": persistent_url(ready),
         "error": str(outcome.problem) if outcome.problem else None,
     }
-    opened = None
+    open_url = server_url(ready, opening)  # None unless the hub's answer is an http(s) link (checked in the core)
     if outcome.result == "ready":
         if args.warm_cache:
             problem = await shutdown_server(ready, hub_token_from_env())  # auth hubs: the user's own token
             printer.warn("The image is built and the server was stopped again." if problem is None
                          else f"The image is built, but stopping the server failed: {problem}")
-        elif not args.no_browser:
-            opened = server_url(ready, opening)
+        elif not args.no_browser and open_url:
             import webbrowser
 
-            webbrowser.open(opened)
-    printer.finish(result, outcome, findings, server_url(ready, opening), log.path if log else None, project)
+            webbrowser.open(open_url)
+    if log is not None and log.error is not None:
+        printer.warn(f"the build log could not be saved completely ({log.error.strerror or log.error}): "
+                     f"{log.path.name} ends early.")
+    printer.finish(result, outcome, findings, open_url, log.path if log else None, project)
     return outcome
 
 

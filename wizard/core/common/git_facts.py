@@ -38,7 +38,7 @@ class GitFacts:
 def _read_text(path: Path) -> str:
     """The file's text, or "" when it cannot be read or is not a regular file (a named pipe never blocks)."""
     try:
-        return fileio.read_text(path, limit=1_000_000)
+        return fileio.read_text(path, limit=1_000_000, root=None)  # git metadata: parsed, never quoted
     except OSError:
         return ""
 

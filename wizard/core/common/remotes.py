@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
+from wizard.core.common.safe_text import scrub_secrets
+
 # git@github.com:owner/name.git — user@ optional; no "://" and the part before ":" is not a drive letter.
 _SCP_LIKE = re.compile(r"^(?:(?P<user>[^@/\s]+)@)?(?P<host>[^:/\s]{2,}):(?!//)(?P<path>[^\s]+)$")
 
@@ -46,7 +48,10 @@ def strip_credentials(url: str) -> str:
     text = url.strip()
     if "://" not in text:
         return text
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # not a URL Python can split (http://[::1): hide whatever looks like user-info
+        return scrub_secrets(text)
     if "@" not in parts.netloc:
         return text
     host = parts.netloc.rsplit("@", 1)[1]
@@ -54,6 +59,11 @@ def strip_credentials(url: str) -> str:
         user = parts.netloc.rsplit("@", 1)[0].split(":", 1)[0]
         host = f"{user}@{host}"
     return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def has_credentials(url: str | None) -> bool:
+    """True when `strip_credentials` would remove something (a password, a token, a user name)."""
+    return bool(url) and strip_credentials(url) != url.strip()
 
 
 def _owner_and_name(path: str) -> tuple[str, str]:
@@ -71,7 +81,11 @@ def parse_remote(url: str | None) -> RemoteURL | None:
         return None
     text = strip_credentials(url)
     if "://" in text:
-        parts = urlsplit(text)
+        try:
+            parts = urlsplit(text)
+            parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+        except ValueError:
+            return None
         scheme = parts.scheme.lower()
         if scheme in {"git+ssh", "ssh+git"}:
             scheme = "ssh"

@@ -19,15 +19,21 @@ import time
 from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
 
-from wizard.core.common.safe_text import scrub_secrets, strip_control
-from wizard.core.launch.build_events import (BuildEvent, BuildOutcome, EventReader, HubProblem,
+from wizard.core.common.safe_text import safe_text, scrub_secrets, strip_control
+from wizard.core.launch.build_events import (BuildEvent, BuildOutcome, EventReader, HubProblem, checked_ready,
                                              problem_for_failed_event, problem_for_status)
 
 KEEPALIVE_SECONDS = 25.0
 CONNECT_TIMEOUT = 15.0
-# The largest single event kept (a whole Dockerfile or a long traceback fits easily); bigger ones end the build
-# with a message instead of growing memory without bound.
-MAX_EVENT_BYTES = 64 * 1024 * 1024
+# Bounds against any server (README, "launch"): what a hub sends is counted after decompression, so a
+# compressed "bomb" is cut like any other flood. Bigger ends the build with a message; memory stays bounded.
+# The largest single event (a whole Dockerfile or a long traceback fits easily; a 300,000-line log is ~50 MB):
+MAX_EVENT_BYTES = 32 * 2**20
+MAX_STREAM_BYTES = 256 * 2**20  # the whole stream
+INFLATE_STEP = 64 * 1024  # a compressed body is inflated at most this much at a time
+MAX_REDIRECTS = 5
+# Response headers: httpcore refuses more than 100 KB (h11's max_incomplete_event_size); we say so plainly.
+MAX_HEADER_BYTES = 100 * 1024
 
 
 def problem_for_exception(error: BaseException, hub_url: str) -> HubProblem:
@@ -49,6 +55,15 @@ def problem_for_exception(error: BaseException, hub_url: str) -> HubProblem:
                               "Check the hub address; on a company network, ask IT about HTTPS inspection.")
         return HubProblem(f"Could not connect to the hub at {host} (the connection was refused).",
                           "Check the hub address, and whether the hub is up.")
+    if isinstance(error, httpx.RemoteProtocolError) and "Receive buffer too long" in text:
+        return HubProblem(f"{host} sent more than {MAX_HEADER_BYTES // 1024} KB of headers: that is not a BinderHub.",
+                          "Check the hub address (for example https://mybinder.org).")
+    if isinstance(error, (httpx.RemoteProtocolError, httpx.LocalProtocolError)) and "header" in text.lower():
+        return HubProblem(f"{host} answered with malformed headers: that is not a BinderHub.",
+                          "Check the hub address (for example https://mybinder.org).")
+    if isinstance(error, httpx.TooManyRedirects):
+        return HubProblem(f"{host} redirected more than {MAX_REDIRECTS} times.",
+                          "Check the hub address (for example https://mybinder.org).")
     if isinstance(error, (httpx.RemoteProtocolError, httpx.ReadError)):
         return HubProblem("The connection to the hub broke in the middle of the build.",
                           "Launch again: the hub picks up the same build where it is.")
@@ -66,13 +81,67 @@ def problem_for_exception(error: BaseException, hub_url: str) -> HubProblem:
 # --- the stream -----------------------------------------------------------------------------------
 
 
-class _EventTooLarge(Exception):
-    pass
+class _Refused(Exception):
+    """The hub's answer broke a bound or cannot be read: ends the build with `problem`."""
+
+    def __init__(self, problem: HubProblem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
 
 
-def _watch(stream, limit: int, before_read):
-    """Wrap the response body: record when bytes last arrived, bound the size of a single event, and call
-    `before_read()` each time the SSE parser asks for more bytes — everything parsed so far is then a batch."""
+def _too_much(what: str, limit: int) -> _Refused:
+    return _Refused(HubProblem(f"The hub sent {what} of more than {limit // 2**20} MB, so binder-wizard stopped "
+                               "reading.", "That is not a normal build log; check the hub address."))
+
+
+class _Inflater:
+    """gzip/deflate decoded at most INFLATE_STEP bytes at a time, whatever the compression ratio (httpx's own
+    decoder inflates a whole network read at once: 64 KB of a gzip bomb become 64 MB)."""
+
+    def __init__(self, encoding: str) -> None:
+        import zlib
+
+        self._zlib = zlib
+        self._wbits = 16 + zlib.MAX_WBITS if encoding in ("gzip", "x-gzip") else 32 + zlib.MAX_WBITS
+        self._inflate = zlib.decompressobj(self._wbits)
+
+    def feed(self, data: bytes):
+        try:
+            while data:
+                piece = self._inflate.decompress(data, INFLATE_STEP)
+                rest = self._inflate.unconsumed_tail
+                if self._inflate.eof:  # the next gzip member, if any
+                    rest = self._inflate.unused_data + rest
+                    self._inflate = self._zlib.decompressobj(self._wbits)
+                if piece:
+                    yield piece
+                elif rest == data:
+                    return
+                data = rest
+        except self._zlib.error:
+            raise _Refused(HubProblem("The hub's answer was compressed, but not readably.",
+                                      "Check the hub address (for example https://mybinder.org).")) from None
+
+
+def _decoding(response) -> _Inflater | None:
+    """Take over the response's Content-Encoding: httpx would inflate it without a bound."""
+    encodings = [e.strip().lower() for e in response.headers.get_list("content-encoding", split_commas=True)]
+    encodings = [e for e in encodings if e and e != "identity"]
+    if "content-encoding" in response.headers:
+        del response.headers["content-encoding"]  # httpx passes the bytes through; we decode them
+    if not encodings:
+        return None
+    if len(encodings) > 1 or encodings[0] not in ("gzip", "x-gzip", "deflate"):
+        raise _Refused(HubProblem(f"The hub compressed its answer in a way binder-wizard does not read "
+                                  f"({safe_text(', '.join(encodings))[:60]}).",
+                                  "Check the hub address (for example https://mybinder.org)."))
+    return _Inflater(encodings[0])
+
+
+def _watch(stream, limit: int, total_limit: int, before_read, inflater: _Inflater | None = None):
+    """Wrap the response body: inflate it in bounded steps, record when bytes last arrived, bound the size of
+    a single event and of the whole stream, and call `before_read()` each time the SSE parser asks for more
+    bytes — everything parsed so far is then a batch."""
     import httpx
 
     class WatchedStream(httpx.AsyncByteStream):
@@ -80,24 +149,41 @@ def _watch(stream, limit: int, before_read):
 
         async def __aiter__(self):
             pending = 0  # bytes since the last blank line (an event boundary), roughly
+            total = 0
             chunks = stream.__aiter__()
             while True:
                 await before_read()
                 try:
-                    chunk = await chunks.__anext__()
+                    raw = await chunks.__anext__()
                 except StopAsyncIteration:
                     return
                 self.last_byte = time.monotonic()
-                boundary = max(chunk.rfind(b"\n\n"), chunk.rfind(b"\r\n\r\n"))
-                pending = len(chunk) - boundary if boundary >= 0 else pending + len(chunk)
-                if pending > limit:
-                    raise _EventTooLarge(pending)
-                yield chunk
+                for chunk in (raw,) if inflater is None else inflater.feed(raw):
+                    total += len(chunk)
+                    if total > total_limit:
+                        raise _too_much("a build log", total_limit)
+                    boundary = max(chunk.rfind(b"\n\n"), chunk.rfind(b"\r\n\r\n"))
+                    pending = len(chunk) - boundary if boundary >= 0 else pending + len(chunk)
+                    if pending > limit:
+                        raise _too_much("a single message", limit)
+                    yield chunk
+                    await before_read()  # a compressed read can hold many events: hand them on first
 
         async def aclose(self) -> None:
             await stream.aclose()
 
     return WatchedStream()
+
+
+async def _no_redirect_body(response) -> None:
+    """httpx reads (and inflates, unbounded) a redirect's whole body before following it: give it none."""
+    import httpx
+
+    if response.has_redirect_location:
+        original, response.stream = response.stream, httpx.ByteStream(b"")
+        if "content-encoding" in response.headers:
+            del response.headers["content-encoding"]
+        await original.aclose()
 
 
 def hub_token_from_env() -> str | None:
@@ -120,6 +206,7 @@ class BuildStream:
         timeout: float | None = None,
         connect_timeout: float = CONNECT_TIMEOUT,
         max_event_bytes: int = MAX_EVENT_BYTES,
+        max_stream_bytes: int = MAX_STREAM_BYTES,
         transport=None,
     ) -> None:
         from wizard.core.launch.links import hub_base
@@ -131,6 +218,7 @@ class BuildStream:
         self.timeout = timeout
         self.connect_timeout = connect_timeout
         self.max_event_bytes = max_event_bytes
+        self.max_stream_bytes = max_stream_bytes
         self.transport = transport
         self.reader = EventReader((token,) if token else ())
         self._watched = None
@@ -222,17 +310,21 @@ class BuildStream:
 
         try:
             timeout = httpx.Timeout(self.connect_timeout, read=None)
-            headers = {"Authorization": f"token {self.token}"} if self.token else {}
+            # identity: a well-behaved hub sends the log as is; one that compresses anyway is inflated in bounds.
+            headers = {"Accept-Encoding": "identity"}
+            if self.token:
+                headers["Authorization"] = f"token {self.token}"
             async with httpx.AsyncClient(timeout=timeout, follow_redirects=True, transport=self.transport,
-                                         trust_env=False) as client:
+                                         trust_env=False, max_redirects=MAX_REDIRECTS,
+                                         event_hooks={"response": [_no_redirect_body]}) as client:
                 # aconnect_sse sends exactly "Accept: text/event-stream"; httpx keeps it across redirects.
                 async with aconnect_sse(client, "GET", self.url, headers=headers) as source:
                     response = source.response
-                    headers_seen = {k.lower(): v for k, v in response.headers.items()
-                                    if k.lower().startswith("x-ratelimit")}
+                    headers_seen = _rate_limit_headers(response.headers)
                     if response.status_code != 200:
                         response.raise_for_status()
-                    self._watched = _watch(response.stream, self.max_event_bytes, flush)
+                    self._watched = _watch(response.stream, self.max_event_bytes, self.max_stream_bytes, flush,
+                                           _decoding(response))
                     response.stream = self._watched
                     parse, add = reader.parse, pending.append
                     async for sse in source.aiter_sse():
@@ -247,7 +339,10 @@ class BuildStream:
                         await queue.put(batch)
                         last = batch[-1]
                         if reader.phase == "ready":
-                            await queue.put(reader.finish("ready", ready=last.data, rate_limit=headers_seen,
+                            ready, problem = checked_ready(last.data)
+                            await queue.put(reader.finish("failed", problem=problem, rate_limit=headers_seen,
+                                                          events=count) if problem else
+                                            reader.finish("ready", ready=ready, rate_limit=headers_seen,
                                                           events=count))
                             return
                         code = last.data.get("status_code")
@@ -258,9 +353,8 @@ class BuildStream:
                         return
             problem = HubProblem("The hub closed the connection before the build finished.",
                                  "Launch again: the hub picks up the same build.")
-        except _EventTooLarge as error:
-            problem = HubProblem(f"The hub sent a single message of more than {error.args[0] // 2**20} MB.",
-                                 "That is not a normal build log; check the hub address.")
+        except _Refused as error:
+            problem = error.problem
         except SSEError:
             problem = HubProblem("That address answered, but not with a BinderHub build stream.",
                                  "Check the hub address (for example https://mybinder.org).")
@@ -276,20 +370,31 @@ class BuildStream:
         await queue.put(reader.finish("failed", problem=problem, rate_limit=headers_seen, events=count))
 
 
+def _rate_limit_headers(headers) -> dict[str, str]:
+    """The three X-Ratelimit-* headers BinderHub sends (api.md §4), values made safe and short."""
+    return {name: strip_control(headers[name])[:64] for name in ("x-ratelimit-remaining", "x-ratelimit-reset",
+                                                                  "x-ratelimit-limit") if name in headers}
+
+
 async def shutdown_server(ready: dict, token: str | None = None, transport=None) -> HubProblem | None:
     """End a launched session at once (`POST {url}api/shutdown`) so it holds no slot. None when it worked."""
     import httpx
 
-    url, server_token = ready.get("url"), token or ready.get("token")
-    if not isinstance(url, str) or not url:
+    from wizard.core.launch.links import web_url
+
+    url, server_token = web_url(ready.get("url")), token or ready.get("token")
+    if url is None:
         return HubProblem("The hub did not say where the server is, so it cannot be stopped.", "")
     endpoint = url.rstrip("/") + "/api/shutdown"
     try:
         async with httpx.AsyncClient(timeout=httpx.Timeout(15.0), transport=transport, trust_env=False) as client:
-            response = await client.post(endpoint, headers={"Authorization": f"token {server_token}"})
+            # Only the status matters: the body is never read (a hostile server could send anything).
+            async with client.stream("POST", endpoint, headers={"Authorization": f"token {server_token}",
+                                                                "Accept-Encoding": "identity"}) as response:
+                status = response.status_code
     except httpx.HTTPError as error:
         return problem_for_exception(error, url)
-    if response.status_code >= 400:
-        return HubProblem(f"Stopping the server failed (HTTP {response.status_code}).",
-                          "It stops by itself after 10 idle minutes.", response.status_code)
+    if status >= 400:
+        return HubProblem(f"Stopping the server failed (HTTP {status}).",
+                          "It stops by itself after 10 idle minutes.", status)
     return None

@@ -9,6 +9,7 @@ headless command use the values defined here. Protocol facts: shared design/bind
 from __future__ import annotations
 
 import json
+import math
 import time
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -138,6 +139,47 @@ def problem_for_failed_event(message: str, headers: dict[str, str] | None = None
     return HubProblem("The build failed.", "Read the explanation below and the end of the build log.")
 
 
+# --- what the hub says is untrusted ------------------------------------------------------------------
+
+MAX_PHASE_CHARS = 40  # real phases are one word; a hostile hub's "phase" becomes headings and JSON
+
+
+def clean_phase(raw: str) -> str:
+    """A hub's phase as shown and saved: control sequences removed, lower-case, at most 40 characters."""
+    return strip_control(scrub_secrets(raw)).strip().lower()[:MAX_PHASE_CHARS].strip()
+
+
+def checked_ready(data: dict) -> tuple[dict, HubProblem | None]:
+    """The `ready` event's fields made safe to show, save and open: strings without control characters
+    (a hub can send anything), other values only when they are plain numbers or booleans. A problem
+    when the server address, or a link built from the answer, is not an http(s) link: then the launch
+    has failed — nothing is opened, nor shown or put in JSON as the server."""
+    from wizard.core.launch.links import not_a_web_link, persistent_url, web_url
+
+    ready: dict = {}
+    for key, value in data.items():
+        if not isinstance(key, str) or len(key) > 100:
+            continue
+        key = strip_control(key)
+        if isinstance(value, str):
+            ready[key] = strip_control(value[:MAX_MESSAGE_CHARS])
+        elif value is None or isinstance(value, (bool, int)) or isinstance(value, float) and math.isfinite(value):
+            ready[key] = value
+    bad = []
+    if "url" in data and web_url(data["url"]) is None:
+        bad.append(("url", data["url"]))
+    if data.get("binder_launch_host") and data.get("binder_persistent_request") and persistent_url(data) is None:
+        bad.append(("binder_launch_host", data.get("binder_launch_host")))
+    if bad:
+        key, value = bad[0]
+        what = "the address of your server" if key == "url" else "the link to this exact commit"
+        return {}, HubProblem(
+            f"The hub said your server is ready, but {what} is {not_a_web_link(value)}, not an http(s) web link, "
+            "so binder-wizard neither opens nor shows it.",
+            "Check the hub address (for example https://mybinder.org); if it is right, tell the hub's admins.")
+    return ready, None
+
+
 # --- reading events ---------------------------------------------------------------------------------
 
 # Joins a batch of messages so they are cleaned with one pass of the safety regexes instead of one per
@@ -241,7 +283,7 @@ class EventReader:
         if phase and isinstance(phase, str):
             if phase != self._raw_phase:  # most events repeat the previous phase: skip the normalising
                 self._raw_phase = phase
-                phase = phase.strip().lower()
+                phase = clean_phase(phase)
                 self._enter_phase("failed" if phase == "failure" else phase or self.phase)  # failure: legacy
         message = data.get("message")
         return self.phase, message if isinstance(message, str) else "", data

@@ -7,6 +7,7 @@ streamed to disk as it arrives, so memory stays bounded) and a `.json` summary b
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import asdict
 from itertools import groupby, repeat
@@ -14,6 +15,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TextIO
 
+from wizard.core.common.fileio import check_inside, read_text
 from wizard.core.common.git_facts import GitFacts
 
 LOG_DIR = Path(".binder-wizard") / "logs"
@@ -26,12 +28,14 @@ def exclude_from_git(git: GitFacts) -> None:
         return
     exclude = git.common_dir / "info" / "exclude"
     try:
-        current = exclude.read_text(encoding="utf-8", errors="replace") if exclude.exists() else ""
+        # The git folder may be elsewhere (a worktree's shared folder): no project check, but never a link.
+        current = read_text(exclude, 1_000_000, root=None) if exclude.exists() else ""
         if any(line.strip() in (EXCLUDE_LINE, ".binder-wizard/", ".binder-wizard") for line in current.splitlines()):
             return
         exclude.parent.mkdir(parents=True, exist_ok=True)
         prefix = "" if not current or current.endswith("\n") else "\n"
-        with exclude.open("a", encoding="utf-8") as handle:
+        fd = os.open(exclude, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
+        with os.fdopen(fd, "a", encoding="utf-8") as handle:
             handle.write(f"{prefix}# binder-wizard build logs\n{EXCLUDE_LINE}\n")
     except OSError:
         pass  # a read-only .git must not stop a launch; the logs folder is still outside any commit we make
@@ -49,25 +53,51 @@ def lines_text(messages, keep_empty: bool = True) -> str:
 
 
 class BuildLog:
-    """Writes one build's log as it streams. Text given here must already be safe (no escapes, no secrets)."""
+    """Writes one build's log as it streams. Text given here should already be safe (no escapes, no
+    secrets); anything else is made writable (lone surrogates replaced).
+
+    Raises OSError when the log cannot be started (a read-only folder, `.binder-wizard` a link out of the
+    project: OutsideProject). A write that fails later (the disk full) stops the log, never the build:
+    `error` then says why, for the caller to report."""
 
     def __init__(self, git: GitFacts, *, hub: str, provider: str, spec: str, sha: str | None = None) -> None:
         exclude_from_git(git)
         folder = git.path / LOG_DIR
+        check_inside(folder, git.path, writing=True)  # a planted .binder-wizard link must not lead out
         folder.mkdir(parents=True, exist_ok=True)
+        check_inside(folder, git.path, writing=True)
         stamp = time.strftime("%Y%m%d-%H%M%S")
         base = folder / f"{stamp}-{provider}"
         n = 1
-        while base.with_suffix(".log").exists():
-            n += 1
-            base = folder / f"{stamp}-{provider}-{n}"
+        while True:  # O_EXCL | O_NOFOLLOW: a file or link already there is never written through
+            try:
+                fd = os.open(base.with_suffix(".log"), os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+                break
+            except FileExistsError:
+                n += 1
+                base = folder / f"{stamp}-{provider}-{n}"
         self.path = base.with_suffix(".log")
         self.summary_path = base.with_suffix(".json")
         self.meta = {"hub": hub, "provider": provider, "spec": spec, "sha": sha,
                      "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-        self._handle: TextIO | None = self.path.open("w", encoding="utf-8", newline="\n")
+        self.error: OSError | None = None
+        self._handle: TextIO | None = os.fdopen(fd, "w", encoding="utf-8", errors="replace", newline="\n")
         self._phase: str | None = None
-        self._handle.write(f"# binder-wizard build log: {provider}/{spec} on {hub}\n")
+        self._write(f"# binder-wizard build log: {provider}/{spec} on {hub}\n")
+
+    def _write(self, text: str) -> None:
+        try:
+            self._handle.write(text)
+        except OSError as error:  # the disk is full: the build goes on, the log stops here
+            self._stop(error)
+
+    def _stop(self, error: OSError) -> None:
+        self.error = self.error or error
+        handle, self._handle = self._handle, None
+        try:
+            handle.close()
+        except OSError:
+            pass
 
     def write(self, phase: str, message: str) -> None:
         self.write_many([(phase, message)])
@@ -86,14 +116,22 @@ class BuildLog:
             self._phase = phase
             text = f"── {phase}\n{text}"
         if text:
-            self._handle.write(text)
+            self._write(text)
 
     def close(self, outcome=None, findings=()) -> None:
-        if self._handle is None:
+        """Finish the log and write its summary (once; nothing more after a failed write)."""
+        if self.meta is None:
             return
-        self._handle.close()
-        self._handle = None
-        summary = dict(self.meta)
+        if self._handle is not None:
+            try:
+                self._handle.close()
+            except OSError as error:
+                self.error = self.error or error
+            self._handle = None
+        if self.error is not None:
+            self.meta = None
+            return
+        summary, self.meta = dict(self.meta), None  # closed: once
         if outcome is not None:
             summary.update(
                 result=outcome.result,
@@ -105,7 +143,12 @@ class BuildLog:
                 ready={k: v for k, v in (outcome.ready or {}).items() if k not in ("token",)} or None,
             )
         summary["findings"] = [asdict(f) for f in findings]
-        self.summary_path.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+        try:
+            fd = os.open(self.summary_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(json.dumps(summary, indent=2) + "\n")  # ASCII: json escapes everything else
+        except OSError as error:
+            self.error = error
 
     def __enter__(self) -> "BuildLog":
         return self
@@ -115,14 +158,20 @@ class BuildLog:
 
 
 def last_log(project: Path) -> tuple[Path, dict] | None:
-    """The newest saved log and its summary ({} if the summary is missing or broken)."""
+    """The newest saved log and its summary ({} if the summary is missing or broken). Only regular files
+    inside the project count: a planted link or named pipe in the logs folder is never read."""
     folder = project / LOG_DIR
-    logs = sorted(folder.glob("*.log"), key=lambda p: (p.stat().st_mtime, p.name)) if folder.is_dir() else []
+    try:
+        check_inside(folder, project)
+        logs = [p for p in folder.glob("*.log") if p.is_file() and not p.is_symlink()] if folder.is_dir() else []
+        logs.sort(key=lambda p: (p.stat().st_mtime, p.name))
+    except OSError:
+        return None
     if not logs:
         return None
     path = logs[-1]
     try:
-        summary = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        summary = json.loads(read_text(path.with_suffix(".json"), 1_000_000, root=project))
     except (OSError, ValueError):
         summary = {}
     return path, summary if isinstance(summary, dict) else {}

@@ -15,7 +15,8 @@ from urllib.parse import quote, urlencode, urljoin, urlsplit, urlunsplit
 from wizard.core.common.errors import UserError
 from wizard.core.common.fileio import read_text
 from wizard.core.common.git_facts import GitFacts
-from wizard.core.common.remotes import RemoteURL, parse_remote
+from wizard.core.common.remotes import RemoteURL, parse_remote, strip_credentials
+from wizard.core.common.safe_text import has_control, safe_text
 
 DEFAULT_HUB = "https://mybinder.org"
 
@@ -70,6 +71,11 @@ def build_spec(provider: str, repo: str, ref: str = "HEAD") -> str:
     repo = repo.strip()
     if not repo:
         raise LinkError(f"no repository given for {info.name} (for example {info.example})")
+    if has_control(repo) or any(c.isspace() for c in repo):
+        raise LinkError(f"a repository cannot contain spaces or control characters: {safe_text(repo)!r}")
+    if not info.url_encode and (any(part in (".", "..") for part in repo.split("/")) or re.search(r"[?#\\]", repo)):
+        # Put in the link as is: ".." or "?" would make it point somewhere else on the hub.
+        raise LinkError(f"not a {info.name} repository: {safe_text(repo)!r} (for example {info.example})")
     if provider == "gh":
         repo = repo.removesuffix("/").removesuffix(".git")
         if repo.count("/") != 1 or repo.startswith("/"):
@@ -88,8 +94,21 @@ def build_spec(provider: str, repo: str, ref: str = "HEAD") -> str:
     if not info.has_ref:
         return f"{encoded}/"
     ref = (ref or "HEAD").strip() or "HEAD"
+    check_ref(ref)
     # Refs may contain "/" (gh splits on the first two slashes; git unquotes the ref).
     return f"{encoded}/{quote(ref, safe='/')}"
+
+
+# What git itself refuses in a branch or tag name (git check-ref-format), plus what would change the link's
+# meaning: ".." segments (a browser resolves them), "?" and "#".
+_BAD_REF = re.compile(r"\.\.|//|@\{|[\x00-\x20\x7f~^:?*\[\\#]|^[/.-]|[/.]$|\.lock$|/\.")
+
+
+def check_ref(ref: str) -> None:
+    """Raise LinkError when `ref` cannot be a branch, tag or commit name (git's rules)."""
+    if _BAD_REF.search(ref) or has_control(ref):
+        raise LinkError(f"not a valid branch, tag or commit name: {safe_text(ref)!r}",
+                        "Use a branch or tag name as git shows it (git branch, git tag), a commit id, or HEAD.")
 
 
 # --- what to open --------------------------------------------------------------------------------
@@ -136,6 +155,8 @@ def open_target_for(value: str | None) -> OpenTarget:
     """The `--open` option: lab, rstudio, classic:<file>, /custom/path, or a file name."""
     if not value:
         return OpenTarget()
+    if has_control(value) or "\n" in value or "\t" in value:
+        raise LinkError(f"what to open cannot contain control characters: {safe_text(value)!r}")
     if value in ("lab", "rstudio"):
         return OpenTarget(value)
     if value.startswith("classic:"):
@@ -149,14 +170,25 @@ def open_target_for(value: str | None) -> OpenTarget:
 
 
 def hub_base(hub_url: str | None) -> str:
-    """The hub's base URL with exactly one trailing slash; a bare host gets https://."""
-    hub = (hub_url or DEFAULT_HUB).strip()
-    if not re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*://", hub):
-        hub = "https://" + hub
-    parts = urlsplit(hub)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise LinkError(f"the hub address must be an http(s) URL, not {hub_url!r}")
-    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") + "/", "", ""))
+    """The hub's base URL with exactly one trailing slash; a bare host gets https://. A user name or
+    password in it is removed (`has_credentials` tells): links and badges never carry credentials."""
+    given = (hub_url or DEFAULT_HUB).strip()
+    shown = safe_text(given)
+    if has_control(given) or any(c.isspace() for c in given):
+        raise LinkError(f"the hub address cannot contain spaces or control characters: {shown!r}")
+    hub = given if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*://", given) else "https://" + given
+    try:
+        parts = urlsplit(hub)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number from 0 to 65535
+        host = parts.hostname
+    except ValueError:
+        raise LinkError(f"the hub address is not a valid URL: {shown!r}",
+                        "Give it like https://mybinder.org (or https://host:port/path/).") from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise LinkError(f"the hub address must be an http(s) URL, not {shown!r}",
+                        "Give it like https://mybinder.org (or https://host:port/path/).")
+    netloc = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/") + "/", "", ""))
 
 
 def launch_url(hub_url: str | None, target: Target, open_target: OpenTarget = OpenTarget()) -> str:
@@ -196,24 +228,59 @@ def _html_attr(text: str) -> str:
     return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def web_url(value: object) -> str | None:
+    """`value` when it is a link a browser may be sent to: an absolute http(s) URL with a host, and no user
+    name, password, spaces or control characters; else None. Everything a hub answers goes through this
+    before it is shown as a link, saved or opened (a javascript:, file: or data: "url" is never a link)."""
+    if not isinstance(value, str) or not value or len(value) > 8192:
+        return None
+    text = value.strip()
+    if has_control(text) or any(c.isspace() for c in text):
+        return None
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or "@" in parts.netloc \
+            or "\\" in text:
+        return None
+    return text
+
+
+def not_a_web_link(value: object) -> str:
+    """How to name a value `web_url` refused, without showing it raw: its scheme, or what is wrong."""
+    if not isinstance(value, str) or not value.strip():
+        return "no address"
+    scheme = re.match(r"\s*([a-zA-Z][a-zA-Z0-9+.-]{0,20}):", value)
+    if scheme and scheme.group(1).lower() not in ("http", "https"):
+        return f"a {scheme.group(1).lower()}: address"
+    return "an address that is not a plain web link"
+
+
 def persistent_url(ready: dict) -> str | None:
     """`binder_launch_host + binder_persistent_request` from a `ready` event: pinned to the built commit."""
     host, request = ready.get("binder_launch_host"), ready.get("binder_persistent_request")
     if not (isinstance(host, str) and isinstance(request, str) and host and request):
         return None
-    return host.rstrip("/") + "/" + request.lstrip("/")
+    return web_url(host.rstrip("/") + "/" + request.lstrip("/"))
 
 
 def server_url(ready: dict, open_target: OpenTarget = OpenTarget()) -> str | None:
-    """Where the browser goes after `ready`: the server URL + what to open + `?token=` (api.md §13)."""
-    base = ready.get("url")
-    if not isinstance(base, str) or not base:
+    """Where the browser goes after `ready`: the server URL + what to open + `?token=` (api.md §13).
+    None unless the hub's url is a web link; the result always stays on that server."""
+    base = web_url(ready.get("url"))
+    if base is None:
         return None
     urlpath = (open_target.urlpath or "").lstrip("/")
-    target = urljoin(base if base.endswith("/") else base + "/", quote(urlpath, safe="/?=&%#:@~"))
+    # "./": a path that looks like a scheme (javascript:…) stays a path on the server.
+    target = urljoin(base if base.endswith("/") else base + "/", "./" + quote(urlpath, safe="/?=&%#:@~"))
     token = ready.get("token")
     if isinstance(token, str) and token:
         target += ("&" if "?" in target else "?") + urlencode({"token": token})
+    target = web_url(target)
+    if target is None or urlsplit(target).netloc != urlsplit(base).netloc:
+        return None
     return target
 
 
@@ -294,6 +361,7 @@ def target_for(git: GitFacts, provider: str | None = None, repo: str | None = No
     if provider is not None and provider not in PROVIDERS:
         raise LinkError(f"unknown provider {provider!r} (choose one of: {', '.join(PROVIDERS)})")
     if repo:
+        repo = strip_credentials(repo)  # links never carry a password (the caller says so: has_credentials)
         looks_like_url = "://" in repo or bool(re.match(r"[^@/\s]+@[^:/\s]+:", repo))
         if looks_like_url and provider in (None, "gh", "gl", "gist"):
             found = target_from_remote(repo, ref)

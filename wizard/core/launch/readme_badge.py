@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from wizard.core.common.fileio import read_file_bytes
+from wizard.core.common.fileio import check_inside, read_file_bytes, write_file
 
 README_NAMES = ("README.md", "README.rst", "README.markdown", "README.txt", "README", "readme.md", "Readme.md")
 
@@ -36,6 +36,7 @@ class BadgeEdit:
     old: str
     new: str
     action: str  # "replaced", "inserted", "unchanged", "created"
+    project: Path | None = None  # writes stay in it (None: the registered project folder)
 
     @property
     def changed(self) -> bool:
@@ -63,17 +64,21 @@ def plan_badge(project: Path, markdown: str, rst: str, html: str | None = None) 
     if path is None:
         path = project / "README.md"
         new = f"# {project.name}\n\n{markdown}\n"
-        return BadgeEdit(path, "", new, "created")
-    raw = read_file_bytes(path, limit=5_000_000)  # a named pipe or a huge file raises OSError
+        return BadgeEdit(path, "", new, "created", project)
+    check_inside(path, project, writing=True)  # a README linked from outside is neither quoted nor written
+    raw = read_file_bytes(path, limit=5_000_000, root=project)  # a named pipe or a huge file raises OSError
     if b"\0" in raw[:8192]:
         raise ValueError(f"{path.name} is not a text file; not touching it")
     old = raw.decode("utf-8", errors="surrogateescape")
     new, action = put_badge(old, rst if kind_of(path) == "rst" else markdown, kind_of(path), html)
-    return BadgeEdit(path, old, new, action)
+    return BadgeEdit(path, old, new, action, project)
 
 
 def write_edit(edit: BadgeEdit) -> None:
-    edit.path.write_bytes(edit.new.encode("utf-8", errors="surrogateescape"))
+    """Write the new README atomically. Raises OutsideProject (a link out of the project: nothing written)
+    or CannotWrite (disk full, read-only, locked, a folder in the way: the README untouched)."""
+    write_file(edit.path, edit.new.encode("utf-8", errors="surrogateescape"),
+               **({"root": edit.project} if edit.project is not None else {}))
 
 
 def put_badge(text: str, badge: str, kind: str = "markdown", html: str | None = None) -> tuple[str, str]:
