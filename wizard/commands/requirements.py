@@ -220,9 +220,9 @@ class _Pins:
 def _write(inference, args, pins: _Pins | None = None) -> int:
     import difflib
     import json
-    import os
-    import tempfile
 
+    from wizard.core.common.errors import UserError
+    from wizard.core.common.fileio import read_file_bytes, write_file
     from wizard.core.environment import deps
     from wizard.core.common.safe_text import strip_control
 
@@ -235,8 +235,8 @@ def _write(inference, args, pins: _Pins | None = None) -> int:
     except ValueError:
         shown = str(path)
     shown = strip_control(shown)
-    try:
-        raw = path.read_bytes() if path.exists() else b""
+    try:  # the one reader: never a named pipe, never a link out of the project
+        raw = read_file_bytes(path) if path.exists() or path.is_symlink() else b""
         existing = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"cannot read {shown}: {getattr(error, 'strerror', None) or error}") from None
@@ -268,18 +268,11 @@ def _write(inference, args, pins: _Pins | None = None) -> int:
             print(f"Nothing written; {shown} is unchanged.", file=sys.stderr)
             return finish(EXIT_FAILED)
     bom = raw.startswith(b"\xef\xbb\xbf")
-    temp = None
-    try:  # write beside it, then rename: the file is never half-written
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write((b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8"))
-        os.chmod(temp, path.stat().st_mode & 0o7777 if path.exists() else 0o644)
-        os.replace(temp, path)
-    except OSError as error:
-        if temp and os.path.exists(temp):
-            os.unlink(temp)
-        _note(f"could not write {shown}: {error.strerror or error}; it is unchanged")
+    try:  # the one safe writer: beside it, then rename (never half-written, never through a link out)
+        write_file(path, (b"\xef\xbb\xbf" if bom else b"") + new_text.encode("utf-8"))
+    except OSError as error:  # CannotWrite/OutsideProject: says what happened and what to do
+        _note(strip_control(f"{error.message} {error.next_action}" if isinstance(error, UserError) else
+                            f"could not write {shown}: {error.strerror or error}; it is unchanged"))
         return finish(EXIT_FAILED)
     print(f"Added {added} line{'s' if added != 1 else ''} to {shown}.", file=out)
     return finish(EXIT_OK)

@@ -17,12 +17,11 @@ import difflib
 import hashlib
 import os
 import stat
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from wizard.core.environment.catalog import must_be_executable
-from wizard.core.common.fileio import read_file_bytes
+from wizard.core.common.fileio import check_inside, default_mode, read_file_bytes, write_file
 from wizard.core.common.diagnostics import Diagnostic
 from wizard.core.environment.validators import decode
 
@@ -125,62 +124,32 @@ def load(project: Path, relpath: str) -> LoadedFile:
     return LoadedFile(relpath, to_editor(text), detect_newline(text), data.startswith(b"\xef\xbb\xbf"), version)
 
 
-def _default_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 def save(project: Path, relpath: str, text: str, *, expected: DiskVersion, newline: str = "\n",
          bom: bool = False) -> DiskVersion:
     """Write `text` to `project/relpath` atomically; returns the new version.
 
     Raises SaveConflict when the file on disk is not `expected` (use the conflict's `disk` to show the
     difference, then call again with `expected=DiskVersion.of(conflict.disk)` to overwrite on purpose).
-    A symlink is kept: the file it points to is written.
+    A symlink inside the project is kept: the file it points to is written. One that leads out of the
+    project raises OutsideProject, and a failed write CannotWrite (both OSError; the file is untouched).
     """
     path = project / relpath
-    if path.is_symlink():
-        path = path.resolve()
+    check_inside(path, project, writing=True)
     now = read_bytes(path)
     if DiskVersion.of(now) != expected:
         raise SaveConflict(relpath, now)
     data = encode(text, newline, bom)
-    mode = stat.S_IMODE(path.stat().st_mode) if now is not None else _default_mode()
+    mode = stat.S_IMODE(path.stat().st_mode) if now is not None else default_mode()
     if must_be_executable(Path(relpath).name):
         mode |= (mode & 0o444) >> 2  # executable for whoever may read it
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
+    write_file(path, data, root=project, mode=mode)
     return DiskVersion.of(data)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some file systems cannot sync a directory; the rename is still atomic
-    finally:
-        os.close(fd)
 
 
 def move_into(project: Path, relpaths: list[str], folder: str) -> list[str]:
     """Move each root file into `folder` (created if needed). Checks every destination first, so either
     all files move or none does. Returns the new relative paths."""
+    check_inside(project / folder, project, writing=True)  # a config folder linked out of the project: refuse
     targets = [f"{folder}/{Path(rel).name}" for rel in relpaths]
     clashes = [t for t in targets if (project / t).exists() or (project / t).is_symlink()]
     if clashes:
