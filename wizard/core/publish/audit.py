@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wizard.core.common.fileio import read_file_bytes
+from wizard.core.common.fileio import check_inside, read_file_bytes
 from wizard.core.common.diagnostics import Diagnostic, Severity
 
 MB = 1_000_000
@@ -230,6 +230,7 @@ def _audit_one(root: Path, path: str, result: AuditResult, lfs_patterns: list[st
     try:
         if full.is_symlink() or not full.is_file():
             return
+        check_inside(full, root)  # under a folder linked from outside the project: git has only the link
         size = full.stat().st_size
     except OSError:
         return

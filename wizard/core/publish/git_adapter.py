@@ -118,15 +118,11 @@ def init_repo(path: Path, branch: str = DEFAULT_BRANCH) -> RepoState:
 def committable_files(root: Path) -> list[str]:
     """Files git would commit: tracked plus untracked-not-ignored (`git ls-files`). Without git, or
     outside a repository: the audit's own walk with a basic .gitignore reading."""
-    import subprocess
+    from wizard.core.common.process_adapter import run_bounded
 
-    try:
-        done = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                              cwd=root, capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
-        if done.returncode == 0:
-            return sorted({p for p in done.stdout.decode("utf-8", "surrogateescape").split("\0") if p})
-    except (OSError, subprocess.SubprocessError):
-        pass
+    done = run_bounded(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=root, timeout=60)
+    if done.ok:
+        return sorted({p for p in done.stdout.decode("utf-8", "surrogateescape").split("\0") if p})
     from wizard.core.publish.audit import files_without_git
 
     return files_without_git(root)

@@ -45,14 +45,11 @@ def token_from_environment(use_gh: bool = True) -> Token | None:
             return Token(value, name)
     gh = shutil.which("gh") if use_gh else None
     if gh:
-        import subprocess
+        from wizard.core.common.process_adapter import run_bounded
 
-        try:
-            result = subprocess.run([gh, "auth", "token"], capture_output=True, text=True, timeout=5, check=False)
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        value = result.stdout.strip()
-        if result.returncode == 0 and value and not any(c.isspace() for c in value):
+        result = run_bounded([gh, "auth", "token"], timeout=5)
+        value = result.text().strip()
+        if result.ok and value and not any(c.isspace() for c in value):
             return Token(value, "gh auth token")
     return None
 
