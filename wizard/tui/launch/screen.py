@@ -102,6 +102,8 @@ class Choices:
     git: GitFacts  # read once here; warnings and the build log use it
     badge_format: str  # "markdown", or "rst" for a README.rst
     last_build: str | None  # one line about the last saved build log, if any
+    hub: str = ""  # the hub's base URL, credentials removed ("" when the settings' hub cannot work)
+    notes: tuple[str, ...] = ()  # e.g. credentials removed from the hub address
 
 
 class LaunchScreen(StepScreen):
@@ -146,6 +148,8 @@ class LaunchScreen(StepScreen):
         self.outcome: BuildOutcome | None = None
         self.findings: list[Finding] = []
         self.git: GitFacts | None = None
+        self.hub = ""
+        self.notes: tuple[str, ...] = ()
         self.badge_format = "markdown"
         self._seen_push: str | None = None
 
@@ -201,10 +205,19 @@ class LaunchScreen(StepScreen):
         if r_configured(project):  # RStudio only starts when the image has R
             opens.append(("RStudio", "rstudio"))
         opens.append(("Another URL path…", "custom:"))
+        from wizard.core.common.remotes import has_credentials
+        from wizard.core.launch.links import hub_base
+
+        hub_setting = state.config.hub_url or ""
+        notes = tuple(f"{what} holds a user name or password: it was removed, so no link or badge carries it."
+                      for what, value in (("The hub address in your settings", hub_setting if "://" in hub_setting
+                                           else f"https://{hub_setting}"), ("The origin remote", git.origin_url))
+                      if value and has_credentials(value))
         try:
+            hub = hub_base(state.config.hub_url)
             target, error = target_for(git, ref=refs[0][1]), None
         except LinkError as problem:
-            target, error = None, str(problem)
+            hub, target, error = "", None, f"{problem.message} {problem.next_action}".strip()
         readme = find_readme(project)
         badge_format = "rst" if readme is not None and kind_of(readme) == "rst" else "markdown"
         found = last_log(project)
@@ -214,7 +227,7 @@ class LaunchScreen(StepScreen):
             last_build = (f"Last build: {summary.get('result', 'unfinished')}, started {summary.get('started', '?')} "
                           f"({summary.get('provider', '?')}/{summary.get('spec', '?')}). Press l to show its log.")
         self.post_message(self.ChoicesLoaded(Choices(target, error, refs, opens, git,
-                                                     badge_format, last_build)))
+                                                     badge_format, last_build, hub, notes)))
 
     def on_launch_screen_choices_loaded(self, message: ChoicesLoaded) -> None:
         choices = message.choices
@@ -235,6 +248,7 @@ class LaunchScreen(StepScreen):
         target = choices.target
         self.target = None if target is None else Target(target.provider, target.repo, str(chosen_ref))
         self.git = choices.git
+        self.hub, self.notes = choices.hub, choices.notes
         self.badge_format = choices.badge_format
         view = self.query_one(BuildLogView)
         if not self.building and self.outcome is None and not view.lines:
@@ -244,7 +258,7 @@ class LaunchScreen(StepScreen):
         self.query_one("#launch", Button).disabled = choices.target is None
         if choices.target is None:
             self.query_one("#launch-target", Static).update(
-                Content.styled(f"Cannot launch yet: {choices.error}", "$text-warning"))
+                Content.styled(safe_text(f"Cannot launch yet: {choices.error}"), "$text-warning"))
             return
         self._refresh_links()
 
@@ -269,9 +283,7 @@ class LaunchScreen(StepScreen):
             self._refresh_links()
 
     def _hub(self) -> str:
-        from wizard.core.launch.links import hub_base
-
-        return hub_base(self.state.config.hub_url)
+        return self.hub  # checked when the choices were loaded: no credentials, an http(s) URL
 
     def _links(self) -> tuple[str, str]:
         """The launch URL and the badge, in the README's format (reStructuredText for README.rst)."""
@@ -289,7 +301,7 @@ class LaunchScreen(StepScreen):
         line = Content.from_markup("[b]$what[/b] at [b]$ref[/b] on $hub · opens $opens",
                                    what=f"{target.provider}:{target.repo}", ref=ref, hub=self._hub(),
                                    opens=self.opening.label)
-        warnings = ref_warnings(target.ref, self.git.local_branches)
+        warnings = list(self.notes) + ref_warnings(target.ref, self.git.local_branches)
         if warnings:
             line = Content("\n").join([line, Content.styled(f"⚠ {warnings[0]}", "$text-warning")])
         self.query_one("#launch-target", Static).update(line)
@@ -359,6 +371,10 @@ class LaunchScreen(StepScreen):
                 if outcome.result == "failed" else []
             if log is not None:
                 log.close(outcome, findings)
+                if log.error is not None:  # e.g. the disk filled up: the build went on, the log stopped
+                    self.notify(safe_text(f"{log.path.name} ends early: {log.error.strerror or log.error}"),
+                                title="The build log could not be saved completely", severity="warning",
+                                markup=False)
             self.post_message(self.BuildDone(outcome, findings, log.path if log else None))
 
     def on_launch_screen_build_news(self, message: BuildNews) -> None:
