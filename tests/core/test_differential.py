@@ -191,6 +191,10 @@ FOUND_CASES: dict[str, dict[str, str | bytes | None]] = {
     "env_value_tag_in_pip": {"environment.yml": "dependencies:\n  - pip:\n    - =\n"},
     "env_dependencies_a_float": {"environment.yml": "dependencies: 1.5\n"},
     "env_infinite_document": {"environment.yml": ".inf\n"},
+    "env_date_in_pip": {"environment.yml": "dependencies:\n  - pip:\n    - 2001-12-14\n"},
+    "env_binary_int_in_pip": {"environment.yml": "dependencies:\n  - pip:\n    - 0b101\n"},
+    "env_hex_int_in_pip": {"environment.yml": "dependencies:\n  - pip:\n    - 0x1F\n"},
+    "env_date_document": {"environment.yml": "2001-12-14\n"},
 }
 
 

@@ -96,6 +96,13 @@ def _mark(node) -> tuple[int, int]:
 
 
 _NOT_PLAIN_STRING_START = set("tTfFnN~.+-0123456789")
+# Plain scalars ruamel builds into classes of its own, which repo2docker then trips over or names in its
+# messages: dates and timestamps, and ints written in binary, octal or hex, with '_', a leading zero, or 0.
+_RUAMEL_SCALAR = re.compile(r"\d{4}-\d\d-\d\d|[-+]?0[box0-9_]|[-+]?0$|[-+]?\d+_")
+
+
+class _NeedsRuamel(Exception):
+    """The document holds a scalar only ruamel builds as repo2docker sees it (rare: take the slow path)."""
 
 
 def _scalar(node):
@@ -110,6 +117,8 @@ def _scalar(node):
         return Other("tag:yaml.org,2002:value", value)
     if value and value[0] not in _NOT_PLAIN_STRING_START:
         return value  # cannot be null, bool, int or float in YAML 1.2
+    if _RUAMEL_SCALAR.match(value):
+        raise _NeedsRuamel(value)
     if _NULL.match(value):
         return None
     if _BOOL.match(value):
@@ -221,6 +230,8 @@ def load(text: str) -> Loaded:
         return Loaded(None, None)
     try:
         return Loaded(_build(root), None)
+    except _NeedsRuamel:
+        return _load_with_ruamel(text)
     except _Duplicate as dup:
         line, column = _mark(dup.key_node)
         problem = f'found duplicate key "{dup.key}" with value "{dup.value}" (original value: "{dup.original}")'

@@ -180,4 +180,9 @@ def ruamel_class_name(value, short: bool = False) -> str:
         name = "ruamel.yaml.scalarfloat.ScalarFloat"
     if name is None:
         name = cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+        if not cls.__flags__ & _HEAP_TYPE:  # a C type: Python's own messages name it in full ('datetime.date')
+            return name
     return name.rsplit(".", 1)[-1] if short else name
+
+
+_HEAP_TYPE = 1 << 9  # Py_TPFLAGS_HEAPTYPE: a class written in Python; its messages use the bare name
