@@ -16,6 +16,7 @@ from wizard.tui.environment.editor import EnvEditor
 if TYPE_CHECKING:
     from textual.app import App
 
+    from wizard.core.common.state import WizardState
     from wizard.core.environment.engine import Report
 
 
@@ -96,6 +97,7 @@ class StepOneScreen(Protocol):
     """What FileSaver, FixApplier and FileCreator use of the Environment screen."""
 
     files: OpenFiles
+    state: WizardState  # the project and the user's config
     current: str | None  # the file shown on the right
     analysis: Report | None
 
@@ -112,3 +114,5 @@ class StepOneScreen(Protocol):
     def buffer_changed(self, buffer: Buffer) -> None: ...
 
     def validate_now(self) -> None: ...
+
+    def disk_changed(self) -> None: ...

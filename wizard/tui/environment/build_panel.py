@@ -1,4 +1,5 @@
-"""The always-visible "What Binder will build" panel: repo2docker's verdict in plain words.
+"""The always-visible "What Binder will build" panel: repo2docker's verdict in plain words, and whether
+everything installs on Binder (the "Installs" row, from install_check.py).
 
 Everything shown comes from the project (file names, reasons quoting file contents), so it is built
 as Content from plain strings and never parsed as markup.
@@ -12,10 +13,15 @@ from textual.widgets import Static
 from wizard.core.environment.detection import Detection
 from wizard.core.common.diagnostics import Diagnostic
 from wizard.tui.common.visible import visible, visible_name
+from wizard.tui.environment.install_check import InstallLine
 
 _FOLDER_WORDS = {"": "the top folder", "binder": "the binder/ folder", ".binder": "the .binder/ folder"}
 _MAX_IGNORED_SHOWN = 4
 _MAX_STOPS_SHOWN = 2
+# Packs whose packages the install check resolves (pip and conda files); the others decide for themselves.
+_CHECKED_PACKS = {"python", "conda", "pipfile", "r", "julia"}
+_INSTALL_STYLE = {"ok": "$success", "failed": "bold $error", "skipped": "$text-muted", "checking": "$accent",
+                  "waiting": "$text-muted"}
 
 
 def _row(label: str, value: Content | str, style: str = "") -> Content:
@@ -23,8 +29,9 @@ def _row(label: str, value: Content | str, style: str = "") -> Content:
     return Content.assemble((f"{label:<9}", "bold $text-muted"), value)
 
 
-def describe(detection: Detection, errors: int, warnings: int, unsaved: bool) -> Content:
-    """The panel's text for a detection and the problem counts of all files."""
+def describe(detection: Detection, errors: int, warnings: int, unsaved: bool,
+             install: InstallLine | None = None) -> Content:
+    """The panel's text for a detection, the problem counts of all files and the install check's line."""
     lines: list[Content] = []
     if detection.buildpack is None or detection.errors:
         summary_style = "bold $error"  # repo2docker itself would stop
@@ -53,6 +60,9 @@ def describe(detection: Detection, errors: int, warnings: int, unsaved: bool) ->
     if hidden > 0:
         lines.append(_row("", f"… and {hidden} more ignored file(s): see the file list", "$text-muted"))
     lines.append(_row("Status", _status(detection.errors, errors, warnings, unsaved)))
+    if install is not None and detection.buildpack in _CHECKED_PACKS and not detection.errors:
+        lines.append(_row("Installs", Content.assemble("on Binder: ", (visible(install.words),
+                                                                       _INSTALL_STYLE.get(install.status, "")))))
     for stop in detection.errors[:_MAX_STOPS_SHOWN]:  # why the build would stop
         lines.append(_row("Stops", _stop_text(stop), "$error"))
     if len(detection.errors) > _MAX_STOPS_SHOWN:
@@ -93,8 +103,10 @@ class BuildPanel(Static):
 
     shown: Content | None = None
 
-    def show(self, detection: Detection, errors: int, warnings: int, unsaved: bool) -> None:
-        content = describe(detection, errors, warnings, unsaved)
+    def show(self, detection: Detection, errors: int, warnings: int, unsaved: bool,
+             install: InstallLine | None = None, layout: bool = True) -> None:
+        """`layout` False when only words within a line change (the spinner): no re-layout of the screen."""
+        content = describe(detection, errors, warnings, unsaved, install)
         if content != self.shown:  # an update re-lays out the screen (the panel's height is auto)
             self.shown = content
-            self.update(content)
+            self.update(content, layout=layout)

@@ -66,6 +66,7 @@ class FileCreator:
             return False
         for relpath in relpaths:  # their editors point at the old place
             await self.files.close(relpath)
+        self.screen.disk_changed()
         self.screen.notify(f"Moved into {folder}/: " + ", ".join(Path(p).name for p in moved), markup=False)
         return True
 
@@ -85,6 +86,7 @@ class FileCreator:
         self.files.serial += 1
         await self.screen.open_file(relpath, highlight=True)
         self.screen.validate_now()
+        self.screen.disk_changed()
 
     # ------------------------------------------------------------------ dependencies
 
@@ -105,11 +107,12 @@ class FileCreator:
             self.screen.notify(f"Save {relpath} first (Ctrl+S): the comparison reads the saved file.",
                                markup=False)
             return
-        dialog = DependenciesDialog(project, relpath, target.kind == "requirements")
+        dialog = DependenciesDialog(project, relpath, target.kind == "requirements",
+                                    self.screen.state.config.package_index)
 
-        async def chosen(new_text: str | None) -> None:  # the dialog reads the file in its worker
-            if new_text is not None and new_text != dialog.text:
-                await self._take_dependencies(relpath, new_text)
+        async def chosen(new_texts: dict[str, str] | None) -> None:  # the dialog reads the files in its worker
+            for changed, new_text in (new_texts or {}).items():  # the requirements file, maybe runtime.txt
+                await self._take_dependencies(changed, new_text)
 
         self.screen.app.push_screen(dialog, chosen)
 

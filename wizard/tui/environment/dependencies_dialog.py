@@ -3,8 +3,13 @@
 Scans the project and asks the project's own Python for versions (wizard.core.environment.deps) in a thread, then
 lists the differences (`deps.reconcile`): missing packages, unused lines, Windows/macOS-only packages,
 lines Linux cannot install, imports no known package provides. The user ticks what to change; the
-new file is previewed as a diff and, on Apply, the dialog dismisses with the new text (the screen
-puts it in the editor as one undoable edit). Every name, path and message is shown without markup.
+new file is previewed as a diff and, on Apply, the dialog dismisses with the new texts by file (the screen
+puts each in the editor as one undoable edit). Every name, path and message is shown without markup.
+
+Pins install on Binder (issue 12): the worker asks the package index whether each local version installs
+with the Python Binder will use; one that does not is proposed as the newest release that does, and a
+"python" row offers pinning the project's own Python in runtime.txt instead (then the diff shows both files).
+Offline, the local versions stay and the status line says they were not checked.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ _KIND_WORDS = {
     "platform-only": ("marker", "$warning"),
     "cannot-install": ("rewrite", "$error"),
     "unresolved": ("check", "$text-muted"),
+    "pin-python": ("python", "$accent"),
 }
 # Ticked at first: changes that fix a build. Removing an "unused" line is only ever the user's choice.
 _TICKED = {"undeclared", "platform-only", "cannot-install"}
@@ -47,9 +53,10 @@ def row_prompt(row) -> Content:
                             Content.styled(f"  {row.message}", "$text-muted"))
 
 
-class DependenciesDialog(ModalScreen[str | None]):
+class DependenciesDialog(ModalScreen[dict[str, str] | None]):
     """`relpath` is the requirements file Binder uses (it may not exist yet). The dialog opens at once; its
-    worker reads the file and scans the code, so a huge or stuck file never freezes the screen."""
+    worker reads the file, scans the code and checks the pins, so a huge or stuck file or a slow index never
+    freezes the screen. It dismisses with {relpath: new text} for each file to change, or None."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
@@ -57,15 +64,18 @@ class DependenciesDialog(ModalScreen[str | None]):
     class Inferred(Message):
         text: str  # the file as it is on disk now
         rows: list
+        note: str = ""  # e.g. the pins could not be checked
+        python_text: str = ""  # runtime.txt as it is on disk now ("" when absent)
 
     @dataclass
     class Unusable(Message):
         why: str  # the file cannot be compared (too large, not text...)
 
-    def __init__(self, project: Path, relpath: str, editable: bool) -> None:
+    def __init__(self, project: Path, relpath: str, editable: bool, index_url: str | None = None) -> None:
         super().__init__()
-        self.project, self.relpath, self.editable = project, relpath, editable
+        self.project, self.relpath, self.editable, self.index_url = project, relpath, editable, index_url
         self.text = ""
+        self.python_text = ""
         self.rows: list = []
 
     def compose(self) -> ComposeResult:
@@ -106,7 +116,32 @@ class DependenciesDialog(ModalScreen[str | None]):
             environment = project_environment(self.project)
         except PythonNotFound:
             environment = None  # names still come from the curated and popular lists
-        self.post_message(self.Inferred(text, reconcile(infer(self.project, environment), pin="exact")))
+        inference = infer(self.project, environment)
+        review, python_file, why, note = self._review(inference, environment)
+        python_text = ""
+        if python_file is not None and (self.project / python_file).is_file():
+            runtime = file_store.load(self.project, python_file)
+            python_text = file_store.to_disk(runtime.text, runtime.newline) if runtime.text is not None else ""
+        rows = reconcile(inference, pin="exact", review=review, python_file=python_file, python_why=why)
+        self.post_message(self.Inferred(text, rows, note, python_text))
+
+    def _review(self, inference, environment):
+        """(pin review or None, runtime.txt relpath or None, where Binder's Python comes from, a note)."""
+        from wizard.core.environment.detection import detect
+        from wizard.core.environment.install.check import python_why
+        from wizard.core.environment.install.pins import review_pins, runtime_file
+
+        detection = detect(self.project)
+        python = detection.python_version
+        pins = [(p.name, p.version) for p in inference.packages if p.status == "undeclared" and p.version]
+        if not pins or python is None:
+            return None, None, "", ""
+        review = review_pins(pins, python, index_url=self.index_url,
+                             local_python=environment.version if environment is not None else None)
+        if not review.checked:
+            return None, None, "", (f"Could not reach the package index ({review.index}): the versions were "
+                                    f"not checked against Binder's Python {python}.")
+        return review, runtime_file(detection), python_why(detection, self.project), ""
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "deps" and event.state is WorkerState.ERROR:  # said here, where the user looks
@@ -119,17 +154,18 @@ class DependenciesDialog(ModalScreen[str | None]):
         self.query_one("#deps-status", Static).update(Content(visible(message.why)))
 
     def on_dependencies_dialog_inferred(self, message: Inferred) -> None:
-        self.text, self.rows = message.text, message.rows
+        self.text, self.rows, self.python_text = message.text, message.rows, message.python_text
         self.query_one("#deps-loading").display = False
         status = self.query_one("#deps-status", Static)
+        note = f" {message.note}" if message.note else ""
         if not self.rows:
-            status.update(Content(visible(f"{self.relpath} already lists every package your code imports.")))
+            status.update(Content(visible(f"{self.relpath} already lists every package your code imports.{note}")))
             return
         if self.editable:
-            status.update(Content("Tick the changes to make; the preview below shows the new file."))
+            status.update(Content(visible(f"Tick the changes to make; the preview below shows the new file.{note}")))
         else:
             status.update(Content(visible(f"Binder takes Python packages from {self.relpath} here: change it by "
-                                          "hand (for environment.yml, under `- pip:`).")))
+                                          f"hand (for environment.yml, under `- pip:`).{note}")))
         selection = self.query_one("#deps-rows", SelectionList)
         selection.add_options(
             Selection(row_prompt(row), index, self.editable and row.kind in _TICKED,
@@ -144,20 +180,31 @@ class DependenciesDialog(ModalScreen[str | None]):
     def _preview(self) -> None:
         if not self.editable:
             return
-        new = self.new_text()
-        lines = file_store.diff_lines(self.text, new, self.relpath, f"{self.relpath} (new)")
+        changed = self.new_texts()
+        lines = [line for relpath, new in changed.items()
+                 for line in file_store.diff_lines(self._old(relpath), new, relpath, f"{relpath} (new)")]
         self.query_one("#deps-diff", DiffView).update(diff_content(lines))
         self.query_one("#deps-diff", DiffView).lines = lines
-        self.query_one("#apply", Button).disabled = new == self.text
+        self.query_one("#apply", Button).disabled = not changed
 
-    def new_text(self) -> str:
+    def _old(self, relpath: str) -> str:
+        return self.text if relpath == self.relpath else self.python_text
+
+    def new_texts(self) -> dict[str, str]:
+        """{relpath: new text} for each file the ticked rows change: the requirements file, and runtime.txt
+        when the project's Python is pinned."""
         from wizard.core.environment.deps.reconcile import apply_rows
+        from wizard.core.environment.install.pins import runtime_text
 
         chosen = [self.rows[i] for i in self.query_one("#deps-rows", SelectionList).selected]
-        return apply_rows(self.text, chosen)
+        texts = {self.relpath: apply_rows(self.text, chosen)}
+        for row in chosen:
+            if row.kind == "pin-python" and row.file:
+                texts[row.file] = runtime_text(self.python_text, row.new_line.removeprefix("python-"))
+        return {relpath: new for relpath, new in texts.items() if new != self._old(relpath)}
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(self.new_text() if event.button.id == "apply" else None)
+        self.dismiss(self.new_texts() if event.button.id == "apply" else None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

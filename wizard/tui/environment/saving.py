@@ -46,6 +46,7 @@ class FileSaver:
         self.screen.buffer_changed(buffer)
         self.screen.notify(f"Saved {buffer.relpath}", markup=False)
         self.screen.validate_now()
+        self.screen.disk_changed()
         if then is not None:
             then()
         return True
@@ -103,6 +104,12 @@ class FileSaver:
     async def follow_disk(self) -> None:
         """Files without unsaved edits follow the disk (e.g. after a git operation in step 2); files with
         unsaved edits are left alone: saving them will show the difference and ask."""
+        serial = self.files.serial
+        await self._follow_disk()
+        if self.files.serial != serial:
+            self.screen.disk_changed()
+
+    async def _follow_disk(self) -> None:
         for buffer in list(self.files.buffers.values()):
             if buffer.dirty:
                 continue

@@ -8,6 +8,8 @@ Flow: every edit marks the file unsaved and (re)starts a short timer; when typin
 worker analyses the project with the unsaved texts as overrides, so the panel follows edits before they
 are saved. Each analysis carries a serial number and only the newest result is shown (latest edit wins);
 typing never waits for it. File I/O goes through `wizard.core.environment.file_store` (atomic, conflict-checked).
+After each save, InstallChecker (install_check.py) checks in another thread that everything installs on Binder;
+its findings join the analysis's (see `findings`).
 
 This module wires the widgets, the analysis, opening files and leaving the step. The flows live beside it
 in objects the screen holds: FileCreator (creating.py: new files, binder/ folder, dependencies), FixApplier
@@ -42,7 +44,8 @@ from wizard.tui.common.choice_dialog import ChoiceDialog
 from wizard.tui.common.step_screen import StepScreen
 from wizard.tui.environment.buffer import Buffer, OpenFiles
 from wizard.tui.environment.creating import FileCreator
-from wizard.tui.environment.fixes import FixApplier
+from wizard.tui.environment.fixes import FixApplier, has_install_fix
+from wizard.tui.environment.install_check import InstallChecker
 from wizard.tui.environment.saving import FileSaver
 from wizard.tui.environment.build_panel import BuildPanel
 from wizard.tui.environment.editor import EnvEditor
@@ -133,6 +136,7 @@ class EnvironmentScreen(StepScreen):
         self.saver = FileSaver(self)
         self.fixer = FixApplier(self)
         self.creator = FileCreator(self)
+        self.installer = InstallChecker(self)
 
     @property
     def buffers(self) -> dict[str, Buffer]:
@@ -191,9 +195,12 @@ class EnvironmentScreen(StepScreen):
         """Every notification of this step names files: their names may hold control codes."""
         super().notify(visible(message), title=visible(title), **kwargs)
 
+    def on_unmount(self) -> None:
+        self.installer.stop()  # no timer fires and no uv runs for a screen that is gone
+
     @staticmethod
     def _has_fix(diagnostic: Diagnostic) -> bool:
-        return diagnostic.code == CONTROL_CODES or fix_for(diagnostic) is not None
+        return diagnostic.code == CONTROL_CODES or fix_for(diagnostic) is not None or has_install_fix(diagnostic)
 
     # ------------------------------------------------------------------ analysis
 
@@ -220,11 +227,38 @@ class EnvironmentScreen(StepScreen):
     def _apply(self, serial: int, analysis: Report) -> None:
         self._shown_serial = serial
         self.analysis = analysis
-        errors = sum(d.severity == "error" for d in analysis.diagnostics)
-        warnings = sum(d.severity == "warning" for d in analysis.diagnostics)
-        self.query_one(BuildPanel).show(analysis.detection, errors, warnings, bool(self.files.dirty()))
+        self._show_panel()
         self._refresh_file_list()
         self._refresh_problems()
+
+    def findings(self) -> tuple[Diagnostic, ...]:
+        """The analysis's findings and the install check's (those whose file has no unsaved edits)."""
+        unsaved = {buffer.relpath for buffer in self.files.dirty()}
+        return self.installer.joined(self.analysis.diagnostics, unsaved)
+
+    def _show_panel(self, layout: bool = True) -> None:
+        findings = self.findings()
+        errors = sum(d.severity == "error" for d in findings)
+        warnings = sum(d.severity == "warning" for d in findings)
+        self.query_one(BuildPanel).show(self.analysis.detection, errors, warnings, bool(self.files.dirty()),
+                                        self.installer.line, layout=layout)
+
+    def disk_changed(self) -> None:
+        """A file was saved, created or moved: check again that everything installs on Binder."""
+        self.installer.schedule()
+
+    def install_changed(self, layout: bool = True) -> None:
+        """The install check started, moved on (`layout` False: only the spinner turned) or finished."""
+        if self.analysis is None:
+            return
+        if layout:
+            self._apply(self._shown_serial, self.analysis)
+        else:
+            self._show_panel(layout=False)
+
+    def on_install_checker_checked(self, message: InstallChecker.Checked) -> None:
+        if self.installer.take(message):
+            self.install_changed()
 
     def _refresh_file_list(self) -> None:
         unsaved = {buffer.relpath for buffer in self.files.dirty()}
@@ -237,13 +271,13 @@ class EnvironmentScreen(StepScreen):
             # A listed file's problems show when it is opened; a folder or a broken link with a file's name
             # cannot be opened, so its problems belong here (else: "✗ 1 error" above, "No problems" here).
             listed = self.query_one(FileList).entries
-            diagnostics = [d for d in self.analysis.diagnostics
+            diagnostics = [d for d in self.findings()
                            if d.file not in listed or not (self.state.project / d.file).is_file()]
             # Stops other than "no environment file" (which the start view is about) come first.
             self.query_one(StartView).show_stops(
                 sum(stop.code != "no-environment" for stop in self.analysis.detection.errors))
         else:
-            diagnostics = list(self.analysis.for_file(self.current))
+            diagnostics = [d for d in self.findings() if d.file == self.current]
         if buffer is not None and buffer.editor is None:  # why it is not open first, then what Binder finds
             codes = {problem.code for problem in buffer.problems}
             diagnostics = list(buffer.problems) + [d for d in diagnostics if d.code not in codes]
@@ -503,7 +537,7 @@ class EnvironmentScreen(StepScreen):
     def _files_with_errors(self) -> list[str]:
         if self.analysis is None:
             return []
-        found = dict.fromkeys(d.file for d in self.analysis.diagnostics if d.severity == "error")
+        found = dict.fromkeys(d.file for d in self.findings() if d.severity == "error")
         return ["the project" if path in (".", "") else path for path in found]
 
 CONTROL_CODES = "control-characters"
