@@ -10,7 +10,7 @@ Imports stay inside run() so the command starts fast enough for a pre-commit hoo
 
 from __future__ import annotations
 
-from wizard.commands.common import EXIT_FAILED, EXIT_OK, UsageError, add_path_argument, project_path
+from wizard.commands.common import EXIT_FAILED, EXIT_OK, UsageError, add_path_argument, index_url, project_path
 
 IMPORT_SCAN_SECONDS = 15.0
 
@@ -23,7 +23,7 @@ def add_arguments(parser) -> None:
                         help="also check that every package installs on Binder's Linux and Python (asks the "
                              "package index; results are cached per file contents)")
     parser.add_argument("--refresh", action="store_true", help="with --resolve: ignore the cached results")
-    parser.add_argument("--index-url", metavar="URL",
+    parser.add_argument("--index-url", metavar="URL", type=index_url,
                         help="with --resolve: where PyPI is reached, e.g. a mirror (default: package_index in "
                              "the config file, else $PIP_INDEX_URL, else https://pypi.org/simple)")
 

@@ -24,7 +24,7 @@ import sys
 from dataclasses import dataclass
 from typing import Callable
 
-from wizard.commands.common import EXIT_FAILED, EXIT_OK, UsageError, add_path_argument, project_path
+from wizard.commands.common import EXIT_FAILED, EXIT_OK, UsageError, add_path_argument, index_url, project_path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="add the missing requirements to FILE (default: the requirements.txt "
                              "repo2docker would use); never removes a line")
     parser.add_argument("--yes", action="store_true", help="with --write: write without asking")
-    parser.add_argument("--index-url", metavar="URL",
+    parser.add_argument("--index-url", metavar="URL", type=index_url,
                         help="where PyPI is reached to check that the pins install on Binder's Python, e.g. a "
                              "mirror (default: package_index in the config file, else $PIP_INDEX_URL, else PyPI)")
 
