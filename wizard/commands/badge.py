@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from wizard.commands.common import (EXIT_FAILED, EXIT_OK, UsageError, add_target_arguments, choice_warnings,
                                     choose_target)
@@ -40,6 +41,10 @@ def run(args) -> int:
         edit = plan_badge(choice.git.path, forms["markdown"], forms["rst"], forms["html"])
     except UserError as error:  # a README linked from outside the project
         raise UsageError(f"cannot update the README: {error.message}", error.next_action) from None
+    except IsADirectoryError as error:
+        name = getattr(error, "filename", None) or "README.md"
+        raise UsageError(f"cannot update the README: {Path(name).name} is a folder, not a file.",
+                         "Rename or remove that folder, then run this again.") from None
     except (OSError, ValueError) as error:
         raise UsageError(f"cannot update the README: {getattr(error, 'strerror', None) or error}") from None
     if not edit.changed:
