@@ -120,6 +120,10 @@ def choose_target(args, hub_url: str | None, ref: str | None) -> LaunchChoice:
         opening = open_target_for(args.open)
         url = launch_url(hub, target, opening)
     except LinkError as error:
+        if not getattr(args, "hub", None) and hub_url and error.message.startswith("the hub address"):
+            from wizard.core.common.config import config_path
+
+            raise UsageError(f"{error.message} (hub_url in {config_path()})", error.next_action) from None
         raise UsageError(error.message, error.next_action) from None
     removed = [what for what, value in (("the hub address", hub_url if "://" in (hub_url or "") else
                                          f"https://{hub_url}"), ("--repo", args.repo),

@@ -6,6 +6,7 @@ settings never leak into a run.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, fields, replace
@@ -31,14 +32,23 @@ class Config:
         """Read the user's config file if there is one; unknown keys and bad values are ignored."""
         path = path or config_path()
         try:
-            data = tomllib.loads(read_file_bytes(path, limit=100_000).decode("utf-8"))
+            data = tomllib.loads(read_file_bytes(path, limit=100_000, root=None).decode("utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             return cls()
         known = {f.name: f.type for f in fields(cls)}
         values = {}
         for key, value in data.items():
-            if key in known and isinstance(value, (str, int, float)) and not isinstance(value, bool):
-                values[key] = float(value) if key.endswith("_seconds") else str(value)
+            if key not in known or not isinstance(value, (str, int, float)) or isinstance(value, bool):
+                continue
+            if key.endswith("_seconds"):  # "abc", nan, -1 or 1e999 would break every wait that uses it
+                try:
+                    seconds = float(value)
+                except (ValueError, OverflowError):
+                    continue
+                if math.isfinite(seconds) and seconds > 0:
+                    values[key] = seconds
+            else:
+                values[key] = str(value)
         return replace(cls(), **values)
 
 
