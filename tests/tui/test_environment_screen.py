@@ -150,7 +150,7 @@ async def test_create_runtime_txt_from_template_changes_the_python_version(make_
         screen = await open_step1(pilot)
         assert "3.10" in panel_text(screen)
         suggested = screen.query_one(FileList).entries["runtime.txt"]
-        assert suggested.status == "missing" and suggested.notes  # "pin your Python version"
+        assert suggested.status == "missing" and suggested.warnings  # "pin your Python version"
         await screen.open_file("runtime.txt")
         assert any(d.code == "python-unpinned" for d in screen.query_one(ProblemList).diagnostics)
         assert screen.query_one("#editor-area").current == "missing"

@@ -40,6 +40,7 @@ def conda_python(state: DetectionState, env, versions: dict) -> None:
     # Any mention of python (even in a form repo2docker misses) is the validator's to explain.
     versions["python_listed"] = any(isinstance(dep, str) and dep.lstrip().lower().split("::")[-1]
                                     .startswith("python") for dep in deps)
+    versions["installs"] = bool(deps)  # a missing Python pin then decides which releases are installed
     for index, dep in enumerate(deps):
         if not isinstance(dep, str):
             continue
@@ -264,10 +265,30 @@ def check_python_supported(state: DetectionState, versions: dict) -> None:
         fix = {"conda": "Add '- python=X.Y' (the version you use) to the dependencies.",
                "pipfile": 'Add python_version = "X.Y" (the version you use) under [requires].'}.get(
             pack, "Create runtime.txt with python-X.Y (the version you use), e.g. python-3.12.")
+        installs = _installs_packages(state, pack, versions)
         state.notes.append(file_note(
             rel, "python-unpinned",
             f"No Python version is set, so Binder uses its current default, Python {DEFAULT_PYTHON}, which "
-            "will change in the future.", fix, "info"))
+            "will change in the future." + (" It is old: the newest releases of numpy, pandas and scipy no longer "
+                                            "support it, so what gets installed depends on this pin." if installs
+                                            else ""), fix, "warning" if installs else "info"))
+
+
+def _installs_packages(state: DetectionState, pack: str, versions: dict) -> bool:
+    """Whether the build installs any package (a requirement line, a conda dependency, a Pipfile, the project
+    itself), so that Binder's old default Python decides which releases it gets."""
+    if pack == "conda":
+        return bool(versions.get("installs"))
+    if pack != "python":
+        return True
+    rel = state.path("requirements.txt")
+    try:
+        text = state.files.text(rel) if state.files.exists(rel) else ""
+    except Unreadable:
+        return True
+    if any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
+        return True
+    return not state.binder_dir and (state.files.exists("setup.py") or state.pyproject_is_package())
 
 
 def semver_version(version: str) -> tuple[int, int, int]:
