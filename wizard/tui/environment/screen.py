@@ -20,7 +20,7 @@ screen's OpenFiles (buffer.py) and use only what buffer.StepOneScreen lists.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 from typing import ClassVar
@@ -262,7 +262,8 @@ class EnvironmentScreen(StepScreen):
 
     def _refresh_file_list(self) -> None:
         unsaved = {buffer.relpath for buffer in self.files.dirty()}
-        self.query_one(FileList).show(file_entries(self.state.project, self.analysis, unsaved))
+        with_install = replace(self.analysis, diagnostics=self.installer.joined(self.analysis.diagnostics, unsaved))
+        self.query_one(FileList).show(file_entries(self.state.project, with_install, unsaved))
 
     def _refresh_problems(self) -> None:
         problems = self.query_one(ProblemList)
