@@ -168,3 +168,17 @@ def test_a_large_download_is_a_warning_that_says_the_size(make_project, index, m
     large = next(d for d in data["diagnostics"] if d["code"] == "install-large")
     size = round(data["resolution"]["download_bytes"] / 1000)
     assert code == 0 and large["severity"] == "warning" and f"download {size} KB of packages" in large["message"]
+
+
+@pytest.mark.parametrize("files, severity", [
+    ({"requirements.txt": "alpha\n"}, "warning"),
+    ({"requirements.txt": "# nothing yet\n\n"}, "info"),
+    ({"environment.yml": "dependencies:\n  - numpy\n"}, "warning"),
+    ({"requirements.txt": "", "setup.py": "from setuptools import setup\nsetup()\n"}, "warning"),
+])
+def test_a_missing_python_pin_is_a_warning_when_anything_is_installed(make_project, files, severity):
+    code, data = check_json(str(make_project(files)))
+    note = next(d for d in data["diagnostics"] if d["code"] == "python-unpinned")
+    assert note["severity"] == severity
+    assert ("no longer support it" in note["message"]) == (severity == "warning")
+    assert code == 0  # a warning never fails the check

@@ -85,24 +85,16 @@ def _installs(files, version: str, python: str) -> bool:
     """Whether some file of `version` installs on Binder's Linux with `python` (a pinned, withdrawn release
     still installs: pip takes it with a warning)."""
     from wizard.core.environment.install.binder_platform import is_sdist, wheel_rank
+    from wizard.core.environment.install.index_adapter import supports_python
 
     for file in files:
-        if not _same_version(file.version, version) or not _python_allowed(file.requires_python, python):
+        if not _same_version(file.version, version) or not supports_python(file.requires_python, python):
             continue
         if file.filename.endswith(".whl") and wheel_rank(file.filename, python) is not None:
             return True
         if not file.filename.endswith(".whl") and is_sdist(file.filename):
             return True
     return False
-
-
-def _python_allowed(requires_python: str | None, python: str) -> bool:
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
-    try:
-        return not requires_python or SpecifierSet(requires_python).contains(python + ".0", prereleases=True)
-    except InvalidSpecifier:
-        return True  # pip ignores a Requires-Python it cannot read
 
 
 def _needs(files, version: str) -> str | None:
