@@ -49,7 +49,7 @@ def test_environment_findings_with_positions():
     assert found["environment-defaults-channel"].line == 2
     assert (found["environment-python-pin-form"].line, found["environment-python-pin-form"].column) == (6, 5)
     assert found["environment-build-string"].line in (7, 8)
-    assert (found["environment-os-only"].line, found["environment-os-only"].severity) == (8, "error")
+    assert (found["environment-os-only"].line, found["environment-os-only"].severity) == (8, "warning")  # noarch since 0.1.3
     assert found["environment-pip-missing"].line == 9
     assert (found["req-windows-only"].line, found["req-windows-only"].column) == (10, 7)
     assert found["req-stdlib"].line == 11

@@ -11,6 +11,8 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
+from wizard.core.environment.validators.os_only import pip_system
+
 _NORMALISE = re.compile(r"[-_.]+")
 
 
@@ -111,13 +113,14 @@ ALTERNATIVES: dict[str, tuple[str, ...]] = {
     "osgeo": ("GDAL", "gdal"),
 }
 
-# Imports that only exist on one operating system: never a Linux (Binder) requirement.
+# Imports that only exist on one operating system: never a Linux (Binder) requirement. The distributions are
+# those of validators/os_only.py (pywinauto is not: its wheel declares python-xlib for Linux).
 PLATFORM_IMPORTS: dict[str, tuple[str, str]] = {
     **{name: ("pywin32", "Windows") for name in (
         "win32api win32con win32gui win32com win32clipboard win32file win32event win32process win32service "
         "win32serviceutil win32print win32ui win32pipe win32security win32net win32pdh win32timezone win32job "
         "win32crypt win32cred win32console pythoncom pywintypes winerror win32comext").split()},
-    "wmi": ("WMI", "Windows"), "winshell": ("winshell", "Windows"), "pywinauto": ("pywinauto", "Windows"),
+    "wmi": ("WMI", "Windows"), "winshell": ("winshell", "Windows"),
     "winpty": ("pywinpty", "Windows"), "comtypes": ("comtypes", "Windows"), "wexpect": ("wexpect", "Windows"),
     "pyreadline": ("pyreadline", "Windows"), "pyreadline3": ("pyreadline3", "Windows"),
     **{name: ("pyobjc", "macOS") for name in
@@ -125,24 +128,10 @@ PLATFORM_IMPORTS: dict[str, tuple[str, str]] = {
     "appnope": ("appnope", "macOS"),
 }
 
-# Distributions that install only on Windows or macOS: a requirement line for one fails on Binder.
-PLATFORM_DISTRIBUTIONS: dict[str, str] = {
-    **{normalise(name): "Windows" for name in (
-        "pywin32", "pypiwin32", "pywinpty", "pywinauto", "WMI", "winshell", "comtypes", "windows-curses",
-        "pyreadline", "pyreadline3", "python-magic-bin", "tensorflow-intel", "wexpect", "vs2015-runtime",
-        "pywin32-ctypes", "winkerberos")},
-    **{normalise(name): "macOS" for name in (
-        "appnope", "pyobjc", "pyobjc-core", "tensorflow-macos", "tensorflow-metal", "mlx", "rumps", "py2app")},
-}
-
-
 def platform_of_distribution(name: str) -> str | None:
-    key = normalise(name)
-    if key in PLATFORM_DISTRIBUTIONS:
-        return PLATFORM_DISTRIBUTIONS[key]
-    if key.startswith("pyobjc-framework-"):
-        return "macOS"
-    return None
+    """The one system a distribution is for (evidence for each in validators/os_only.py, the one list)."""
+    bound = pip_system(normalise(name))
+    return bound[0] if bound else None
 
 
 @lru_cache(maxsize=1)

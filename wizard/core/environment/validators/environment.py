@@ -16,19 +16,12 @@ from wizard.core.environment.detection.parsers import load_environment
 from wizard.core.environment.detection.rules import LOCKFILE_PYTHONS, MAJOR_PYTHONS, PYTHON_REGEX
 from wizard.core.environment.detection.stops import brief
 from wizard.core.environment.validators import FileContext
+from wizard.core.environment.validators.os_only import CONDA as OS_CONDA
+from wizard.core.environment.validators.os_only import conda_system
 from wizard.core.environment.validators.requirements import FIXES as REQUIREMENT_FIXES
 from wizard.core.environment.validators.requirements import Findings, apt_packages, check_line
 
 KNOWN_KEYS = {"name", "channels", "dependencies", "prefix", "variables", "channel_priority"}
-# Conda packages that only exist for macOS or Windows (typical of `conda env export` on a laptop).
-OS_ONLY = {
-    "appnope", "libcxx", "libcxxabi", "vs2015_runtime", "vc", "vc14_runtime", "vs2017_runtime", "vs2019_runtime",
-    "pywin32", "pywin32-ctypes", "pywinpty", "winpty", "ucrt", "menuinst", "wincertstore", "win_inet_pton",
-    "win32_setctime", "pyobjc-core", "pyobjc-framework-cocoa", "libgfortran", "cctools", "ld64",
-    "clang_osx-64", "clangxx_osx-64", "gfortran_osx-64", "tapi", "intel-openmp", "console_shortcut",
-    "powershell_shortcut", "m2-msys2-runtime", "pyreadline", "pyreadline3", "wmi",
-}
-OS_ONLY_PREFIXES = ("m2w64-", "msys2-", "m2-", "pyobjc-framework-", "vs20")
 _SPEC_CHANNEL = re.compile(
     r"^\s*(?:(?P<channel>[A-Za-z0-9_./:-]+)::)?(?P<name>[A-Za-z0-9_][A-Za-z0-9_.+-]*)(?P<rest>.*)$", re.DOTALL)
 _SPEC_PLAIN = re.compile(r"^\s*(?P<channel>)(?P<name>[A-Za-z0-9_][A-Za-z0-9_.+-]*)(?P<rest>.*)$", re.DOTALL)
@@ -219,10 +212,17 @@ def _check_conda_spec(dep: str, line, column, out: Findings, seen: dict, python_
                 "are platform-specific, so conda on Binder's Linux usually cannot find them "
                 "(ResolvePackageNotFound).",
                 "Strip the build strings (keep name=version).")
-    if name in OS_ONLY or name.startswith(OS_ONLY_PREFIXES):
+    bound = conda_system(name, _pinned_version(rest))
+    if bound and bound[1]:
+        out.add(line, column, "warning", "environment-os-only",
+                f"'{name}' is only useful on {bound[0]} (typical of `conda env export` on a laptop). conda-forge "
+                "builds it for Linux too, so it installs on Binder, but it does nothing there.", "Remove this line.")
+    elif bound:
+        newer_for_linux = OS_CONDA.get(name, ("", None))[1]
         out.add(line, column, "error", "environment-os-only",
-                f"'{name}' only exists for macOS or Windows (typical of `conda env export` on a laptop); conda on "
-                "Binder's Linux cannot install it.", "Remove this line.")
+                f"'{name}' only exists for {bound[0]}" + (" in this version" if newer_for_linux else "")
+                + " (typical of `conda env export` on a laptop); conda on Binder's Linux cannot install it.",
+                "Remove this line.")
     if name in seen:
         out.add(line, column, "warning", "environment-duplicate-package",
                 f"'{name}' is listed twice (first on line {seen[name]}).", "Remove one of the two lines.")
@@ -263,6 +263,12 @@ def _check_conda_spec(dep: str, line, column, out: Findings, seen: dict, python_
                 f"repo2docker does not see '{dep}' as an R version pin (only 'r-base=X.Y'), so RStudio is set up "
                 "for whatever R conda picks.", "Write '- r-base=4.4' (your version).")
     return False
+
+
+def _pinned_version(rest: str) -> str | None:
+    """'0.1.3' from '=0.1.3=pyhd8ed1ab_0' or '==0.1.3'; None for ranges and no version."""
+    match = re.match(r"^\s*==?\s*([0-9][^=,<>!|*\s]*)", rest)
+    return match.group(1) if match else None
 
 
 def _requirements_next_door(ctx: FileContext, out: Findings, dep_line) -> None:

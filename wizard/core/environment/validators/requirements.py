@@ -16,6 +16,7 @@ from wizard.core.common.diagnostics import Diagnostic
 from wizard.core.common.fileio import read_file_bytes
 from wizard.core.environment.detection.parsers import load_toml
 from wizard.core.environment.validators import FileContext
+from wizard.core.environment.validators.os_only import pip_system
 
 # PEP 503 normalisation.
 _NORMALISE = re.compile(r"[-_.]+")
@@ -44,17 +45,6 @@ _SIMPLE = re.compile(
 )
 _NAME_START = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*")
 
-WINDOWS_ONLY = {
-    "pywin32", "pypiwin32", "pywin32-ctypes", "pywinpty", "wmi", "windows-curses", "winshell", "comtypes",
-    "win32-setctime", "winkerberos", "pyreadline", "pywinauto", "wincertstore", "win-inet-pton", "winrt",
-    "pyhook", "pythoncom", "msvc-runtime", "winregistry", "pywinrm-windows",
-}
-MACOS_ONLY = {"appnope", "pyobjc", "pyobjc-core", "py2app", "rumps", "applescript", "macholib-macos", "mac-alias",
-              "tensorflow-macos", "tensorflow-metal"}
-# Of those, the ones with a pure-Python wheel and no OS-only dependency: pip installs them on Linux (checked
-# with `pip download --only-binary=:all:` on Linux), so the build goes on; they just do nothing useful there.
-INSTALLS_ON_LINUX = {"appnope", "py2app", "applescript", "mac-alias", "comtypes", "pywin32-ctypes",
-                     "win32-setctime", "win-inet-pton", "wincertstore", "winregistry"}
 # Import names that are not the package name on PyPI: import name -> distribution to install.
 IMPORT_NAMES = {
     "sklearn": "scikit-learn", "cv2": "opencv-python", "yaml": "PyYAML", "pil": "Pillow", "bs4": "beautifulsoup4",
@@ -324,18 +314,19 @@ def _check_local_path(path: str, line: str, number, col, out, project) -> None:
 
 
 def _check_name(key, name, spec, marker, number, col, out, in_conda):
-    if not marker:
-        if key in WINDOWS_ONLY or key in MACOS_ONLY or key.startswith("pyobjc-framework-"):
-            system, platform = ("Windows", "win32") if key in WINDOWS_ONLY else ("macOS", "darwin")
-            code = "req-windows-only" if system == "Windows" else "req-macos-only"
-            fix = f"Add a marker so it is only installed on {system}: {name}; sys_platform == \"{platform}\"."
-            if key in INSTALLS_ON_LINUX:
-                out.add(number, col, "warning", code,
-                        f"'{name}' is only useful on {system}. pip installs it on Binder's Linux, but it does "
-                        "nothing there, and code that needs it will fail.", fix)
-            else:
-                out.add(number, col, "error", code,
-                        f"'{name}' only exists for {system}; Binder runs Linux, so pip cannot install it.", fix)
+    bound = None if marker else pip_system(key)
+    if bound:
+        system, installs, _evidence = bound
+        platform = "win32" if system == "Windows" else "darwin"
+        code = "req-windows-only" if system == "Windows" else "req-macos-only"
+        fix = f"Add a marker so it is only installed on {system}: {name}; sys_platform == \"{platform}\"."
+        if installs:
+            out.add(number, col, "warning", code,
+                    f"'{name}' is only useful on {system}. pip installs it on Binder's Linux, but it does "
+                    "nothing there, and code that needs it will fail.", fix)
+        else:
+            out.add(number, col, "error", code,
+                    f"'{name}' only exists for {system}; Binder runs Linux, so pip cannot install it.", fix)
     if key == "pkg-resources" and "0.0.0" in spec:
         out.add(number, col, "error", "req-pkg-resources",
                 f"'{name}{spec}' is a bogus line that `pip freeze` writes on Debian/Ubuntu; no such package exists, "
