@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from wizard.core.common.fileio import read_file_bytes
+from wizard.core.common.fileio import read_file_bytes, write_file
 from wizard.core.common.remotes import RemoteURL, parse_remote, strip_credentials
 from wizard.core.common.safe_text import safe_text
 from wizard.core.publish.plan import (DEFAULT_BRANCH, GITHUB_FILE_LIMIT, Problem, PublishError, PushProgress,
@@ -173,13 +173,12 @@ def add_to_gitignore(path: Path, lines: Iterable[str]) -> None:
 
     target = Path(path) / ".gitignore"
     try:
-        old = read_file_bytes(target, limit=1_000_000).decode("utf-8")  # a pipe or huge file: OSError
+        old = read_file_bytes(target, limit=1_000_000, root=path).decode("utf-8")  # a pipe, huge, linked out: OSError
     except FileNotFoundError:
         old = ""
     new = gitignore_text(old, lines)
-    if new != old:
-        with open(target, "w", encoding="utf-8", newline="") as handle:
-            handle.write(new)
+    if new != old:  # atomic, never through a link out of the project; CannotWrite says why and what to do
+        write_file(target, new.encode("utf-8"), root=path)
 
 
 # --------------------------------------------------------------------------- commit

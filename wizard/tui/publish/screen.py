@@ -306,7 +306,12 @@ class PublishScreen(StepScreen):
             from wizard.core import publish as gitops
 
             if confirmed:
-                gitops.add_to_gitignore(self.state.project, lines)
+                try:
+                    gitops.add_to_gitignore(self.state.project, lines)
+                except (OSError, UnicodeDecodeError) as error:  # CannotWrite/OutsideProject say what to do
+                    self.notify(safe_text(str(error)), title="Could not change .gitignore", severity="error",
+                                markup=False)
+                    return
                 self.notify("Added the suggested lines to .gitignore.", markup=False)
                 self.reload()
 
