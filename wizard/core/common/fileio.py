@@ -100,7 +100,7 @@ def _project_of(path: str | os.PathLike, root) -> tuple[str, str] | None:
         return os.path.abspath(root), os.path.realpath(root)
     text = os.path.abspath(path)
     best = None
-    for given in _projects:
+    for given in tuple(_projects):  # a copy: another thread may register a project meanwhile
         if _inside(text, given) and (best is None or len(given) > len(best)):
             best = given
     return None if best is None else (best, _projects[best])
