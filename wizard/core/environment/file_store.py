@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wizard.core.environment.catalog import must_be_executable
-from wizard.core.common.fileio import check_inside, default_mode, read_file_bytes, write_file
+from wizard.core.common.fileio import OutsideProject, check_inside, default_mode, read_file_bytes, write_file
 from wizard.core.common.diagnostics import Diagnostic
 from wizard.core.environment.validators import decode
 
@@ -113,8 +113,13 @@ def current_version(project: Path, relpath: str) -> DiskVersion:
 
 
 def load(project: Path, relpath: str) -> LoadedFile:
-    """Read a file for editing. A missing file loads as empty text with version ABSENT."""
-    data = read_bytes(project / relpath)
+    """Read a file for editing. A missing file loads as empty text with version ABSENT; a link out of the
+    project loads unread, as not editable (its problem says why)."""
+    try:
+        data = read_bytes(project / relpath)
+    except OutsideProject as error:
+        return LoadedFile(relpath, None, "\n", False, ABSENT,
+                          (Diagnostic(relpath, None, None, "error", error.code, error.message, error.next_action),))
     if data is None:
         return LoadedFile(relpath, "", "\n", False, ABSENT)
     text, problems = decode(data, relpath)

@@ -1,5 +1,6 @@
-"""Step 3 against a hostile hub: the app gets the core's rules (no non-web link shown or opened, no control
-characters on screen, bounds), and says so when the settings' hub holds a password or cannot work."""
+"""The app gets the core's rules: step 3 against a hostile hub (no non-web link shown or opened, no control
+characters on screen, bounds; the settings' hub with a password or that cannot work), and step 1 never loads
+a file linked from outside the project."""
 
 from __future__ import annotations
 
@@ -103,3 +104,24 @@ async def test_settings_hub_with_a_password_or_that_cannot_work(make_app, projec
         screen = await open_launch(pilot)
         await until(pilot, lambda: "Cannot launch yet" in str(screen.query_one("#launch-target").render()))
         assert "not a valid URL" in str(screen.query_one("#launch-target").render())
+
+
+async def test_step_1_shows_a_file_linked_from_outside_unread(make_app, project, tmp_path):
+    """The editor gets the core's rule too: the link's target is never loaded or shown."""
+    import os
+
+    from tests.waiting import settle
+
+    secret = tmp_path / "credentials"
+    secret.write_text("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG\n")
+    (project / "requirements.txt").unlink()
+    os.symlink(secret, project / "requirements.txt")
+    app = make_app(project, config=Config())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: type(app.screen).__name__ == "EnvironmentScreen")
+        await app.screen.open_file("requirements.txt")
+        await settle(pilot)
+        shown = str(app.screen.query_one("#unreadable").render())
+        assert "outside the project" in shown and "wJalrXUtnFEMI" not in shown
+        assert app.screen.files.get("requirements.txt").editor is None
