@@ -19,7 +19,7 @@ from wizard.core.environment.validators import FileContext
 from wizard.core.environment.validators.os_only import CONDA as OS_CONDA
 from wizard.core.environment.validators.os_only import conda_system
 from wizard.core.environment.validators.requirements import FIXES as REQUIREMENT_FIXES
-from wizard.core.environment.validators.requirements import Findings, apt_packages, check_line
+from wizard.core.environment.validators.requirements import Counts, Findings, apt_packages, check_include, check_line
 
 KNOWN_KEYS = {"name", "channels", "dependencies", "prefix", "variables", "channel_priority"}
 _SPEC_CHANNEL = re.compile(
@@ -151,6 +151,9 @@ def _check_dependencies(deps, dep_line, ctx: FileContext, out: Findings) -> None
                             f"The pip entry {brief(entry)} is not text; repo2docker expects each pip entry to be a "
                             "requirement like 'package==1.0'.", "Put the entry in quotes or write 'name==version'.")
                     continue
+                if entry.strip().startswith(("-r", "--requirement")):  # pip runs in environment.yml's folder
+                    check_include(entry.strip(), pline, entry, ctx.path, ctx, req_out, pip_seen, Counts(),
+                                  {ctx.path})
                 check_line(entry, pline, (pcol or 1) - 1, req_out, ctx.project, pip_seen, in_conda=True)
             out.items.extend(req_out.items)
         elif dep is None:
@@ -183,7 +186,10 @@ def _check_dependencies(deps, dep_line, ctx: FileContext, out: Findings) -> None
         out.add(dep_line, 1, "info", "environment-python-unpinned",
                 "Python is not pinned, so Binder uses its current default (3.10), which will change.",
                 "Add '- python=3.12' (your version) to the dependencies.")
-    _requirements_next_door(ctx, out, dep_line)
+    included = any(isinstance(entry, str) and re.match(r"^\s*(-r|--requirement)[=\s]*(\./)?requirements\.txt\s*$", entry)
+                   for block in pip_blocks if isinstance(block.get("pip"), list) for entry in block["pip"])
+    if not included:  # `- -r requirements.txt` under pip: installs it
+        _requirements_next_door(ctx, out, dep_line)
 
 
 def _used_by_conda(ctx: FileContext) -> bool:

@@ -374,36 +374,96 @@ def validate(text: str, ctx: FileContext) -> list[Diagnostic]:
         out.add(None, None, "info", "crlf", "This file has Windows (CRLF) line endings. pip copes, but Linux "
                                            "tools and diffs work better with LF.", "Convert to LF line endings.")
     lines = _logical_lines(text)
-    seen: dict = {}
-    names = 0
-    pinned = 0
-    local_root = None
+    counts = Counts()
+    _read_lines(lines, ctx.path, ctx, out, {}, counts, {ctx.path})
+    _whole_file(ctx, out, counts.names, counts.pinned, counts.local_root, lines)
+    return out.items
+
+
+class Counts:
+    """Requirement lines seen in the file and in the files it includes, as pip reads them all as one."""
+
+    def __init__(self) -> None:
+        self.names = self.pinned = 0
+        self.local_root: int | None = None
+
+
+MAX_INCLUDE_DEPTH = 10
+
+
+def _read_lines(lines, path: str, ctx: FileContext, out: Findings, seen: dict, counts: Counts,
+                chain: set[str]) -> None:
+    """Check the lines of `path` (the file itself, or one it includes with -r), following -r as pip does."""
     for number, raw in lines:
         line = _strip_comment(raw).strip()
         if not line:
             continue
         if line.startswith(("-r", "--requirement", "-c", "--constraint")):
-            _check_include(line, number, raw, ctx, out)
-        if line in (".", "-e .", "-e.", "./", "--editable=.") or line.startswith(("-e .", "-e ./")):
-            local_root = number
+            check_include(line, number, raw, path, ctx, out, seen, counts, chain)
+        if path == ctx.path and (line in (".", "-e .", "-e.", "./", "--editable=.")
+                                 or line.startswith(("-e .", "-e ./"))):
+            counts.local_root = number
         key = check_line(raw, number, 0, out, ctx.project, seen)
         if key:
-            names += 1
+            counts.names += 1
             if "==" in line:
-                pinned += 1
-    _whole_file(ctx, out, names, pinned, local_root, lines)
-    return out.items
+                counts.pinned += 1
 
 
-def _check_include(line, number, raw, ctx, out):
-    value = re.sub(r"^(-r|-c|--requirement|--constraint)\s*=?\s*", "", line).strip()
+def check_include(line, number, raw, path, ctx, out, seen, counts, chain):
+    """`-r other.txt` is read like pip reads it: relative to the including file's folder, its lines checked in
+    place (findings carry the included file's name and line numbers). `-c` files are only checked to exist."""
+    option = re.match(r"^(-r|-c|--requirement|--constraint)\s*=?\s*", line)
+    value = line[option.end():].strip()
     if not value or ctx.project is None or "://" in value:
         return
-    base = ctx.project / (ctx.path.rsplit("/", 1)[0] if "/" in ctx.path else "")
-    if not (base / value).exists():
-        out.add(number, len(raw) - len(raw.lstrip()) + 1, "error", "req-missing-include",
-                f"'{line}' includes {value}, but there is no such file next to {ctx.name}.",
+    folder = path.rsplit("/", 1)[0] if "/" in path else ""
+    column = len(raw) - len(raw.lstrip()) + 1
+    try:
+        target = (ctx.project / folder / value).resolve()
+        rel = target.relative_to(ctx.project.resolve()).as_posix()
+    except ValueError:
+        out.add(number, column, "error", "req-outside-repo",
+                f"'{line}' includes a file outside the repository; Binder only has the repository's files.",
+                "Copy the file into the repository and include it from there.")
+        return
+    except OSError:
+        return
+    if not target.is_file():
+        name = path.rsplit("/", 1)[-1]
+        out.add(number, column, "error", "req-missing-include",
+                f"'{line}' includes {value}, but there is no such file next to {name}.",
                 "Fix the file name, or add the file (paths are relative to this requirements file).")
+        return
+    if option.group(1) in ("-c", "--constraint") or not _installed(ctx):
+        return
+    if rel in chain:
+        out.add(number, column, "error", "req-include-loop",
+                f"'{line}' includes {rel}, which is already being read (the files include each other), so pip "
+                "never finishes reading them.", "Remove one of the -r lines.")
+        return
+    if len(chain) > MAX_INCLUDE_DEPTH:
+        return
+    try:
+        text = read_file_bytes(target, MAX_INCLUDE_BYTES).decode("utf-8-sig")
+    except (OSError, ValueError):  # unreadable, too large, not UTF-8: the install check says more
+        return
+    included = Findings(rel, out.apt_packages)
+    before = set(seen)
+    _read_lines(_logical_lines(text), rel, ctx, included, seen, counts, chain | {rel})
+    for key in set(seen) - before:  # a later duplicate says where the first one is
+        first_line, spec = seen[key]
+        seen[key] = (f"{first_line} of {rel}" if isinstance(first_line, int) else first_line, spec)
+    out.items.extend(included.items)
+
+
+MAX_INCLUDE_BYTES = 2_000_000
+
+
+def _installed(ctx: FileContext) -> bool:
+    """Whether pip will read this file on Binder (unknown: assume so). An ignored file's includes are never read."""
+    used = getattr(ctx.detection, "files_used", None)
+    return used is None or ctx.path in used
 
 
 def _whole_file(ctx, out, names, pinned, local_root, lines):
