@@ -324,3 +324,14 @@ def test_requirements_is_not_held_by_a_stuck_project_python(make_project, monkey
     out, err = capsys.readouterr()
     assert time.monotonic() - started < 10 and "did not answer in 1 s" in err and "numpy" in out
     assert gone(seconds)
+
+
+@pytest.mark.parametrize("include", ["-r ../home/.aws/credentials", "--requirement=../home/.aws/credentials",
+                                     "-r sub/../../home/.aws/credentials", "-c ../home/.aws/credentials"])
+def test_an_include_that_climbs_out_of_the_project_is_never_read(make_project, credentials, capsys, include):
+    credentials.write_text("super-secret-token-1234\n")  # a line that would parse as a package name
+    project = make_project({"analysis.py": "import numpy\n", "requirements.txt": f"numpy\n{include}\n"})
+    for command in (["requirements", "--format", "json"], ["requirements"], ["check", "--format", "json"]):
+        run(command[0], str(project), *command[1:])
+        out, err = capsys.readouterr()
+        assert "super-secret" not in out + err, command

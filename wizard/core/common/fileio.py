@@ -98,12 +98,17 @@ def _project_of(path: str | os.PathLike, root) -> tuple[str, str] | None:
         return None
     if root is not _REGISTERED:
         return os.path.abspath(root), os.path.realpath(root)
-    text = os.path.abspath(path)
+    # As written, not normalised: `project/sub/../../.aws/credentials` belongs to the project it starts in.
+    raw = os.fspath(path)
+    raw = raw if os.path.isabs(raw) else os.path.join(os.getcwd(), raw)
     best = None
-    for given in tuple(_projects):  # a copy: another thread may register a project meanwhile
-        if _inside(text, given) and (best is None or len(given) > len(best)):
-            best = given
-    return None if best is None else (best, _projects[best])
+    for text in (raw, os.path.abspath(raw)):
+        for given in tuple(_projects):  # a copy: another thread may register a project meanwhile
+            if _inside(text, given) and (best is None or len(given) > len(best)):
+                best = given
+        if best is not None:
+            return best, _projects[best]
+    return None
 
 
 def _inside(path: str, folder: str) -> bool:

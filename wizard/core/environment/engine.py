@@ -77,7 +77,7 @@ def _validate_file(project: Path, rel: str, overrides: dict[str, str], found: De
             size = path.stat().st_size
             if size > MAX_BYTES:
                 return [_too_large(rel, size)]
-            data = read_file_bytes(path)
+            data = read_file_bytes(path, root=project)
         except IsADirectoryError:
             return []  # the detector already explains a folder with a file's name
         except OSError as error:

@@ -128,7 +128,7 @@ def parse_requirements(text: str, file: str = "requirements.txt", base: Path | N
             if option in {"-r", "--requirement", "-c", "--constraint"} and base is not None and value:
                 target = (base / value).resolve()
                 if target not in _seen and target.is_file():
-                    included = read_text(target, errors="replace")
+                    included = read_text(base / value, errors="replace")  # as written: fileio sees it leave
                     if included is not None and option in {"-r", "--requirement"}:
                         found += parse_requirements(included, value, target.parent, _seen | {target})
             elif option in {"-e", "--editable"}:
