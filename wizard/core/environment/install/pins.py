@@ -15,8 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from wizard.core.environment.deps.names import normalise
+from wizard.core.environment.install.explain import SUPPORTED_PYTHONS
 
-NEWEST_BINDER_PYTHON = "3.14"  # the newest Python repo2docker 2026.4.0 can build (explain.SUPPORTED_PYTHONS)
+NEWEST_BINDER_PYTHON = SUPPORTED_PYTHONS[-1]  # the newest Python repo2docker can build
 _LOOKUP_WORKERS = 8
 
 
@@ -105,8 +106,6 @@ def _needs(files, version: str) -> str | None:
 def _usable_python(local_python: str | None, python: str) -> str | None:
     """The project's Python as X.Y when Binder can build it and it is newer than Binder's."""
     from packaging.version import InvalidVersion, Version
-
-    from wizard.core.environment.install.explain import SUPPORTED_PYTHONS
 
     if not local_python:
         return None
