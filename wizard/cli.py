@@ -21,6 +21,7 @@ COMMANDS = {
     "publish": "Commit and push the project to GitHub, safely.",
     "launch": "Ask a BinderHub to build and launch the project, streaming the log.",
     "badge": "Print (or write into the README) the Binder launch badge.",
+    "convert": "Turn a lock Binder ignores (uv, Poetry, pixi, conda-lock, renv, pip-tools) into files it reads.",
 }
 
 

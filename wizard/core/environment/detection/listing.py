@@ -1,7 +1,9 @@
 """Which files repo2docker uses, which it ignores and why, and the findings about the folder around them.
 
 Besides repo2docker's own choice: files named almost right (`requirement.txt`), environment files one
-folder too deep, symbolic links git cannot carry, an empty config folder, a Stencila manifest.
+folder too deep, symbolic links git cannot carry, an empty config folder, a Stencila manifest, and the
+environment managers Binder ignores (uv.lock, poetry.lock, pixi, conda-lock, renv, requirements.in, Dev
+Containers: wizard.core.environment.convert.findings).
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ _LOOKALIKES = {
     "requirement.txt": "requirements.txt",
     "requirements.text": "requirements.txt",
     "requirements.txt.txt": "requirements.txt",
-    "requirements.in": "requirements.txt",
     "enviroment.yml": "environment.yml",
     "environment.yml.txt": "environment.yml",
     "environments.yml": "environment.yml",
@@ -69,9 +70,22 @@ def classify_after_detect_error(state: DetectionState) -> None:
     for rel in in_config + at_root + root_only:
         state.ignored[rel] = "not read: repo2docker stops before it gets to this file (see the error)"
     _lookalikes(state)
+    _foreign_files(state, None, None, stopped=True)
 
 
 def classify_files(state: DetectionState, pack: str | None, versions: dict) -> None:
+    _classify_files(state, pack, versions)
+    _foreign_files(state, pack, versions.get("python"), stopped=False)
+
+
+def _foreign_files(state: DetectionState, pack: str | None, python: str | None, stopped: bool) -> None:
+    """Lock files and manifests of tools Binder does not run (imported only when a project has one)."""
+    from wizard.core.environment.convert.findings import note_foreign_files
+
+    note_foreign_files(state, pack, python, stopped)
+
+
+def _classify_files(state: DetectionState, pack: str | None, versions: dict) -> None:
     files, bd, path = state.files, state.binder_dir, state.path
     shown = f"{bd}/" if bd else ""
     use, ignore = state.used.append, state.ignored.__setitem__
@@ -392,8 +406,12 @@ def stencila_notes(state: DetectionState) -> None:
 
 def notes_for_ignored(state: DetectionState) -> None:
     """Every ignored file becomes a finding too: most are a user's mistake, not a choice."""
+    from wizard.core.environment.convert.findings import is_foreign
+
     for rel, reason in sorted(state.ignored.items()):
         if reason.startswith("not read: repo2docker stops") or reason.startswith(("not a package", "not installed")):
+            continue
+        if is_foreign(rel):  # explained with its own finding (or none, when Binder builds what it says)
             continue
         if "sub-folders" in reason:
             state.notes.append(Diagnostic(rel, None, None, "info", "file-in-subfolder",
