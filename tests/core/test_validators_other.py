@@ -464,7 +464,7 @@ def test_good_dockerfile_is_clean():
     (("python:3.12-slim", "python"), "docker-from-untagged", "warning"),
     (("python:3.12-slim", "python:latest"), "docker-from-latest", "warning"),
     (("notebook==7.4.5 jupyterlab==4.4.7", "numpy"), "docker-no-jupyter", "error"),
-    (("USER ${NB_USER}\n", ""), "docker-root-at-end", "error"),
+    (("USER ${NB_USER}\n", ""), "docker-root-at-end", "warning"),
     (("NB_UID=1000", "NB_UID=1001"), "docker-uid", "error"),
     (("--uid ${NB_UID}", "--uid 501"), "docker-uid", "error"),
     (("    --uid ${NB_UID} \\\n", ""), "docker-uid-unset", "warning"),
