@@ -299,3 +299,13 @@ async def test_credentials_in_the_hub_address_are_never_sent_shown_or_saved(host
     assert outcome.result == "ready"
     [(_, _, headers)] = hub.requests
     assert "authorization" not in headers and "hunter22" not in json.dumps(headers)
+
+
+@pytest.mark.parametrize("reset", ["inf", "nan", "1e300", "-1e300", "soon\x1b[2J", "9" * 400])
+async def test_a_rate_limit_reset_that_is_not_a_time(hostile_hub, reset):
+    hub = hostile_hub()
+    hub.route(BUILD, stream([sse({"phase": "failed", "status_code": 429, "message": "Rate limit exceeded\n"})],
+                            headers=[("X-Ratelimit-Reset", reset)]))
+    outcome, _, _ = await run(hub.url)
+    assert outcome.problem.status_code == 429 and "rate limit" in outcome.problem.message
+    assert "Unexpected" not in outcome.problem.message and clean(str(outcome.problem))

@@ -346,7 +346,8 @@ class BuildStream:
                                                           events=count))
                             return
                         code = last.data.get("status_code")
-                        problem = (problem_for_status(code, last.message, headers_seen) if isinstance(code, int)
+                        problem = (problem_for_status(code, last.message, headers_seen)
+                                   if isinstance(code, int) and not isinstance(code, bool) and 100 <= code <= 999
                                    else problem_for_failed_event(last.message, headers_seen))
                         await queue.put(reader.finish("failed", problem=problem, rate_limit=headers_seen,
                                                       events=count))

@@ -112,9 +112,9 @@ def _retry_hint(headers: dict[str, str]) -> str:
     reset = headers.get("x-ratelimit-reset")
     try:
         wait = max(0, int(float(reset)) - int(time.time())) if reset else None
-    except ValueError:
+    except (ValueError, OverflowError):  # not a number, nan, inf
         wait = None
-    if wait is None:
+    if wait is None or wait > 86_400:  # a hub's rate limit resets within the hour; more is not believable
         return "Wait an hour before launching again; in a workshop, stagger the launches."
     when = time.strftime("%H:%M", time.localtime(time.time() + wait))
     return f"Try again after {when} (in about {max(1, round(wait / 60))} min). Do not retry sooner: each try counts."
