@@ -335,3 +335,18 @@ def test_an_include_that_climbs_out_of_the_project_is_never_read(make_project, c
         run(command[0], str(project), *command[1:])
         out, err = capsys.readouterr()
         assert "super-secret" not in out + err, command
+
+
+@pytest.mark.parametrize("write", [None, "requirements.txt", "{project}/requirements.txt", "{project}/sub/../requirements.txt"])
+def test_requirements_write_never_follows_a_link_out_whatever_the_file_is_called(make_project, credentials, capsys,
+                                                                                 monkeypatch, write):
+    project = make_project({"analysis.py": "import numpy\n"})
+    (project / "sub").mkdir()
+    os.symlink(credentials, project / "requirements.txt")
+    monkeypatch.chdir(project)
+    before = credentials.read_text()
+    option = ["--write"] if write is None else ["--write", write.format(project=project)]
+    code = run("requirements", str(project), *option, "--yes")
+    out, err = capsys.readouterr()
+    assert code != 0 and SECRET not in out + err and "outside the project" in err
+    assert credentials.read_text() == before and (project / "requirements.txt").is_symlink()

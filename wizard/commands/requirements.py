@@ -118,7 +118,10 @@ def _environment(pending):
 
 
 def run(args: argparse.Namespace) -> int:
+    import os
     from pathlib import Path
+
+    from wizard.core.common.fileio import OutsideProject, check_inside
 
     project = project_path(args.path)
     pending = _start_environment_query(project, args.python)  # first: it runs while we scan
@@ -128,11 +131,19 @@ def run(args: argparse.Namespace) -> int:
     environment = _environment(pending)
     target = None
     if args.write:
-        write_path = Path(args.write).expanduser().resolve()
+        # Absolute but not resolved: a requirements.txt that links out of the project must stay a link
+        # here, so the one reader and writer refuse it (resolve() would hand them the outside file).
+        write_path = Path(os.path.abspath(Path(args.write).expanduser()))
         if write_path.is_dir():
             raise UsageError(f"--write needs a file, and {args.write} is a folder")
         target = deps.DeclaredFile("", write_path, "requirements", write_path)
     inference = deps.infer(project, environment, scan=scan, target=target)
+    declared_file = inference.target.write_target
+    if declared_file is not None and declared_file.is_symlink():
+        try:
+            check_inside(declared_file)
+        except OutsideProject as error:  # said, not silently treated as an empty file
+            _note(error.message)
     for files, what in ((inference.scan.tolerant_files, "could not fully parse {}; read them line by line"),
                         (inference.scan.too_large_files, "did not scan {}: too large for source code"),
                         (inference.scan.unreadable_files, "could not read {} (not a regular file, or no permission)")):
