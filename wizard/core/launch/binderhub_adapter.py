@@ -9,6 +9,10 @@ stays cheap.
 without a phase belong to the current phase) and text made safe — plus a `stall` event when nothing
 new has arrived for `stall_warning_seconds`. It returns after `ready`, after the first `failed` (the
 hub keeps that stream open forever), on a fault, or on the overall timeout; `outcome` then says which.
+
+The hub is untrusted (README, "launch"): its body is inflated here in bounded steps and cut at
+MAX_EVENT_BYTES per event and MAX_STREAM_BYTES in all, redirect bodies are never read, and a `ready`
+whose links are not http(s) is a failed launch (`build_events.checked_ready`).
 """
 
 from __future__ import annotations
