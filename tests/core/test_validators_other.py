@@ -162,7 +162,7 @@ def test_exec_inside_a_closing_block_is_accepted():
     ("pip install numpy pandas==2.2.3", "script-pip-unpinned", "warning"),
     ("jupyter labextension install @jupyter-widgets/jupyterlab-manager", "script-labextension-install", "warning"),
     ("jupyter lab build", "script-lab-build", "warning"),
-    ("jupyter nbextension enable --py widgetsnbextension", "script-nbextension", "warning"),
+    ("jupyter nbextension enable --py widgetsnbextension", "script-nbextension", "error"),  # Notebook 7
     ("mamba install -y numpy", "script-conda-install", "info"),
     ("wget -q -O data.csv https://example.org/data.csv", "script-download", "info"),
 ])

@@ -14,6 +14,7 @@ import stat
 
 from wizard.core.common.diagnostics import Diagnostic
 from wizard.core.common.fileio import read_file_bytes
+from wizard.core.environment.validators.jupyter_versions import server_versions
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 SHELLS = {"bash", "sh", "dash"}
@@ -28,7 +29,24 @@ PIP_INSTALL = re.compile(BOL + r"((?:python3?\s+-m\s+)?pip3?\s+install)\s+(.*)$"
 CONDA_INSTALL = re.compile(BOL + r"((?:conda|mamba|micromamba)\s+install)\b")
 LABEXTENSION = re.compile(BOL + r"(jupyter\s+labextension\s+install)\b")
 LAB_BUILD = re.compile(BOL + r"(jupyter\s+lab\s+build)\b")
-NBEXTENSION = re.compile(BOL + r"(jupyter\s+nbextension\s+(?:install|enable))\b")
+# Commands of the classic Notebook (< 7) and its extension tools: Notebook 7 has none of them.
+CLASSIC_COMMAND = re.compile(BOL + r"(jupyter[\s-](?:serverextension|nbextension|bundlerextension"
+                             r"|contrib[\s-]nbextension|nbextensions_configurator)\b(?:\s+[\w-]+)?)")
+# npm source extensions with no JupyterLab 4 release, or built into JupyterLab since 3: `install` fails.
+LAB4_FAILS = {"@jupyterlab/toc": "The table of contents is built into JupyterLab since 3.0: delete this line.",
+              "@jupyterlab/hub-extension": "The hub menu is built into JupyterLab since 2.0: delete this line.",
+              "plotlywidget": "Install `plotly` (5 or newer) with pip instead; it brings its JupyterLab support.",
+              "@jupyterlab/celltags": "Cell tags are built into JupyterLab since 3.0: delete this line.",
+              "jupyterlab_bokeh": "Install `jupyter_bokeh` with pip instead."}
+# npm name -> the pip package that ships the same extension prebuilt.
+PREBUILT = {"@jupyter-widgets/jupyterlab-manager": "ipywidgets (already in Binder's image)",
+            "jupyter-matplotlib": "ipympl", "jupyterlab-plotly": "plotly", "@bokeh/jupyter_bokeh": "jupyter_bokeh",
+            "@pyviz/jupyterlab_pyviz": "pyviz_comms", "jupyter-leaflet": "ipyleaflet",
+            "@jupyterlab/git": "jupyterlab-git",
+            "jupyterlab-jupytext": "jupytext", "@jupyter-voila/jupyterlab-preview": "voila", "bqplot": "bqplot",
+            "@jupyterlab/latex": "jupyterlab-latex", "@krassowski/jupyterlab-lsp": "jupyterlab-lsp",
+            "@jupyterlab/server-proxy": "jupyter-server-proxy", "jupyterlab-drawio": "jupyterlab-drawio",
+            "@lckr/jupyterlab_variableinspector": "lckr-jupyterlab-variableinspector", "nglview-js-widgets": "nglview"}
 DOWNLOAD = re.compile(BOL + r"(wget|curl|git\s+clone|gdown|aws\s+s3\s+cp)\b")
 DOWNLOAD_WORDS = ("wget", "curl", "git", "gdown", "aws")
 FTP = re.compile(r"\bftp://", re.IGNORECASE)
@@ -156,7 +174,7 @@ def validate(text: str, ctx) -> list[Diagnostic]:
 
     code_lines = _code_lines(lines)
     if is_shell:
-        _shell_checks(code_lines, lines, has_shebang, interpreter, is_start, add)
+        _shell_checks(code_lines, lines, has_shebang, interpreter, is_start, add, ctx)
     elif is_start and not any("exec" in code for _, code in code_lines):
         add(None, None, "warning", "start-no-handover",
             "start must hand over to Jupyter at the end (`exec \"$@\"` in a shell script, `os.execvp` in "
@@ -165,7 +183,7 @@ def validate(text: str, ctx) -> list[Diagnostic]:
     return out
 
 
-def _shell_checks(code_lines, lines, has_shebang, interpreter, is_start, add) -> None:
+def _shell_checks(code_lines, lines, has_shebang, interpreter, is_start, add, ctx=None) -> None:
     name = "start" if is_start else "postBuild"
     shebang_has_e = has_shebang and re.search(r"\s-[a-zA-Z]*e", lines[0]) is not None
     if not shebang_has_e and not any(SET_E.match(code) for _, code in code_lines):
@@ -211,21 +229,8 @@ def _shell_checks(code_lines, lines, has_shebang, interpreter, is_start, add) ->
             once("script-conda-install", number, match.start(1) + 1, "info",
                  "Installing conda packages here works, but they belong in environment.yml, where Binder "
                  "solves them together and caches the result.", "Move the packages into environment.yml.")
-        if "jupyter" not in code:
-            pass
-        elif match := LABEXTENSION.search(code):
-            add(number, match.start(1) + 1, "warning", "script-labextension-install",
-                "`jupyter labextension install` is deprecated: JupyterLab 4 no longer builds extensions this "
-                "way, and the build it triggers often runs out of memory (\"Killed\", exit code 137).",
-                "Install the extension's pip package in requirements.txt instead (e.g. `jupyterlab-git`).")
-        elif match := LAB_BUILD.search(code):
-            add(number, match.start(1) + 1, "warning", "script-lab-build",
-                "`jupyter lab build` needs a lot of memory and often kills the build (exit code 137) on Binder.",
-                "Use prebuilt extensions from pip or conda; if you must build, add `--minimize=False`.")
-        if "nbextension" in code and (match := NBEXTENSION.search(code)):
-            add(number, match.start(1) + 1, "warning", "script-nbextension",
-                "Classic notebook extensions (`jupyter nbextension`) do not work in Notebook 7 or JupyterLab, "
-                "which Binder opens.", "Look for the JupyterLab version of the extension and install it with pip.")
+        if "jupyter" in code:
+            _jupyter_checks(number, code, ctx, code_lines, shebang_has_e, is_start, add)
         if any(word in code for word in DOWNLOAD_WORDS) and (match := DOWNLOAD.search(code)):
             if is_start:
                 add(number, match.start(1) + 1, "warning", "start-download",
@@ -238,6 +243,104 @@ def _shell_checks(code_lines, lines, has_shebang, interpreter, is_start, add) ->
                      "For big data, read it on demand at run time instead of downloading it here.")
     if is_start:
         _exec_checks(code_lines, add)
+
+
+def _stops_here(number: int, code_lines, shebang_has_e: bool, is_start: bool) -> bool:
+    """Whether a failing command on this line stops the build (or the launch): `set -e` before it, or the last
+    command of postBuild (its exit status is the script's)."""
+    if shebang_has_e or any(SET_E.match(code) for n, code in code_lines if n < number):
+        return True
+    return not is_start and code_lines and code_lines[-1][0] == number
+
+
+def _jupyter_checks(number, code, ctx, code_lines, shebang_has_e, is_start, add) -> None:
+    """Notebook 7 and JupyterLab 4 commands, decided by the versions the build really gets."""
+    classic = CLASSIC_COMMAND.search(code)
+    labext = LABEXTENSION.search(code)
+    if not classic and not labext and not LAB_BUILD.search(code):
+        return
+    earlier = [c for n, c in code_lines if n < number]
+    versions = server_versions(ctx, earlier) if ctx is not None else server_versions(_NoContext(), earlier)
+    stops = _stops_here(number, code_lines, shebang_has_e, is_start)
+    severity = "error" if stops else "warning"
+    consequence = ((" and the launch fails" if is_start else " and the build stops") if stops else
+                   ", and the script carries on without it (no `set -e`)")
+    if classic:
+        notebook = versions["notebook"]
+        command = re.sub(r"\s+", " ", classic.group(1))
+        if notebook.major < 7:
+            if "nbextension" in command:
+                add(number, classic.start(1) + 1, "info", "script-nbextension",
+                    f"Classic notebook extensions work with Notebook {notebook.version} ({notebook.why}), but only "
+                    "in the classic interface (/tree); JupyterLab, which Binder can also open, ignores them.",
+                    "Prefer the extension's JupyterLab version, installed with pip.")
+            return
+        add(number, classic.start(1) + 1, severity,
+            "script-serverextension" if "serverextension" in command else "script-nbextension",
+            f"`{command}` is a command of the classic Notebook (before 7). Binder installs Notebook "
+            f"{notebook.version} ({notebook.why}), which has no such command, so this line fails"
+            f"{consequence}.", _classic_fix(command, code, notebook))
+        return
+    lab = versions["jupyterlab"]
+    if labext:
+        packages = [w for w in code[labext.end(1):].split() if not w.startswith("-")]
+        failing = next((p for p in packages if _npm_name(p) in LAB4_FAILS), None)
+        if lab.major < 3:
+            return
+        if lab.major == 3:
+            add(number, labext.start(1) + 1, "info", "script-labextension-install",
+                f"JupyterLab {lab.version} ({lab.why}) still builds source extensions with Node.js, which Binder's "
+                "image has, but the build is slow and memory-hungry.", _prebuilt_fix(packages))
+            return
+        if failing is not None:
+            name = _npm_name(failing)
+            add(number, labext.start(1) + 1, severity, "script-labextension-install",
+                f"`jupyter labextension install {failing}` fails with JupyterLab {lab.version} ({lab.why}): npm has "
+                f"no version of {name} for JupyterLab 4 (\"No version of {name} could be found that is compatible "
+                f"with the current version of JupyterLab\"){consequence}.", LAB4_FAILS[name])
+            return
+        add(number, labext.start(1) + 1, "warning", "script-labextension-install",
+            f"`jupyter labextension install` is deprecated in JupyterLab {lab.version} ({lab.why}): it builds the "
+            "extension from npm with Node.js, works only for extensions that have a JupyterLab 4 release, and the "
+            "build often runs out of memory (\"Killed\", exit code 137).", _prebuilt_fix(packages))
+        return
+    if lab.major >= 3:
+        match = LAB_BUILD.search(code)
+        add(number, match.start(1) + 1, "warning", "script-lab-build",
+            f"`jupyter lab build` needs a lot of memory and often kills the build (exit code 137) on Binder; "
+            f"JupyterLab {lab.version} ({lab.why}) loads prebuilt extensions without it.",
+            "Use prebuilt extensions from pip or conda; if you must build, add `--minimize=False`.")
+
+
+class _NoContext:
+    detection = None
+    project = None
+
+
+def _classic_fix(command: str, code: str, notebook) -> str:
+    pin = f"or keep the classic Notebook by pinning `notebook<7` in {notebook.pin_file}."
+    if "serverextension" in command:
+        module = re.search(r"serverextension\s+(?:enable|disable)\s+(?:--\S+\s+)*([\w.]+)", code)
+        modern = f"jupyter server extension enable --sys-prefix {module.group(1) if module else '<module>'}"
+        return (f"Most server extensions enable themselves when pip installs them; otherwise write `{modern}`, "
+                + pin)
+    if "widgetsnbextension" in code:
+        return "Delete this line: ipywidgets 8 in Binder's image works in Notebook 7 and JupyterLab as it is."
+    return ("Notebook 7 runs JupyterLab extensions: install the extension's Python package (pip or conda; it is "
+            "enabled on install), " + pin)
+
+
+def _npm_name(argument: str) -> str:
+    """'@scope/name' from '@scope/name@1.2'; 'name' from 'name@1.2'."""
+    if argument.startswith("@"):
+        return "@" + argument[1:].partition("@")[0]
+    return argument.partition("@")[0]
+
+
+def _prebuilt_fix(packages: list[str]) -> str:
+    known = [f"{_npm_name(p)} → {PREBUILT[_npm_name(p)]}" for p in packages if _npm_name(p) in PREBUILT]
+    return ("Install the prebuilt Python package instead (pip or conda; no build needed)"
+            + (f": {', '.join(known)}." if known else ", usually named like the extension."))
 
 
 def _unpinned_pip_packages(arguments: str) -> list[str]:
