@@ -4,7 +4,9 @@ Each line is checked as pip reads it: comments, options, local paths (pip runs f
 before the repository is copied in unless a line is local), PEP 508 requirements (simple lines by a fast
 exact regex, everything else by `packaging`), then the beginner pitfalls: `@ file:///` lines from
 `pip freeze` in a conda env, OS-only packages, standard-library or import names listed as packages,
-duplicates and pins. `check_line` is shared with the `pip:` section of environment.yml.
+duplicates and pins. `check_line` is shared with the `pip:` section of environment.yml. A `-r` include is
+read like pip reads it (`check_include`), so one file is checked with the files it pulls in. (About 600
+lines: pip's line grammar, its pitfalls and their fixes are one subject, read top to bottom.)
 """
 
 from __future__ import annotations
