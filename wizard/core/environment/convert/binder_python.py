@@ -12,7 +12,7 @@ from wizard.core.environment.detection.rules import KERNEL_ENV_CUTOFF, LOCKFILE_
 _PATCH = "99"
 
 
-def marker_environment(python: str) -> dict[str, str]:
+def marker_environment(python: str, extra: str = "") -> dict[str, str]:
     """PEP 508 marker values on Binder (mybinder.org builds for linux/amd64, CPython from conda)."""
     return {
         "implementation_name": "cpython",
@@ -26,20 +26,20 @@ def marker_environment(python: str) -> dict[str, str]:
         "python_full_version": f"{python}.{_PATCH}",
         "python_version": python,
         "sys_platform": "linux",
-        "extra": "",
+        "extra": extra,
     }
 
 
 @lru_cache(maxsize=4096)
-def marker_applies(marker: str, python: str) -> bool:
-    """Whether a PEP 508 marker is true on Binder; an unreadable marker counts as true (keep the package,
-    the engine then checks the result)."""
+def marker_applies(marker: str, python: str, extra: str = "") -> bool:
+    """Whether a PEP 508 marker is true on Binder (`extra`: the extra being installed, if any); an unreadable
+    marker counts as true (keep the package, the engine then checks the result)."""
     from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
 
     if not marker.strip():
         return True
     try:
-        return Marker(marker).evaluate(marker_environment(python))
+        return Marker(marker).evaluate(marker_environment(python, extra))
     except (InvalidMarker, UndefinedComparison, UndefinedEnvironmentName):
         return True
 

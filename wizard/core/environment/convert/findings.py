@@ -81,6 +81,9 @@ def note_foreign_files(state, pack: str | None, python: str | None, stopped: boo
             continue
         if rel in fresh:
             state.ignored[rel] = f"Binder does not read {kind.what}; {fresh[rel]} is generated from it"
+            problem = None if stopped else _python_unsupported(state, rel, kind, python)
+            if problem:
+                add(Diagnostic(rel, None, None, "warning", LOCK_IGNORED, problem, _convert_words(kind, folder)))
             continue
         if kind.name == "requirements.in":
             state.ignored[rel] = "pip-tools input: Binder reads only the compiled requirements.txt"
@@ -197,6 +200,20 @@ def _generated(state, present) -> tuple[dict[str, str], dict[str, tuple[str, Kin
     return fresh, stale
 
 
+def _python_unsupported(state, rel: str, kind: Kind, python: str | None) -> str | None:
+    """For uv.lock and poetry.lock: Binder's Python is one the lock does not support."""
+    if not python or "runtime.txt" not in kind.writes or kind.name == "renv.lock":
+        return None
+    from wizard.core.environment.convert.plan import lock_pins
+
+    locked = lock_pins(Path(state.files.root), rel, state.binder_dir, python)
+    made_for = locked[1] if locked is not None else None
+    if made_for and made_for != python:
+        return (f"Binder will use Python {python}, which {rel} does not support (the lowest it does is {made_for}): "
+                "what it installs is not what the lock says.")
+    return None
+
+
 def _differs(state, rel: str, kind: Kind, pack: str | None, python: str | None, used: list[str]) -> str | None:
     """Why what Binder builds is not what `rel` describes; None when the used files pin what it pins."""
     built = _what_binder_builds(pack)
@@ -212,11 +229,15 @@ def _differs(state, rel: str, kind: Kind, pack: str | None, python: str | None, 
                 ", so the R packages on Binder may not be the locked versions.")
     from wizard.core.environment.convert.plan import disagreements, lock_pins, pins_in
 
-    expected = lock_pins(Path(state.files.root), rel, state.binder_dir, python)
+    unsupported = _python_unsupported(state, rel, kind, python)
+    if unsupported:
+        return unsupported
+    locked = lock_pins(Path(state.files.root), rel, state.binder_dir, python)
+    expected = locked[0] if locked is not None else {}
     actual: dict[str, str] = {}
     for name in used:
         try:
-            actual.update(pins_in(state.files.text(name), name.rsplit("/", 1)[-1]))
+            actual.update(pins_in(state.files.text(name), name.rsplit("/", 1)[-1], python))
         except Exception:
             continue
     if expected and actual:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from wizard.core.environment.convert.binder_python import marker_applies
+from wizard.core.environment.convert.binder_python import marker_applies, python_in
 
 PYPI_INDEXES = ("https://pypi.org/simple", "https://pypi.python.org/simple")
 
@@ -34,10 +34,10 @@ class Edge:
     python: Callable[[str], bool] | None = None  # tested against Binder's python_full_version
     version: str | None = None  # the exact locked version, when the lock names it (uv)
 
-    def applies(self, python: str) -> bool:
-        if self.python is not None and not (self.python(f"{python}.0") or self.python(f"{python}.99")):
+    def applies(self, python: str, extra: str = "") -> bool:
+        if self.python is not None and not python_in(python, self.python):
             return False
-        return marker_applies(self.marker, python)
+        return marker_applies(self.marker, python, extra)
 
 
 @dataclass
@@ -85,7 +85,7 @@ def walk(roots: list[Edge], find: Callable[[Edge], Locked | None], python: str) 
             extras_done[key].add(wanted)
             for name, edges in package.optional.items():
                 if normalise(name) == wanted:
-                    pending += [dep for dep in edges if dep.applies(python)]
+                    pending += [dep for dep in edges if dep.applies(python, name)]
     return Walked(list(reached.values()), missing)
 
 

@@ -206,16 +206,23 @@ _REQ_PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===
 _CONDA_PIN = re.compile(r"^\s*-\s*(?:[^\s:]+::)?([A-Za-z0-9][A-Za-z0-9._-]*)\s*={1,2}\s*([^\s=#,]+)")
 
 
-def pins_in(text: str, name: str) -> dict[str, str]:
-    """name -> exact version for every exactly pinned line of a requirements.txt or environment.yml."""
+def pins_in(text: str, name: str, python: str | None = None) -> dict[str, str]:
+    """name -> exact version for every exactly pinned line of a requirements.txt or environment.yml (a line
+    whose marker is false for Binder's `python` left out, as pip leaves it out)."""
+    from wizard.core.environment.convert.binder_python import marker_applies
     from wizard.core.environment.convert.graph import normalise
 
     pattern = _CONDA_PIN if name.startswith("environment.") else _REQ_PIN
     pins = {}
     for line in text.splitlines():
-        match = pattern.match(line.split(" #", 1)[0])
-        if match:
-            pins[normalise(match.group(1))] = _version_key(match.group(2))
+        line = line.split(" #", 1)[0]
+        match = pattern.match(line)
+        if not match:
+            continue
+        marker = line.split(";", 1)[1] if ";" in line and pattern is _REQ_PIN else ""
+        if python and marker and not marker_applies(marker.strip(), python):
+            continue
+        pins[normalise(match.group(1))] = _version_key(match.group(2))
     return pins
 
 
@@ -228,9 +235,10 @@ def _version_key(version: str) -> str:
         return version
 
 
-def lock_pins(project: Path, source: str, folder: str, python: str | None) -> dict[str, str] | None:
-    """What `source` pins for Binder (for `python`, when the lock allows it), from the converter's own result;
-    None when it cannot be read. Cached per file state: the detector asks on every analysis."""
+def lock_pins(project: Path, source: str, folder: str, python: str | None) -> tuple[dict[str, str], str | None] | None:
+    """(what `source` pins for Binder, the Python X.Y they are for): for `python` when the lock supports it,
+    else for the lowest Python it does. From the converter's own result; None when it cannot be read.
+    Cached per file state: the detector asks on every analysis."""
     path = project / source
     try:
         info = os.stat(path)
@@ -244,7 +252,7 @@ def lock_pins(project: Path, source: str, folder: str, python: str | None) -> di
     return _pin_cache[key]
 
 
-def _lock_pins(project: Path, source: str, folder: str, python: str | None) -> dict[str, str] | None:
+def _lock_pins(project: Path, source: str, folder: str, python: str | None):
     from wizard.core.common.fileio import read_file_bytes
 
     name = source.rsplit("/", 1)[-1]
@@ -263,7 +271,7 @@ def _lock_pins(project: Path, source: str, folder: str, python: str | None) -> d
     for file_name, content in draft.files.items():
         if file_name != "runtime.txt":
             pins.update(pins_in(content, file_name))
-    return pins
+    return pins, draft.python
 
 
 def _draft_offline(name: str, text: str, ctx: Context) -> Draft:
@@ -275,10 +283,8 @@ def _draft_offline(name: str, text: str, ctx: Context) -> Draft:
 
 
 def disagreements(expected: dict[str, str], actual: dict[str, str]) -> list[str]:
-    """'numpy: 2.1.0 in the lock, not pinned' for each locked pin the file does not have exactly."""
-    out = []
-    for name, version in sorted(expected.items()):
-        have = actual.get(name)
-        if have != version:
-            out.append(f"{name} {version} in the lock, " + (f"{have} here" if have else "not pinned here"))
-    return out
+    """'numpy 2.1.0 in the lock, 2.0.0 here' for each locked pin the files have otherwise, then each they lack."""
+    other = [f"{name} {version} in the lock, {actual[name]} here" for name, version in sorted(expected.items())
+             if name in actual and actual[name] != version]
+    return other + [f"{name} {version} in the lock, not pinned here" for name, version in sorted(expected.items())
+                    if name not in actual]

@@ -193,6 +193,7 @@ def poetry_accepts(text: str | None) -> Callable[[str], bool]:
 
 
 def _all_of(text: str) -> Callable[[str], bool]:
+    text = re.sub(r"(?<=[<>=!~^])\s+", "", text)  # ">= 2.0" -> ">=2.0"
     parts = [p for p in re.split(r"\s*,\s*|\s+(?=[<>=!~^\d])", text.strip()) if p.strip()]
     tests = [_one(part.replace(" ", "")) for part in parts]
     return lambda version: all(test(version) for test in tests)
@@ -306,21 +307,21 @@ def _poetry_roots(pyproject: dict | None, draft: Draft) -> list[Edge] | None:
     return roots
 
 
-def _main_group(entry: dict, python: str) -> bool:
-    """Without pyproject.toml: whether a package belongs to the main group (Poetry 2.1 `groups`/`markers`,
-    older `category`)."""
-    from wizard.core.environment.convert.binder_python import marker_applies
-
-    if entry.get("optional"):
-        return False
-    groups = entry.get("groups")
-    if isinstance(groups, list):
-        if "main" not in groups:
-            return False
+def _main_roots(entries: list[dict], by_name: dict[str, list[Locked]]) -> list[Edge]:
+    """Without pyproject.toml: the main group's packages that no locked package depends on (Poetry 2.1 `groups`
+    and `markers`, older `category`); the walk reaches the rest with each edge's marker."""
+    needed = {normalise(edge.name) for packages in by_name.values() for package in packages
+              for edge in package.dependencies + [e for edges in package.optional.values() for e in edges]}
+    roots = []
+    for entry in entries:
+        groups = entry.get("groups")
+        main = "main" in groups if isinstance(groups, list) else entry.get("category", "main") == "main"
+        if entry.get("optional") or not main or normalise(entry["name"]) in needed:
+            continue
         markers = entry.get("markers")
         marker = markers.get("main", "") if isinstance(markers, dict) else markers if isinstance(markers, str) else ""
-        return marker_applies(str(marker), python)
-    return entry.get("category", "main") == "main"
+        roots.append(Edge(entry["name"], str(marker), version=str(entry.get("version") or "")))
+    return roots
 
 
 def convert_poetry(text: str, ctx: Context) -> Draft:
@@ -342,8 +343,7 @@ def convert_poetry(text: str, ctx: Context) -> Draft:
     roots = _poetry_roots(ctx.pyproject, draft)
     if roots is None:
         draft.notes.append("No pyproject.toml beside the lock: the main group's packages are taken from the lock.")
-        roots = [Edge(entry["name"], version=str(entry.get("version") or ""))
-                 for entry in entries if _main_group(entry, python)]
+        roots = _main_roots(entries, by_name)
     walked = walk(roots, lambda edge: index_of(edge, by_name.get(normalise(edge.name), [])), python)
     lines = project_line(ctx, _poetry_installable(ctx.pyproject), draft) if ctx.pyproject is not None else []
     requirements_files(ctx, draft, walked, lines, python, ctx.source)
