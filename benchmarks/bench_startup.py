@@ -136,11 +136,11 @@ import os, sys
 from pathlib import Path
 from wizard.tui.app import WizardApp
 from wizard.tui.overview import OverviewScreen
-shown = OverviewScreen.on_mount
-def on_mount(self):
+shown = OverviewScreen.on_screen_resume
+def on_screen_resume(self):
     shown(self)
     self.call_after_refresh(lambda: os._exit(0))
-OverviewScreen.on_mount = on_mount
+OverviewScreen.on_screen_resume = on_screen_resume
 WizardApp(Path(sys.argv[1])).run(headless=True)
 """
 

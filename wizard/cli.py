@@ -81,7 +81,10 @@ def _run_app(args: argparse.Namespace) -> int:
         print(f"Sample project copied to {path}", file=sys.stderr)
     else:
         path = project_path(args.path)
+    from wizard.core.environment.engine import analyse_in_background
+
+    first_report = analyse_in_background(path)  # while Textual loads (~150 ms), so the first frame shows it
     from wizard.tui.app import WizardApp
 
-    WizardApp(path).run()
+    WizardApp(path, first_report=first_report).run()
     return EXIT_OK

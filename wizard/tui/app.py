@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from concurrent.futures import Future
 from pathlib import Path
 
 from textual.app import App
@@ -11,6 +12,7 @@ from textual.binding import Binding
 from wizard.core.common.config import Config
 from wizard.core.common.state import WizardState
 from wizard.tui.common.step_screen import StepScreen
+from wizard.tui.overview import OverviewScreen
 
 # Screen name -> (module, class). Step screens are imported on first visit, which keeps the editor,
 # git and httpx out of start-up: the overview paints first.
@@ -28,9 +30,11 @@ class WizardApp(App[None]):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
-    def __init__(self, project: Path, config: Config | None = None) -> None:
+    def __init__(self, project: Path, config: Config | None = None, first_report: Future | None = None) -> None:
+        """`first_report`: the overview's analysis, if the caller started it already (see cli)."""
         super().__init__()
         self.state = WizardState(Path(project), config or Config.load())
+        self.install_screen(OverviewScreen(self.state, first_report), SCREENS[0][0])
 
     def on_mount(self) -> None:
         self.push_screen(self.step_screen(0))

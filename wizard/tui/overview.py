@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 from textual import work
@@ -71,11 +72,26 @@ This screen sums up your project folder. The wizard then goes through three step
    badge to put in your README so anyone can run your work.
 """
 
+    def __init__(self, state, first_report: Future | None = None) -> None:
+        super().__init__(state)
+        # The first analysis runs while Textual starts (`analyse_in_background`), so the first frame can
+        # show what Binder will build instead of painting the screen twice.
+        if first_report is None:
+            from wizard.core.environment.engine import analyse_in_background
+
+            first_report = analyse_in_background(state.project)
+        self._first_report: Future | None = first_report
+        self._report_shown = False
+
     def compose_body(self) -> ComposeResult:
+        first = self._first_report
+        ready = first is not None and first.done() and first.exception() is None
+        self._report_shown = ready
         with VerticalScroll(id="overview"):
             yield Static(Content.styled(f"Project: {self.state.project.name}", "bold"), id="project-name")
-            yield Static(id="git-summary")
-            yield Static(Content.styled("Looking at the environment files…", "$text-muted"), id="build-summary")
+            yield Static(describe_git(quick_git_facts(self.state.project)), id="git-summary")
+            yield Static(describe_build(first.result()) if ready else
+                         Content.styled("Looking at the environment files…", "$text-muted"), id="build-summary")
             with Vertical(id="next-steps"):
                 yield Static(
                     "Three steps take this folder to a Binder link anyone can click:\n"
@@ -85,22 +101,29 @@ This screen sums up your project folder. The wizard then goes through three step
                 )
                 yield Button("Start with step 1  (Ctrl+N)", id="start", variant="primary")
 
-    def on_mount(self) -> None:
-        self.refresh_summary()
-
     def on_screen_resume(self) -> None:
+        # Also sent when the screen is first shown: one refresh at start-up, not two.
         self.refresh_summary()
 
     def refresh_summary(self) -> None:
+        if self._report_shown:  # the first showing: composed with the report already
+            self._report_shown = False
+            self._first_report = None
+            return
         self.query_one("#git-summary", Static).update(describe_git(quick_git_facts(self.state.project)))
         self.detect_build()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="overview")
     def detect_build(self) -> None:
-        # After the first frame, off the UI thread: the engine reads and checks the environment files.
-        from wizard.core.environment.engine import analyse
+        # Off the UI thread: the engine reads and checks the environment files.
+        first, self._first_report = self._first_report, None
+        if first is not None:
+            report = first.result()  # started with the screen; raises what the analysis raised
+        else:
+            from wizard.core.environment.engine import analyse
 
-        self.post_message(self.BuildDetected(analyse(self.state.project)))
+            report = analyse(self.state.project)
+        self.post_message(self.BuildDetected(report))
 
     @dataclass
     class BuildDetected(Message):

@@ -13,11 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from wizard.core.common.state import WizardState
 from wizard.tui.common.error_text import error_title, explain
+from wizard.tui.common.key_bar import KeyBar
 from wizard.tui.common.step_indicator import STEP_NAMES, StepIndicator
 
 LAST_STEP = len(STEP_NAMES)
@@ -47,7 +47,7 @@ class StepScreen(Screen):
     def compose(self) -> ComposeResult:
         yield StepIndicator(self.STEP)
         yield from self.compose_body()
-        yield Footer()
+        yield KeyBar()
 
     def compose_body(self) -> ComposeResult:
         yield from ()
