@@ -39,6 +39,9 @@ class Sleep:
 
 
 DIE = object()  # close the socket in the middle of a chunk
+# mybinder.org's GET /versions answer: a newer repo2docker build than the 2026.4.0 release (api.md §11).
+MYBINDER_VERSIONS = {"builder_info": {"build_image": "quay.io/jupyterhub/repo2docker:2026.4.1.dev44-g97bb4e45a"},
+                     "builder": "quay.io/jupyterhub/repo2docker:2026.4.1.dev44-g97bb4e45a", "binderhub": "1.0.0"}
 
 
 def sse(event: dict, forwarded: bool = False) -> bytes:
@@ -81,7 +84,7 @@ class Request:
 class HubServer:
     def __init__(self, *, keepalive: float = 25.0, hold_after_ready: float = 60.0, auth_token: str | None = None,
                  rate_limit: int | None = None, redirect_to: "HubServer | None" = None,
-                 rewrite_hub: bool = True, coalesce: bool = False) -> None:
+                 rewrite_hub: bool = True, coalesce: bool = False, versions: dict | None = None) -> None:
         self.keepalive = keepalive
         self.hold_after_ready = hold_after_ready
         self.auth_token = auth_token
@@ -90,6 +93,7 @@ class HubServer:
         self.redirect_to = redirect_to
         self.rewrite_hub = rewrite_hub
         self.coalesce = coalesce  # send runs of events in big writes (benchmarks); Tornado flushes each one
+        self.versions = versions  # the GET /versions answer (e.g. MYBINDER_VERSIONS); None: 404 as before
         self.builds: dict[str, Build] = {}
         self.requests: list[Request] = []
         self.shutdowns: list[Request] = []
@@ -198,6 +202,12 @@ class HubServer:
             body = b"" if ok else b'{"message": "Forbidden"}'
             writer.write(self._head("200 OK" if ok else "403 Forbidden",
                                     [("Content-Length", str(len(body)))]) + body)
+            await writer.drain()
+            return
+        if path == "/versions" and self.versions is not None:  # VersionHandler (api.md §11)
+            body = json.dumps(self.versions).encode()
+            writer.write(self._head("200 OK", [("Content-Type", "application/json"),
+                                               ("Content-Length", str(len(body)))]) + body)
             await writer.drain()
             return
         if not path.startswith("/build/"):

@@ -204,7 +204,7 @@ async def test_open_choice_and_pushed_sha_shape_the_link(make_app, project, loca
         await pilot.pause()
         await pilot.press("ctrl+l")
         await until(pilot, lambda: screen.outcome is not None)
-        assert local_hub.requests[-1].path == f"/build/gh/me/demo/{sha}"
+        assert [r.path for r in local_hub.requests if r.path != "/versions"][-1] == f"/build/gh/me/demo/{sha}"
         assert screen.query_one(LinksPanel).server_url == "http://127.0.0.1:8000/user/x/doc/tree/index.ipynb?token=t"
 
 

@@ -68,8 +68,10 @@ async def _launch(choice, config, args, printer):
     from collections import deque
 
     recent: deque[str] = deque(maxlen=5000)
+    drift = _drift_check(hub)
     try:
         async for batch in stream.batches():  # everything that arrived together, printed in one go
+            drift.start()  # the hub answered: ask it once which repo2docker it runs (issue 15)
             events = [event for event in batch if event.kind == "event"]
             for stall in (event for event in batch if event.kind == "stall"):
                 printer.warn(stall.message)
@@ -83,6 +85,8 @@ async def _launch(choice, config, args, printer):
         if log is not None:
             log.close(outcome, findings)
         printer.stop()
+    if note := await drift.note():
+        printer.warn(note)
     ready = outcome.ready or {}
     result = {
         "result": "ready" if outcome.result == "ready" else "failed",
@@ -107,6 +111,13 @@ async def _launch(choice, config, args, printer):
                      f"{log.path.name} ends early.")
     printer.finish(result, outcome, findings, open_url, log.path if log else None, project)
     return outcome
+
+
+def _drift_check(hub: str):
+    from wizard.core.environment.detection import REPO2DOCKER_VERSION
+    from wizard.core.launch.versions_adapter import DriftCheck
+
+    return DriftCheck(hub, REPO2DOCKER_VERSION)
 
 
 class _JsonPrinter:

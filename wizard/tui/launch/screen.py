@@ -339,9 +339,11 @@ class LaunchScreen(StepScreen):
 
     @work(exclusive=True, exit_on_error=False, group="launch")
     async def run_build(self, target: Target, hub: str) -> None:
+        from wizard.core.environment.detection import REPO2DOCKER_VERSION
         from wizard.core.launch.binderhub_adapter import BuildStream, hub_token_from_env
         from wizard.core.launch.buildlogs import BuildLog
         from wizard.core.launch.triage import triage
+        from wizard.core.launch.versions_adapter import DriftCheck
 
         stream = BuildStream(hub, target.provider, target.spec, token=hub_token_from_env(),
                              stall_warning_seconds=self.state.config.stall_warning_seconds,
@@ -353,8 +355,10 @@ class LaunchScreen(StepScreen):
             log = None  # a read-only project folder must not stop the launch
         recent: deque[str] = deque(maxlen=MAX_LINES)
         inbox = Inbox()
+        drift = DriftCheck(hub, REPO2DOCKER_VERSION, transport=self.hub_transport)
         try:
             async for batch in stream.batches():
+                drift.start()  # the hub answered: ask it once which repo2docker it runs (issue 15)
                 if batch[0].kind == "stall":  # the client's stall warning comes in a batch of its own
                     inbox.stall(batch[0].message)
                 for phase, messages in messages_by_phase(batch):
@@ -376,6 +380,8 @@ class LaunchScreen(StepScreen):
                                 title="The build log could not be saved completely", severity="warning",
                                 markup=False)
             self.post_message(self.BuildDone(outcome, findings, log.path if log else None))
+        if note := await drift.note():
+            self.notify(note, title="This hub runs another repo2docker", severity="warning", markup=False)
 
     def on_launch_screen_build_news(self, message: BuildNews) -> None:
         phases_seen, messages, stalls = message.inbox.take()
