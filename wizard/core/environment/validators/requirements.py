@@ -161,6 +161,11 @@ def check_line(raw: str, number: int | None, column0: int, out: Findings, ctx_pr
     if line.startswith("."):
         _check_local_path(line, line, number, col, out, ctx_project)
         return None  # a local path pip resolves from the repository root
+    local = _LOCAL_FILE_URL.match(line)  # `pip freeze` in conda: common, and no need to load packaging
+    if local:
+        name, url = local.group("name"), local.group("url")
+        _report_local_file_url(line, name, url, number, col, out)
+        return normalise(name)
     match = _SIMPLE.match(line)
     if match and match.group("spec") and not _versions_ok(match.group("spec")):
         match = None  # let packaging explain the bad version
@@ -174,12 +179,7 @@ def check_line(raw: str, number: int | None, column0: int, out: Findings, ctx_pr
             return None
         name, spec, marker, url = parsed
         if url is not None and url.startswith("file:"):
-            version = _version_in_file_url(name, url)
-            out.add(number, col, "error", "req-local-file-url",
-                    f"'{line}' points to a file on your computer (typical of `pip freeze` in a conda "
-                    "environment); that path does not exist inside Binder.",
-                    f"Write it as '{name}=={version}' (the version in the file name)." if version else
-                    f"Write it as '{name}', then add its version ('{name}==...', see `pip list --format=freeze`).")
+            _report_local_file_url(line, name, url, number, col, out)
             return normalise(name)
     key = normalise(name)
     _check_name(key, name, spec, marker, number, col, out, in_conda)
@@ -201,6 +201,18 @@ def check_line(raw: str, number: int | None, column0: int, out: Findings, ctx_pr
                 "server or conflict with the base environment.",
                 f"Remove the version (or the line) unless you really need this {name} version.")
     return key
+
+
+_LOCAL_FILE_URL = re.compile(r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*@\s*(?P<url>file:\S+)$")
+
+
+def _report_local_file_url(line: str, name: str, url: str, number: int, col: int, out) -> None:
+    version = _version_in_file_url(name, url)
+    out.add(number, col, "error", "req-local-file-url",
+            f"'{line}' points to a file on your computer (typical of `pip freeze` in a conda "
+            "environment); that path does not exist inside Binder.",
+            f"Write it as '{name}=={version}' (the version in the file name)." if version else
+            f"Write it as '{name}', then add its version ('{name}==...', see `pip list --format=freeze`).")
 
 
 def _versions_ok(spec: str) -> bool:
