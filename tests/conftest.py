@@ -55,6 +55,16 @@ def hermetic(monkeypatch, tmp_path_factory):
 
 
 @pytest.fixture
+def no_internet(monkeypatch):
+    """Every connection that is not to this machine goes through a proxy that refuses it, so a test that
+    forgot to point a resolver or client at its local server fails at once instead of using the internet."""
+    for variable in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.setenv(variable, "http://127.0.0.1:9")  # nothing listens on the discard port
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+
+
+@pytest.fixture
 def shared_dir() -> Path:
     """The read-only ../shared folder beside the clone. Tests that need it skip without it on a
     developer's machine, but fail in CI (CI=true): a skip there would pass the build untested."""

@@ -62,11 +62,8 @@ def write_channel(root: Path) -> str:
 
 
 @pytest.fixture(autouse=True)
-def no_internet(monkeypatch):
-    for variable in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.setenv(variable, "http://127.0.0.1:9")  # nothing listens on the discard port
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+def offline(no_internet):
+    """Every test here is offline: only the channel or index the test serves can answer."""
 
 
 @pytest.fixture(scope="module")

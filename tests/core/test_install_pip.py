@@ -24,11 +24,8 @@ from wizard.core.environment.install import uv_adapter
 
 
 @pytest.fixture(autouse=True)
-def no_internet(monkeypatch):
-    for variable in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.setenv(variable, "http://127.0.0.1:9")  # nothing listens on the discard port
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+def offline(no_internet, monkeypatch):
+    """Offline (the shared no_internet), and none of the developer's pip or uv settings."""
     for variable in [v for v in os.environ if v.startswith(("PIP_", "UV_"))]:
         monkeypatch.delenv(variable)
 
