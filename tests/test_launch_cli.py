@@ -11,7 +11,7 @@ import pytest
 from tests.servers.hub_server import sse
 from wizard.cli import main
 
-FINAL_KEYS = ["result", "launch_url", "url", "token", "persistent_url", "error"]
+FINAL_KEYS = ["result", "launch_url", "url", "token", "persistent_url", "error", "problems"]
 
 
 def launch(*args: str) -> int:
@@ -50,6 +50,7 @@ def test_json_ready(hub, project, capsys, shared_dir):
         "token": "s3Ya8IeaQHaVpVwCFWKC2Q",
         "persistent_url": "http://127.0.0.1:8585/v2/gh/me/demo/fad5ba17bd2522372db81bdc38753c4fc21cdd8d",
         "error": None,
+        "problems": [],
     }
     logs = list((project / ".binder-wizard" / "logs").glob("*.log"))
     assert len(logs) == 1 and "Waiting for build to start" in logs[0].read_text()
@@ -64,7 +65,66 @@ def test_json_failed_build_exits_1_promptly(hub, project, capsys, shared_dir):
     *events, final = json_lines(capsys.readouterr().out)
     assert events[-1]["phase"] == "failed"
     assert final["result"] == "failed" and final["url"] is None and final["token"] is None
-    assert final["error"].startswith("The build failed.")
+    assert final["error"].startswith("The build failed")
+
+
+def test_json_failed_build_explains_itself_in_the_final_object(hub, make_project, capsys, shared_dir):
+    """What the text output says below "Failed:" is in the JSON too: a JSON user learns the file and line."""
+    project = make_project({"environment.yml": "name: x\ndependencies:\n  - python=3.11\n  - pip\n   - bad: [indent\n"})
+    hub.add_capture("git/git%3A%2F%2F127.0.0.1%3A9418%2Fdemo.git/broken", "failed-broken-environment-yml.txt")
+    assert launch(str(project), "--hub", hub.url, "--provider", "git", "--repo", "git://127.0.0.1:9418/demo.git",
+                  "--ref", "broken", "--format", "json") == 1
+    final = json_lines(capsys.readouterr().out)[-1]
+    assert final["error"] == "The build failed: environment.yml is not valid YAML (line 5)."
+    [problem] = final["problems"]
+    assert list(problem) == ["title", "explanation", "fix", "file", "line"]
+    assert (problem["title"], problem["file"], problem["line"]) == ("environment.yml is not valid YAML",
+                                                                    "environment.yml", 5)
+    assert "mapping values are not allowed here" in problem["explanation"]
+    assert problem["fix"] == "Fix the indentation at line 5 of environment.yml in step 1."
+
+
+def test_json_events_are_printed_as_the_hub_sent_them(hub, project, capsys):
+    """An event without a phase is not filed under the previous one; a bare failed stays bare."""
+    no_env = "No environment specification found. See https://repo2docker.readthedocs.io/ for supported files.\n"
+    hub.add_build("gh/me/demo/HEAD", [sse({"phase": "fetching", "message": "Picked Git content provider.\n"}),
+                                      sse({"message": no_env}), sse({"phase": "failed"})], after="forever")
+    assert launch(str(project), "--hub", hub.url, "--repo", "me/demo", "--format", "json") == 1
+    *events, final = json_lines(capsys.readouterr().out)
+    assert events == [{"phase": "fetching", "message": "Picked Git content provider.\n"},
+                      {"phase": None, "message": no_env}, {"phase": "failed"}]
+    assert [p["title"] for p in final["problems"]] == ["Binder found no environment file"]
+    assert final["error"] == "The build failed: Binder found no environment file (requirements.txt)."
+
+
+def test_json_events_keep_their_status_code_and_a_429_says_when_to_retry(hub_server, project, capsys):
+    hub = hub_server(rate_limit=0)
+    hub.add_build("gh/me/demo/HEAD", [sse({"phase": "ready", "url": hub.url + "user/x/", "token": "t"})])
+    assert launch(str(project), "--hub", hub.url, "--repo", "me/demo", "--format", "json") == 1
+    *events, final = json_lines(capsys.readouterr().out)
+    assert events[-1]["phase"] == "failed" and events[-1]["status_code"] == 429
+    assert "Try again after" in final["error"] and "min)" in final["error"]
+
+
+def test_connection_refused_names_the_port(project, capsys):
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on once closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code = launch(str(project), "--hub", f"http://127.0.0.1:{port}", "--repo", "me/demo", "--format", "json")
+    final = json_lines(capsys.readouterr().out)[-1]
+    assert code == 1 and f"127.0.0.1 port {port}" in final["error"] and "refused" in final["error"]
+
+
+def test_persistent_url_keeps_what_open_chose(hub, project, capsys, shared_dir):
+    hub.add_capture("gh/me/demo/main", "ready-gh-fake-build.txt")
+    assert launch(str(project), "--hub", hub.url, "--repo", "me/demo", "--ref", "main", "--open", "index.ipynb",
+                  "--format", "json", "--no-browser") == 0
+    final = json_lines(capsys.readouterr().out)[-1]
+    assert final["persistent_url"] == ("http://127.0.0.1:8585/v2/gh/me/demo/fad5ba17bd2522372db81bdc38753c4fc21cdd8d"
+                                       "?urlpath=%2Fdoc%2Ftree%2Findex.ipynb")
+    assert final["launch_url"].endswith("?urlpath=%2Fdoc%2Ftree%2Findex.ipynb")
 
 
 def test_timeout_exits_1(hub_server, project, capsys):
@@ -93,9 +153,8 @@ def test_text_mode_plain_lines_and_triage(hub, make_project, capsys, shared_dir)
     captured = capsys.readouterr()
     assert code == 1
     assert "── fetching" in captured.out and "HEAD is now at 7173c0f broken env" in captured.out
-    assert "Failed: The build failed." in captured.err
-    assert "environment.yml is not valid YAML" in captured.err
-    assert "(environment.yml, line 5)" in captured.err
+    assert "Failed: The build failed: environment.yml is not valid YAML (line 5)." in captured.err
+    assert "What to do: Fix the indentation at line 5 of environment.yml in step 1.\n" in captured.err
     assert "Build log saved in .binder-wizard/logs/" in captured.out
 
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from tests.servers.hub_server import DIE, HubServer, Sleep, captured_events, sse
 from wizard.core.launch.binderhub_adapter import BuildStream, shutdown_server
-from wizard.core.launch.build_events import EventReader
+from wizard.core.launch.build_events import EventReader, problem_for_status
 
 PROMPT = 5.0  # seconds: the server holds 60 s after ready and forever after a failure
 
@@ -88,6 +88,11 @@ async def test_rate_limit_429_says_when_to_retry(hub_server):
     assert "rate limit" in outcome.problem.message
     assert "Try again after" in outcome.problem.next_action
     assert events[0].message.startswith("Rate limit exceeded. Try again in")
+
+
+def test_a_429_without_rate_limit_headers_says_when_from_the_event():
+    problem = problem_for_status(429, "Rate limit exceeded. Try again in 1200 seconds.\n", {})
+    assert "in about 20 min" in problem.next_action and "Try again after" in problem.next_action
 
 
 async def test_auth_token_is_sent_and_never_shown(hub_server):

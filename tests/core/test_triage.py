@@ -30,6 +30,21 @@ def test_broken_environment_yml_from_the_captured_stream(make_project, shared_di
     assert "line 5" in finding.action
 
 
+def test_yaml_error_with_two_places_agrees_with_step_1_and_names_both(make_project):
+    """ruamel names where the block starts and where parsing stopped: step 1's check reports the second."""
+    from wizard.core.environment.engine import analyse
+
+    text = "name: x\ndependencies:\n  - python=3.11\n  - pip:\n    - numpy\n   - bad\n  - scipy\n"
+    project = make_project({"environment.yml": text})
+    log = ['Error during build: while parsing a block collection\n  in "environment.yml", line 3, column 3\n'
+           "expected <block end>, but found '<block sequence start>'\n  in \"environment.yml\", line 6, column 4"]
+    [finding] = triage(log, project)
+    [step1] = [d for d in analyse(project, {}).diagnostics if d.code == "environment-yaml-error"]
+    assert finding.line == step1.line == 6
+    assert "line 6; the block it belongs to starts at line 3" in finding.explanation
+    assert "expected <block end>" in finding.explanation and "line 6 of environment.yml" in finding.action
+
+
 def test_bad_sha_from_the_captured_stream(shared_dir):
     [finding] = triage(messages_of("failed-bad-sha.txt"))
     assert finding.code == "ref-not-found" and "push" in finding.action.lower()

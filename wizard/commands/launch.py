@@ -52,7 +52,7 @@ async def _launch(choice, config, args, printer):
     from wizard.core.launch.binderhub_adapter import BuildStream, hub_token_from_env, shutdown_server
     from wizard.core.launch.buildlogs import BuildLog
     from wizard.core.launch.links import persistent_url, server_url
-    from wizard.core.launch.triage import triage
+    from wizard.core.launch.triage import as_json, summary, triage
 
     hub, target, opening, project = choice.hub, choice.target, choice.opening, choice.git.path
     stream = BuildStream(hub, target.provider, target.spec, token=hub_token_from_env(),
@@ -93,8 +93,9 @@ async def _launch(choice, config, args, printer):
         "launch_url": choice.url,
         "url": ready.get("url"),
         "token": ready.get("token"),
-        "persistent_url": persistent_url(ready),
-        "error": str(outcome.problem) if outcome.problem else None,
+        "persistent_url": persistent_url(ready, opening),
+        "error": summary(outcome.problem, findings) if outcome.result != "ready" else None,
+        "problems": [as_json(finding) for finding in findings],
     }
     open_url = server_url(ready, opening)  # None unless the hub's answer is an http(s) link (checked in the core)
     if outcome.result == "ready":
@@ -120,6 +121,23 @@ def _drift_check(hub: str):
     return DriftCheck(hub, REPO2DOCKER_VERSION)
 
 
+def _as_sent(event) -> dict:
+    """An event as the hub sent it (text made safe): "phase" null when it named none (the reader files such
+    events under the current phase), "message" only when sent, and its "status_code" when it has one."""
+    data = event.data
+    if not data:  # not a JSON object: its text, with no phase
+        return {"phase": None, "message": event.message}
+    sent = {"phase": event.phase if isinstance(data.get("phase"), str) and data["phase"] else None}
+    if "message" in data:
+        sent["message"] = event.message
+    code = data.get("status_code")
+    if isinstance(code, int) and not isinstance(code, bool):
+        sent["status_code"] = code
+    elif isinstance(code, str):
+        sent["status_code"] = safe_text(code)[:40]
+    return sent
+
+
 class _JsonPrinter:
     def start(self, title: str) -> None:
         pass
@@ -128,7 +146,7 @@ class _JsonPrinter:
         print(f"warning: {text}", file=sys.stderr)
 
     def events(self, events) -> None:
-        sys.stdout.write("".join(json.dumps({"phase": e.phase, "message": e.message}) + "\n" for e in events))
+        sys.stdout.write("".join(json.dumps(_as_sent(e)) + "\n" for e in events))
 
     def stop(self) -> None:
         sys.stdout.flush()
@@ -200,13 +218,14 @@ class _TextPrinter:
             if result["persistent_url"]:
                 self.console.print(Text.assemble(("This exact commit: ", "bold"), result["persistent_url"]))
         else:
+            from wizard.core.launch.triage import where
+
             self.errors.print(Text(f"Failed: {result['error']}", style="bold red"))
             for finding in findings:
                 self.errors.print(Text(f"• {finding.title}", style="bold"))
                 self.errors.print(Text(f"  {finding.explanation}"))
-                where = f" ({finding.file}, line {finding.line})" if finding.file and finding.line else \
-                    f" ({finding.file})" if finding.file else ""
-                self.errors.print(Text(f"  What to do: {finding.action}{where}"))
+                spot = where(finding) if finding.file and finding.file not in finding.action else ""
+                self.errors.print(Text(f"  What to do: {finding.action}" + (f" ({spot})" if spot else "")))
         if log_path is not None:
             try:
                 shown = log_path.relative_to(project)

@@ -57,8 +57,9 @@ def problem_for_exception(error: BaseException, hub_url: str) -> HubProblem:
         if "CERTIFICATE" in text.upper() or "SSL" in text.upper():
             return HubProblem(f"The secure connection to {host} failed: its certificate was not accepted.",
                               "Check the hub address; on a company network, ask IT about HTTPS inspection.")
-        return HubProblem(f"Could not connect to the hub at {host} (the connection was refused).",
-                          "Check the hub address, and whether the hub is up.")
+        return HubProblem(f"Could not connect to the hub at {host} port {_port(hub_url)} (the connection was "
+                          "refused: nothing answers there).", "Check the hub address and its port, and whether "
+                          "the hub is up.")
     if isinstance(error, httpx.RemoteProtocolError) and "Receive buffer too long" in text:
         return HubProblem(f"{host} sent more than {MAX_HEADER_BYTES // 1024} KB of headers: that is not a BinderHub.",
                           "Check the hub address (for example https://mybinder.org).")
@@ -80,6 +81,15 @@ def problem_for_exception(error: BaseException, hub_url: str) -> HubProblem:
         return HubProblem(f"Talking to the hub failed: {strip_control(scrub_secrets(text))}",
                           "Check the hub address and your connection, then try again.")
     raise error
+
+
+def _port(url: str) -> int | str:
+    """The port a connection to `url` goes to: the one written, else the scheme's."""
+    try:
+        parts = urlsplit(url)
+        return parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return "?"
 
 
 # --- the stream -----------------------------------------------------------------------------------

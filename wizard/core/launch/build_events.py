@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import time
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -101,23 +102,28 @@ def problem_for_status(status_code: int, message: str, headers: dict[str, str] |
                           "Stop it from the hub's control panel (or wait for it to stop), then launch again.", 409)
     if status_code == 429:
         return HubProblem("Too many launches from your network in the last hour (the hub's rate limit).",
-                          _retry_hint(headers), 429)
+                          _retry_hint(headers, text), 429)
     if status_code >= 500:
         return HubProblem("The hub had an internal error while starting your server.",
                           "This is on the hub's side: try again in a few minutes.", status_code)
     return HubProblem(f"The hub reported an error ({status_code}): {text}", "Try again later.", status_code)
 
 
-def _retry_hint(headers: dict[str, str]) -> str:
+def _retry_hint(headers: dict[str, str], message: str = "") -> str:
+    """When to launch again: from the event ("Try again in 3600 seconds."), else X-Ratelimit-Reset."""
+    said = re.search(r"try again in (\d{1,9}) seconds?", message, re.IGNORECASE)
     reset = headers.get("x-ratelimit-reset")
     try:
-        wait = max(0, int(float(reset)) - int(time.time())) if reset else None
+        wait = int(said[1]) if said else max(0, int(float(reset)) - int(time.time())) if reset else None
     except (ValueError, OverflowError):  # not a number, nan, inf
         wait = None
     if wait is None or wait > 86_400:  # a hub's rate limit resets within the hour; more is not believable
         return "Wait an hour before launching again; in a workshop, stagger the launches."
     when = time.strftime("%H:%M", time.localtime(time.time() + wait))
     return f"Try again after {when} (in about {max(1, round(wait / 60))} min). Do not retry sooner: each try counts."
+
+
+BUILD_FAILED = "The build failed."  # the build itself failed: triage's findings say why
 
 
 def problem_for_failed_event(message: str, headers: dict[str, str] | None = None) -> HubProblem:
@@ -136,7 +142,7 @@ def problem_for_failed_event(message: str, headers: dict[str, str] | None = None
     if text.startswith("Spec is not of the form") or text.startswith("Unsupported git url"):
         return HubProblem(f"The hub did not understand the repository address: {text}",
                           "Check the repository and provider.")
-    return HubProblem("The build failed.", "Read the explanation below and the end of the build log.")
+    return HubProblem(BUILD_FAILED, "The end of the build log says why.")
 
 
 # --- what the hub says is untrusted ------------------------------------------------------------------

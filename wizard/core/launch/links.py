@@ -258,12 +258,17 @@ def not_a_web_link(value: object) -> str:
     return "an address that is not a plain web link"
 
 
-def persistent_url(ready: dict) -> str | None:
-    """`binder_launch_host + binder_persistent_request` from a `ready` event: pinned to the built commit."""
+def persistent_url(ready: dict, open_target: OpenTarget = OpenTarget()) -> str | None:
+    """`binder_launch_host + binder_persistent_request` from a `ready` event: pinned to the built commit,
+    opening what the launch link opens (its `urlpath`)."""
     host, request = ready.get("binder_launch_host"), ready.get("binder_persistent_request")
     if not (isinstance(host, str) and isinstance(request, str) and host and request):
         return None
-    return web_url(host.rstrip("/") + "/" + request.lstrip("/"))
+    url = host.rstrip("/") + "/" + request.lstrip("/")
+    urlpath = open_target.urlpath
+    if urlpath:
+        url += ("&" if "?" in url else "?") + urlencode({"urlpath": urlpath})
+    return web_url(url)
 
 
 def server_url(ready: dict, open_target: OpenTarget = OpenTarget()) -> str | None:

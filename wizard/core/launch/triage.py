@@ -48,6 +48,36 @@ def triage(messages: Iterable[str], project: Path | None = None, problem_text: s
     return findings
 
 
+def where(finding: Finding) -> str:
+    """"environment.yml, line 5", "apt.txt" or "" — where a finding says to fix."""
+    if finding.file and finding.line:
+        return f"{finding.file}, line {finding.line}"
+    return finding.file or ""
+
+
+def summary(problem, findings: list[Finding]) -> str:
+    """One sentence for a failed launch (`launch --format json`'s "error"): a failed build is named by its
+    most specific finding, with the file and line when known; the hub's own problems (rate limit, login,
+    a missing ref...) keep their words, which already say what to do."""
+    from wizard.core.launch.build_events import BUILD_FAILED
+
+    if problem is None:
+        return BUILD_FAILED
+    if problem.message != BUILD_FAILED or problem.status_code is not None or not findings:
+        return str(problem)
+    first = findings[0]
+    spot = where(first)
+    if first.line and first.file and first.title.startswith(first.file + " "):  # "x.yml is not valid YAML"
+        spot = f"line {first.line}"
+    return f"The build failed: {first.title}" + (f" ({spot})." if spot else ".")
+
+
+def as_json(finding: Finding) -> dict:
+    """A finding in `launch --format json`'s "problems"."""
+    return {"title": finding.title, "explanation": finding.explanation, "fix": finding.action,
+            "file": finding.file, "line": finding.line}
+
+
 class _ProjectFiles:
     """Finds an environment file where repo2docker reads it, and a line in it."""
 
@@ -97,17 +127,32 @@ def _no_environment(text: str, files: _ProjectFiles) -> Finding | None:
         files.path("requirements.txt") if files.project else None)
 
 
+_YAML_PLACE = re.compile(r'^\s*in "(?P<file>[^"\n]+)", line (?P<line>\d+)(?:, column \d+)?\s*$')
+
+
 def _yaml_error(text: str, files: _ProjectFiles) -> Finding | None:
-    match = re.search(r'Error during build: (?P<what>[^\n]*)\n\s*in "(?P<file>[^"]+)", line (?P<line>\d+)', text)
-    if not match:
+    """repo2docker's YAML error: the parser's words, then `in "file", line N` once or twice (where the
+    enclosing block starts, then where parsing stopped). The line to fix is the last one: step 1's own
+    check reports that line too, so step 3 and step 1 agree; the block's start is said as well."""
+    start = text.find("Error during build: ")
+    if start < 0:
         return None
-    name = match["file"]
+    lines = text[start + len("Error during build: "):].splitlines()[:8]
+    places = [(i, _YAML_PLACE.match(line)) for i, line in enumerate(lines)]
+    places = [(i, m) for i, m in places if m]
+    if not places or places[0][0] != 1:  # the location follows the parser's first line
+        return None
+    last_index, last = places[-1]
+    name, line = last["file"], int(last["line"])
+    what = lines[last_index - 1].strip() if last_index > 0 else lines[0].strip()
+    block = [int(m["line"]) for _, m in places[:-1] if m["file"] == name and int(m["line"]) != line]
+    where = f"line {line}" + (f"; the block it belongs to starts at line {block[0]}" if block else "")
     return Finding(
         "yaml-error", f"{name} is not valid YAML",
-        f"repo2docker could not read {name}: {match['what']} (line {match['line']}). Usually a line is "
+        f"repo2docker could not read {name}: {what} ({where}). Usually a line is "
         "indented differently from its neighbours, or a ':' is missing after a key.",
-        f"Fix the indentation at line {match['line']} of {name} in step 1.",
-        files.path(name), int(match["line"]))
+        f"Fix the indentation at line {line} of {name} in step 1.",
+        files.path(name), line)
 
 
 def _resolve_package_not_found(text: str, files: _ProjectFiles) -> Finding | None:

@@ -405,7 +405,7 @@ class LaunchScreen(StepScreen):
         if outcome.result == "ready":
             url, badge_text = self._links()
             self.query_one(LinksPanel).show(url, badge_text, server_url(outcome.ready or {}, self.opening),
-                                            persistent_url(outcome.ready or {}))
+                                            persistent_url(outcome.ready or {}, self.opening))
             self.query_one("#launch-result").border_title = "Ready!"
             self.notify("Your Binder is ready. Press o to open it.", title="Ready")
         elif outcome.result == "failed":
