@@ -43,6 +43,7 @@ from wizard.core.environment.validators import fix_for
 from wizard.tui.common.choice_dialog import ChoiceDialog
 from wizard.tui.common.step_screen import StepScreen
 from wizard.tui.environment.buffer import Buffer, OpenFiles
+from wizard.tui.environment.converting import LockConverter, conversion_target, is_conversion
 from wizard.tui.environment.creating import FileCreator
 from wizard.tui.environment.fixes import FixApplier, has_install_fix
 from wizard.tui.environment.install_check import InstallChecker
@@ -137,6 +138,7 @@ class EnvironmentScreen(StepScreen):
         self.fixer = FixApplier(self)
         self.creator = FileCreator(self)
         self.installer = InstallChecker(self)
+        self.converter = LockConverter(self)  # Ctrl+F on a lock Binder ignores
 
     @property
     def buffers(self) -> dict[str, Buffer]:
@@ -165,7 +167,8 @@ class EnvironmentScreen(StepScreen):
         if self.current is not None:  # e.g. step 3 already asked for a file and line
             return
         detection = self.analysis.detection
-        first = next((path for path in detection.files_used if (self.state.project / path).is_file()), None)
+        first = next((path for path in detection.files_used if (self.state.project / path).is_file()), None) or \
+            next((d.file for d in self.analysis.diagnostics if is_conversion(d)), None)  # only a lock: show it
         if first is not None:
             await self.open_file(first, highlight=True)
         else:
@@ -200,7 +203,8 @@ class EnvironmentScreen(StepScreen):
 
     @staticmethod
     def _has_fix(diagnostic: Diagnostic) -> bool:
-        return diagnostic.code == CONTROL_CODES or fix_for(diagnostic) is not None or has_install_fix(diagnostic)
+        return diagnostic.code == CONTROL_CODES or fix_for(diagnostic) is not None or has_install_fix(diagnostic) \
+            or is_conversion(diagnostic)
 
     # ------------------------------------------------------------------ analysis
 
@@ -340,6 +344,11 @@ class EnvironmentScreen(StepScreen):
         self.saver.save(buffer)
 
     def action_fix(self) -> None:
+        problems = self.query_one(ProblemList)
+        lock = conversion_target(problems.current, problems.diagnostics, self._has_fix)
+        if lock is not None:  # even for a lock too large for the editor
+            self.converter.offer(lock)
+            return
         buffer = self.files.get(self.current)
         if buffer is not None and buffer.editor is None and any(p.code == CONTROL_CODES for p in buffer.problems):
             self.fixer.offer_control_code_removal(buffer)

@@ -38,7 +38,7 @@ def is_foreign(rel: str) -> bool:
 
 def _convert_words(kind: Kind, folder: str) -> str:
     written = " and ".join(f"{folder}/{name}" if folder else name for name in kind.writes)
-    return f"Ctrl+F in step 1, or `binder-wizard convert --write`, writes {written} from it"
+    return f"Write {written} from it: `binder-wizard convert --write` (or Ctrl+F in step 1)."
 
 
 def note_foreign_files(state, pack: str | None, python: str | None, stopped: bool) -> None:
@@ -102,7 +102,7 @@ def note_foreign_files(state, pack: str | None, python: str | None, stopped: boo
     for generated, (source, kind) in stale.items():
         add(Diagnostic(generated, 1, None, "warning", OUT_OF_DATE,
                        f"{generated} was generated from {source}, which has changed since: Binder will build what "
-                       f"the lock said before.", "Regenerate it: " + _convert_words(kind, folder) + "."))
+                       f"the lock said before.", _convert_words(kind, folder).replace("Write", "Regenerate", 1)))
     for table, line in tables.items():
         kind = TABLE_KINDS[table]
         if kind.lock in lock_names or stopped:
