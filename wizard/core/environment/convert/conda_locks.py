@@ -39,9 +39,9 @@ def load_yaml(text: str, name: str):
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as error:
-        raise ConversionFailed(f"{name} is not valid YAML ({str(error).splitlines()[0]}); run its tool again to "
-                               "rewrite it.") from None
+    except (yaml.YAMLError, RecursionError) as error:
+        first = (str(error).splitlines() or [type(error).__name__])[0]
+        raise ConversionFailed(f"{name} is not valid YAML ({first}); run its tool again to rewrite it.") from None
 
 
 def channel_name(url: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -65,9 +66,9 @@ def walk(roots: list[Edge], find: Callable[[Edge], Locked | None], python: str) 
     reached: dict[int, Locked] = {}
     extras_done: dict[int, set[str]] = {}
     missing: list[str] = []
-    pending: list[Edge] = [edge for edge in roots if edge.applies(python)]
+    pending = deque(edge for edge in roots if edge.applies(python))
     while pending:
-        edge = pending.pop(0)
+        edge = pending.popleft()
         package = find(edge)
         if package is None:
             if edge.name not in missing:
