@@ -241,3 +241,16 @@ def test_the_project_git_facts_are_read_once(hub, make_project, capsys, monkeypa
     assert looked == [project]
     assert sorted(asked) == ["for-each-ref", "for-each-ref", "ls-tree", "rev-parse"]  # facts; files for --open
     assert "/.binder-wizard/" in (project / ".git" / "info" / "exclude").read_text()  # the build log used them too
+
+
+def test_the_settings_default_provider_and_interface_apply(hub, project, capsys, monkeypatch, tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('default_provider = "gl"\ndefault_interface = "lab"\n')
+    monkeypatch.setenv("BINDER_WIZARD_CONFIG", str(config))
+    hub.add_build("gl/group%2Fproj/HEAD", [sse({"phase": "ready", "url": hub.url + "user/x/", "token": "t"})])
+    assert launch(str(project), "--hub", hub.url, "--repo", "group/proj", "--format", "json", "--no-browser") == 0
+    assert hub.requests[0].path == "/build/gl/group%2Fproj/HEAD"
+    assert json_lines(capsys.readouterr().out)[-1]["launch_url"] == f"{hub.url}v2/gl/group%2Fproj/HEAD?urlpath=lab"
+    assert launch(str(project), "--hub", hub.url, "--repo", "group/proj", "--open", "classic:", "--format", "json",
+                  "--no-browser") == 0  # --open wins
+    assert json_lines(capsys.readouterr().out)[-1]["launch_url"].endswith("?urlpath=%2Ftree")

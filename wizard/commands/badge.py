@@ -27,7 +27,8 @@ def run(args) -> int:
     from wizard.core.common.config import Config
     from wizard.core.launch.links import badge
 
-    choice = choose_target(args, args.hub or Config.load().hub_url, args.ref)
+    config = Config.load()
+    choice = choose_target(args, args.hub or config.hub_url, args.ref, config)
     forms = {fmt: badge(fmt, choice.hub, choice.url) for fmt in FORMATS}
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     for warning in choice_warnings(choice):

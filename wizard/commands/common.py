@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from wizard.core.common.errors import UserError
 
 if TYPE_CHECKING:
+    from wizard.core.common.config import Config
     from wizard.core.common.git_facts import GitFacts
     from wizard.core.launch.links import OpenTarget, Target
 
@@ -104,25 +105,30 @@ class LaunchChoice:
     credentials_removed: tuple[str, ...] = ()
 
 
-def choose_target(args, hub_url: str | None, ref: str | None) -> LaunchChoice:
+def choose_target(args, hub_url: str | None, ref: str | None, config: Config | None = None) -> LaunchChoice:
     """The target options' choice, or a UsageError saying what cannot work. `ref` None: the commit just
-    pushed when the repository is the project's own (no --repo), else HEAD."""
+    pushed when the repository is the project's own (no --repo), else HEAD. `config`: the settings' default
+    provider (for --repo without --provider) and interface (without --open)."""
     from wizard.core.common.git_facts_adapter import read_git_facts
     from wizard.core.common.remotes import has_credentials
-    from wizard.core.launch.links import LinkError, hub_base, launch_url, open_target_for, target_for
+    from wizard.core.common.config import Config, config_path
+    from wizard.core.launch.links import (PROVIDERS, LinkError, hub_base, interface_target, launch_url,
+                                          open_target_for, target_for)
 
     git = read_git_facts(project_path(args.path))
     try:
         hub = hub_base(hub_url)
         if ref is None:
             ref = (git.pushed_head_sha if not args.repo else None) or "HEAD"
-        target = target_for(git, args.provider, args.repo, ref)
-        opening = open_target_for(args.open)
+        config = config or Config()
+        if config.default_provider not in PROVIDERS:
+            raise UsageError(f"unknown provider {config.default_provider!r} (default_provider in {config_path()})",
+                             f"Choose one of: {', '.join(PROVIDERS)} (F2 in the app, or edit the file).")
+        target = target_for(git, args.provider, args.repo, ref, default_provider=config.default_provider)
+        opening = open_target_for(args.open) if args.open else interface_target(config.default_interface)
         url = launch_url(hub, target, opening)
     except LinkError as error:
         if not getattr(args, "hub", None) and hub_url and error.message.startswith("the hub address"):
-            from wizard.core.common.config import config_path
-
             raise UsageError(f"{error.message} (hub_url in {config_path()})", error.next_action) from None
         raise UsageError(error.message, error.next_action) from None
     removed = [what for what, value in (("the hub address", hub_url if "://" in (hub_url or "") else

@@ -40,7 +40,7 @@ def run(args) -> int:
     from wizard.core.common.config import Config
 
     config = Config.load()
-    choice = choose_target(args, args.hub or config.hub_url, args.ref or None)
+    choice = choose_target(args, args.hub or config.hub_url, args.ref or None, config)
     printer = _JsonPrinter() if args.format == "json" else _TextPrinter()
     for warning in choice_warnings(choice):
         printer.warn(warning)

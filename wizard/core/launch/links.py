@@ -151,6 +151,12 @@ class OpenTarget:
         }[self.kind]
 
 
+def interface_target(name: str) -> OpenTarget:
+    """What a launch opens when nothing else is chosen: the settings' default_interface ("", lab, classic,
+    rstudio)."""
+    return OpenTarget(name) if name in ("lab", "classic", "rstudio") else OpenTarget()
+
+
 def open_target_for(value: str | None) -> OpenTarget:
     """The `--open` option: lab, rstudio, classic:<file>, /custom/path, or a file name."""
     if not value:
@@ -358,11 +364,13 @@ def files_to_open(files: list[str]) -> list[str]:
     return notebooks + others
 
 
-def target_for(git: GitFacts, provider: str | None = None, repo: str | None = None, ref: str = "HEAD") -> Target:
+def target_for(git: GitFacts, provider: str | None = None, repo: str | None = None, ref: str = "HEAD",
+               default_provider: str = "gh") -> Target:
     """The launch target from explicit choices, falling back to the project's `origin` remote.
 
-    `repo` may be a clone URL (then the provider is worked out from it unless given). Raises LinkError
-    with a sentence a beginner can act on."""
+    `repo` may be a clone URL (then the provider is worked out from it unless given); a repository given
+    without a provider is `default_provider`'s (the settings). Raises LinkError with a sentence a beginner
+    can act on."""
     if provider is not None and provider not in PROVIDERS:
         raise LinkError(f"unknown provider {provider!r} (choose one of: {', '.join(PROVIDERS)})")
     if repo:
@@ -375,7 +383,7 @@ def target_for(git: GitFacts, provider: str | None = None, repo: str | None = No
             else:
                 raise LinkError(f"{repo} is not a {PROVIDERS[provider].name} address; drop --provider or use git")
         else:
-            target = Target(provider or "gh", repo, ref)
+            target = Target(provider or default_provider, repo, ref)
     else:
         origin = git.origin_url
         if not origin:

@@ -2,7 +2,8 @@
 
 It looks like Textual's Footer but is one widget drawing one line. Footer builds a widget per key and
 rebuilds them all whenever the bindings change (several times while the app starts): about 40 ms of
-the app's start-up on a 2-core machine, for a line of text.
+the app's start-up on a 2-core machine, for a line of text. When the keys do not fit the width (80
+columns, step 3), they are packed closer, and then wrapped onto a second line: never cut off.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from textual.widget import Widget
 @dataclass(frozen=True)
 class _Key:
     key: str
+    row: int
     start: int
     end: int
     enabled: bool
@@ -54,26 +56,44 @@ class KeyBar(Widget, can_focus=False):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
-    def render(self) -> Text:
-        key_style = self.get_component_rich_style("key-bar--key")
-        description_style = self.get_component_rich_style("key-bar--description")
-        line = Text(no_wrap=True, overflow="crop")
-        self._keys = []
-        shown: set[str] = set()
+    def _entries(self) -> list[tuple[str, str, str, bool]]:
+        """(key, how the key is shown, description, enabled) for each key shown, one per action."""
+        entries, shown = [], set()
         for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if not binding.show or binding.action in shown:  # one entry per action, as Footer shows them
                 continue
             shown.add(binding.action)
-            start = len(line)
+            entries.append((binding.key, self.app.get_key_display(binding), binding.description, enabled))
+        return entries
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("key-bar--key")
+        description_style = self.get_component_rich_style("key-bar--description")
+        entries = self._entries()
+        width = self.size.width or self.app.size.width
+        # Roomy: " ^b Back  ^n Next"; packed: " ^b Back ^n Next" (the key's colour still sets it apart).
+        roomy = sum(len(display) + len(description) + 3 for _, display, description, _ in entries) <= width
+        rows: list[Text] = [Text(no_wrap=True, overflow="crop")]
+        self._keys = []
+        for key, display, description, enabled in entries:
+            key_text = f" {display} " if roomy else f" {display}"
+            description_text = f"{description} " if roomy else f" {description}"
+            line = rows[-1]
+            if len(line) and len(line) + len(key_text) + len(description_text) > width:
+                line = Text(no_wrap=True, overflow="crop")
+                rows.append(line)
             dim = Style() if enabled else Style(dim=True)
-            line.append(f" {self.app.get_key_display(binding)} ", key_style + dim)
-            line.append(f"{binding.description} ", description_style + dim)
-            self._keys.append(_Key(binding.key, start, len(line), enabled))
-        return line
+            start = len(line)
+            line.append(key_text, key_style + dim)
+            line.append(description_text, description_style + dim)
+            self._keys.append(_Key(key, len(rows) - 1, start, len(line), enabled))
+        if self.styles.height is None or self.styles.height.value != len(rows):
+            self.styles.height = len(rows)
+        return Text("\n", no_wrap=True, overflow="crop").join(rows)
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         for key in self._keys:
-            if key.start <= event.x < key.end:
+            if key.row == event.y and key.start <= event.x < key.end:
                 if key.enabled:
                     self.app.simulate_key(key.key)
                 else:

@@ -19,6 +19,7 @@ from wizard.core.common.state import WizardState
 from wizard.tui.common.error_text import error_title, explain
 from wizard.tui.common.key_bar import KeyBar
 from wizard.tui.common.step_indicator import STEP_NAMES, StepIndicator
+from wizard.tui.common.visible import visible
 
 LAST_STEP = len(STEP_NAMES)
 
@@ -32,6 +33,7 @@ class StepScreen(Screen):
         Binding("ctrl+n", "next_step", "Next"),
         Binding("f1", "help", "Help"),
         Binding("question_mark", "help", "Help", show=False),
+        Binding("f2", "settings", "Settings"),
     ]
 
     @dataclass
@@ -84,6 +86,19 @@ class StepScreen(Screen):
     def worker_failed(self, worker: Worker) -> None:
         """After `show_error`: put the screen back where the user can try again (e.g. no longer busy)."""
 
+    def action_settings(self) -> None:
+        from wizard.tui.common.settings_screen import SettingsScreen
+
+        def saved(config) -> None:
+            if config is not None:
+                from wizard.core.common.config import config_path
+                from wizard.tui.common.settings_screen import shown_path
+
+                self.state.config = config
+                self.notify(visible(f"Saved in {shown_path(config_path())}."), title="Settings saved", markup=False)
+
+        self.app.push_screen(SettingsScreen(self.state.config), saved)
+
     def action_help(self) -> None:
         from wizard.tui.common.help_dialog import HelpDialog
 
@@ -98,6 +113,11 @@ GENERAL_HELP = """
 **Moving around.** `Ctrl+N` goes to the next step and `Ctrl+B` back; nothing is lost when you move
 between steps. `Tab` moves between parts of a screen. `Ctrl+Q` quits (you are asked first if an edit
 is not saved). `F1` or `?` opens this help.
+
+**Settings** (`F2`): the BinderHub to build on (mybinder.org unless you choose another), the provider for
+a repository named without one, what launch links open, the GitHub API address (for GitHub Enterprise)
+and the git user name for HTTPS remotes other than github.com. They are saved in a small text file (the
+README's "Settings" section lists every key).
 
 **What is Binder?** [Binder](https://mybinder.org) turns a public Git repository into a live Jupyter
 session anyone can open in a browser. It reads a few *environment files* in your repository

@@ -152,6 +152,7 @@ class LaunchScreen(StepScreen):
         self.notes: tuple[str, ...] = ()
         self.badge_format = "markdown"
         self._seen_push: str | None = None
+        self._preferred_open: str | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -244,7 +245,13 @@ class LaunchScreen(StepScreen):
         chosen_ref = keep_ref if keep_ref in ref_values and not fresh_push else ref_values[0]
         ref_select.value = chosen_ref
         open_values = [value for _, value in choices.opens]
-        open_select.value = keep_open if keep_open in open_values else "default"
+        # The settings' default interface, when offered; it follows a change in the settings unless the user
+        # chose something else here.
+        preferred = {"lab": "lab", "classic": "classic:", "rstudio": "rstudio"}.get(
+            self.state.config.default_interface, "default")
+        preferred = preferred if preferred in open_values else "default"
+        previous, self._preferred_open = self._preferred_open, preferred
+        open_select.value = keep_open if keep_open in open_values and keep_open != previous else preferred
         target = choices.target
         self.target = None if target is None else Target(target.provider, target.repo, str(chosen_ref))
         self.git = choices.git
