@@ -447,3 +447,20 @@ def test_editable_install_of_a_package_binder_installs_anyway(make_project):
     twice = next(d for d in report.diagnostics if d.code == "req-installed-twice")
     assert (twice.file, twice.line, twice.severity) == ("requirements.txt", 2, "info")
     assert apply(twice, "numpy\n-e .\n") == "numpy\n"
+
+
+def test_lines_with_markers_that_exclude_each_other_are_not_duplicates():
+    # `uv export` and pip-compile for several Pythons write one line per range; pip installs one of them.
+    text = ('numpy==1.26.4 ; python_version < "3.12"\n'
+            'numpy==2.1.0 ; python_version >= "3.12"\n'
+            'colorama==0.4.6 ; sys_platform == "win32"\n'
+            'colorama==0.4.5\n')
+    found = validate_text(text, FileContext("requirements.txt", "requirements.txt"))
+    assert [d.code for d in found if "duplicate" in d.code] == []
+
+
+def test_lines_whose_markers_can_both_hold_on_binder_still_clash():
+    text = ('numpy==1.26.4 ; python_version >= "3.10"\n'
+            'numpy==2.1.0 ; sys_platform == "linux"\n')
+    found = validate_text(text, FileContext("requirements.txt", "requirements.txt"))
+    assert [(d.line, d.code) for d in found if "duplicate" in d.code] == [(2, "req-conflicting-duplicate")]

@@ -44,6 +44,14 @@ def marker_applies(marker: str, python: str, extra: str = "") -> bool:
         return True
 
 
+def both_apply_on_binder(first: str, second: str) -> bool:
+    """Whether two markers can be true together on Binder's Linux for some Python X.Y it offers (two lines
+    for one package with markers that exclude each other, as `uv export` writes them, are not a clash)."""
+    if not first.strip() and not second.strip():
+        return True
+    return any(marker_applies(first, python) and marker_applies(second, python) for python in LOCKFILE_PYTHONS)
+
+
 def python_in(python: str, accepts: Callable[[str], bool]) -> bool:
     """Whether some release of X.Y is accepted (`>=3.12.1` accepts 3.12: Binder has the newest patch)."""
     return accepts(f"{python}.0") or accepts(f"{python}.{_PATCH}")

@@ -15,6 +15,7 @@ import re
 import sys
 
 from wizard.core.common.diagnostics import Diagnostic
+from wizard.core.environment.convert.binder_python import both_apply_on_binder
 from wizard.core.common.fileio import read_file_bytes
 from wizard.core.environment.detection.parsers import load_toml
 from wizard.core.environment.validators import FileContext
@@ -183,9 +184,12 @@ def check_line(raw: str, number: int | None, column0: int, out: Findings, ctx_pr
             return normalise(name)
     key = normalise(name)
     _check_name(key, name, spec, marker, number, col, out, in_conda)
-    if seen is not None:
-        if key in seen:
-            first_line, first_spec = seen[key]
+    if seen is not None:  # key -> [(line, spec, marker)] of the lines seen so far
+        earlier = seen.setdefault(key, [])
+        # Lines whose markers exclude each other (`uv export` writes one per Python range) are not duplicates.
+        clash = next((entry for entry in earlier if both_apply_on_binder(entry[2], marker)), None)
+        if clash is not None:
+            first_line, first_spec, _ = clash
             if normalise_spec(first_spec) != normalise_spec(spec):
                 out.add(number, col, "error", "req-conflicting-duplicate",
                         f"'{name}' is listed twice with different versions (first on line {first_line}); pip "
@@ -193,8 +197,7 @@ def check_line(raw: str, number: int | None, column0: int, out: Findings, ctx_pr
             else:
                 out.add(number, col, "warning", "req-duplicate",
                         f"'{name}' is listed twice (first on line {first_line}).", "Remove the second line.")
-        else:
-            seen[key] = (number, spec)
+        earlier.append((number, spec, marker))
     if spec and key in JUPYTER_SERVER and "==" in spec:
         out.add(number, col, "warning", "req-pins-jupyter",
                 f"'{line}' pins part of Jupyter itself, which Binder already installs; an old pin can break the "
@@ -463,11 +466,13 @@ def check_include(line, number, raw, path, ctx, out, seen, counts, chain):
     except (OSError, ValueError):  # unreadable, too large, not UTF-8: the install check says more
         return
     included = Findings(rel, out.apt_packages)
-    before = set(seen)
+    before = {key: len(entries) for key, entries in seen.items()}
     _read_lines(_logical_lines(text), rel, ctx, included, seen, counts, chain | {rel})
-    for key in set(seen) - before:  # a later duplicate says where the first one is
-        first_line, spec = seen[key]
-        seen[key] = (f"{first_line} of {rel}" if isinstance(first_line, int) else first_line, spec)
+    for key, entries in seen.items():  # a later duplicate says where the first one is
+        for index in range(before.get(key, 0), len(entries)):
+            first_line, spec, marker = entries[index]
+            if isinstance(first_line, int):
+                entries[index] = (f"{first_line} of {rel}", spec, marker)
     out.items.extend(included.items)
 
 
