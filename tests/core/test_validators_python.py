@@ -464,3 +464,13 @@ def test_lines_whose_markers_can_both_hold_on_binder_still_clash():
             'numpy==2.1.0 ; sys_platform == "linux"\n')
     found = validate_text(text, FileContext("requirements.txt", "requirements.txt"))
     assert [(d.line, d.code) for d in found if "duplicate" in d.code] == [(2, "req-conflicting-duplicate")]
+
+
+def test_pyproject_dependencies_listed_in_the_requirements_file_binder_uses_are_not_missing(make_project):
+    # e.g. a `uv init` project (no [build-system]) whose lock was exported to requirements.txt
+    pyproject = '[project]\nname = "x"\nversion = "0.1"\ndependencies = ["numpy>=1", "Pandas[excel]>=2"]\n'
+    complete = make_project({"pyproject.toml": pyproject, "requirements.txt": "numpy==2.0.0\npandas==2.2.3\n"},
+                            name="complete")
+    partial = make_project({"pyproject.toml": pyproject, "requirements.txt": "numpy==2.0.0\n"}, name="partial")
+    assert "pyproject-dependencies-not-installed" not in {d.code for d in analyse(complete).diagnostics}
+    assert "pyproject-dependencies-not-installed" in {d.code for d in analyse(partial).diagnostics}

@@ -162,7 +162,7 @@ def _pyproject(text: str, ctx: FileContext, add) -> None:
     pack = getattr(detection, "buildpack", None)
     if project is not None and "build-system" not in data:
         deps = project.get("dependencies")
-        if deps and pack in ("python", "r", "julia", None):
+        if deps and pack in ("python", "r", "julia", None) and not _declared_elsewhere(deps, ctx):
             add(_line_of(text, r"^\s*dependencies\s*="), 1, "warning", "pyproject-dependencies-not-installed",
                 "pyproject.toml lists dependencies but has no [build-system], so Binder does not install it as a "
                 "package and these dependencies are not installed.",
@@ -176,6 +176,20 @@ def _pyproject(text: str, ctx: FileContext, add) -> None:
         add(None, None, "info", "pyproject-no-project",
             "pyproject.toml has no [project] table, so Binder does not treat the repository as a package.",
             "Add a [project] table with name, version and dependencies, or use requirements.txt.")
+
+
+def _declared_elsewhere(dependencies, ctx: FileContext) -> bool:
+    """Whether the requirements.txt Binder uses names every one of these dependencies (e.g. one that
+    `binder-wizard convert` or `uv export` wrote from the lock): then nothing is missing."""
+    if ctx.project is None or not isinstance(dependencies, list) or "requirements.txt" not in getattr(
+            ctx.detection, "files_used", ()):
+        return False
+    from wizard.core.environment.deps.declared import declared_file, read_declared
+    from wizard.core.environment.deps.names import normalise
+
+    names = {normalise(item.name) for item in read_declared(ctx.project, declared_file(ctx.project))}
+    wanted = {normalise(re.split(r"[\s\[<>=!~;@(]", str(entry).strip(), maxsplit=1)[0]) for entry in dependencies}
+    return bool(names) and wanted <= names
 
 
 def _requires_python(requires, text: str, ctx: FileContext, add) -> None:
