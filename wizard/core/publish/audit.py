@@ -13,10 +13,12 @@ which the UI offers as a diff, never applies silently. Secrets are never echoed:
 only the kind of secret and its first characters.
 
 Checks: file size tiers (10 MB per file, GitHub's 100 MB hard limit, 100 MB / 1 GB / 2 GB for the
-whole project: Binder's build storage is 2 GB), Git LFS pointers and `filter=lfs` patterns,
-notebooks with very large outputs, `.ipynb_checkpoints`, `__pycache__`, `.DS_Store`, `.env`,
-private keys, common token formats, `password = "..."` assignments, and `ftp://` URLs (mybinder.org
-blocks FTP).
+whole project: Binder's build storage is 2 GB), with advice fitting the format for files far above the
+medium tier (`large_data_advice`), Git LFS pointers and `filter=lfs` patterns, notebooks with very large
+outputs, `.ipynb_checkpoints`, `__pycache__`, `.DS_Store`, `.env`, private keys, common token formats,
+`password = "..."` assignments, and the protocols and ports mybinder.org blocks (`network`: FTP, SSH,
+database URLs...). With `downloads=True` it also collects the http(s) URLs the code and scripts download
+(`AuditResult.downloads`, for `check --check-urls`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from pathlib import Path
 
 from wizard.core.common.fileio import check_inside, read_file_bytes
 from wizard.core.common.diagnostics import Diagnostic, Severity
+from wizard.core.publish import network
 
 MB = 1_000_000
 FILE_WARN = 10 * MB  # keep data under this in the repository
@@ -38,6 +41,7 @@ TOTAL_WARN = 100 * MB
 TOTAL_SLOW = 1_000 * MB
 TOTAL_BUILD_LIMIT = 2_000 * MB  # mybinder.org build pods have 2 GB of ephemeral storage
 NOTEBOOK_OUTPUT_WARN = 2 * MB
+LARGE_DATA = 500 * MB  # far above the medium tier (tens to hundreds of MB): stream it, do not download it
 SCAN_TEXT_LIMIT = 20 * MB  # bigger files are data, not code: size findings only
 
 PUBLIC = "Binder launches are public: anyone with the link can read every file in the repository."
@@ -63,6 +67,7 @@ class AuditResult:
     findings: list[Finding] = field(default_factory=list)
     files_checked: int = 0
     total_bytes: int = 0
+    downloads: list[network.Download] = field(default_factory=list)  # with audit_files(..., downloads=True)
 
     @property
     def blocked_paths(self) -> set[str]:
@@ -111,14 +116,11 @@ _PLACEHOLDER = re.compile(
     r"(?i)^(?:x+|\*+|\.+|-+|<.*>|\{.*\}|\$\{?.*|%\(.*|changeme|change[-_ ]?me|password|secret|example|your[\w -]*|"
     r"my[\w -]*|enter[\w -]*|none|null|test|dummy|placeholder|todo|fixme|redacted|\.\.\.)$"
 )
-_FTP = re.compile(r"\bftp://[A-Za-z0-9][^\s\"'<>)`]*", re.IGNORECASE)
 _LFS_POINTER = b"version https://git-lfs.github.com/spec/v1"
 
 _ENV_FILE = re.compile(r"^\.env(?:\.(?!example$|sample$|template$|dist$)[\w.-]+)?$")
 # Private keys in text form are caught by their BEGIN line; these are the binary or conventional ones.
 _KEY_FILES = re.compile(r"^(?:id_(?:rsa|dsa|ecdsa|ed25519)|.*\.(?:p12|pfx|keystore|jks))$")
-_CODE_FOR_FTP = {".py", ".ipynb", ".r", ".rmd", ".qmd", ".sh", ".ipy", ".jl", ""}
-_FTP_FILES = {"postBuild", "start", "apt.txt", "environment.yml", "requirements.txt", "install.R", "Dockerfile"}
 
 
 def _mask(secret: str) -> str:
@@ -171,20 +173,40 @@ def _secret_findings(path: str, text: str) -> list[Finding]:
     return findings
 
 
-def _ftp_findings(path: str, text: str) -> list[Finding]:
-    findings = []
-    if "ftp://" not in text.lower():
-        return findings
-    for number, line in enumerate(text.splitlines(), 1):
-        match = _FTP.search(line)
-        if match:
-            findings.append(Finding(
-                path, number, "ftp-url", "warning",
-                f"Line {number} of {path} downloads over FTP ({match.group(0)[:60]}); mybinder.org blocks "
-                f"FTP, so this will time out on Binder.",
-                "Use an https:// address for the same file if the server offers one, or copy the file "
-                "somewhere that serves HTTPS.", False, None))
-    return findings
+def _network_findings(path: str, text: str) -> list[Finding]:
+    return [Finding(d.file, d.line, d.code, d.severity, d.message, d.fix or "", False, None)
+            for d in network.network_findings(path, text)]
+
+
+# Large data, by format: read what the notebook uses, where the data lives (never automatic: advice only).
+_STREAMING = (
+    ((".csv", ".tsv", ".parquet", ".pq", ".feather", ".arrow"),
+     "read only the columns and rows you need over HTTP range requests: store it as Parquet and use "
+     "`pandas.read_parquet(url, columns=[...])` or `duckdb` (`SELECT ... FROM 'https://…/file.parquet'`); "
+     "pyarrow and fsspec fetch just those parts"),
+    ((".nc", ".nc4", ".netcdf", ".zarr", ".grib", ".grb", ".grb2"),
+     "open it lazily with xarray + fsspec (`xr.open_dataset(fsspec.open(url).open(), engine=\"h5netcdf\")`), or "
+     "convert it to Zarr and use `xr.open_zarr(url)`: only the slices the notebook touches are downloaded (an "
+     "OPeNDAP server works with `xr.open_dataset(url)` too)"),
+    ((".h5", ".hdf5", ".he5", ".hdf"),
+     "read it lazily over HTTP with h5py or h5netcdf on an fsspec file (`h5py.File(fsspec.open(url).open())`), "
+     "so only the datasets you index are fetched"),
+    ((".tif", ".tiff", ".jp2"),
+     "make it a Cloud-Optimized GeoTIFF and read windows of it over HTTP with rasterio or rioxarray"),
+    ((".las", ".laz", ".copc"),
+     "publish it as COPC (cloud-optimized point cloud) and read the area you need with PDAL or laspy"),
+)
+_STREAMING_DEFAULT = ("split it into smaller files and fetch the ones a notebook needs when it runs (pooch, "
+                      "or fsspec with a local cache), or read it with a library made for its format")
+
+
+def large_data_advice(path: str) -> str:
+    """How to use a file far above the medium tier without putting it into the image, by its format."""
+    name = path.lower()
+    for suffixes, advice in _STREAMING:
+        if name.endswith(suffixes):
+            return advice
+    return _STREAMING_DEFAULT
 
 
 def _notebook_output_bytes(data: bytes) -> int:
@@ -225,7 +247,7 @@ def _junk(path: str) -> Finding | None:
     return None
 
 
-def _audit_one(root: Path, path: str, result: AuditResult, lfs_patterns: list[str]) -> None:
+def _audit_one(root: Path, path: str, result: AuditResult, lfs_patterns: list[str], downloads: bool) -> None:
     full = root / path
     try:
         if full.is_symlink() or not full.is_file():
@@ -264,6 +286,12 @@ def _audit_one(root: Path, path: str, result: AuditResult, lfs_patterns: list[st
             f"{path} is {size / MB:,.0f} MB. Files this big make every Binder build and launch slower.",
             "Keep data under 10 MB in the repository; download bigger files in postBuild "
             "(`wget -q -O name URL`) or read them from the web at run time.", True, path))
+    if size > LARGE_DATA:
+        result.findings.append(Finding(
+            path, None, "large-data", "info",
+            f"{path} is {size / MB:,.0f} MB, far more than a Binder image should carry: downloading it in "
+            f"postBuild would make the image, and every launch, that much bigger.",
+            f"Leave it where it is published and {large_data_advice(path)}.", False, None))
     if any(fnmatch.fnmatch(path, p) or fnmatch.fnmatch(name, p) for p in lfs_patterns):
         result.findings.append(Finding(
             path, None, "lfs-tracked", "warning",
@@ -289,9 +317,10 @@ def _audit_one(root: Path, path: str, result: AuditResult, lfs_patterns: list[st
         return  # binary: no text to scan
     text = data.decode("utf-8", errors="replace")
     result.findings += _secret_findings(path, text)
-    suffix = name[name.rfind("."):].lower() if "." in name else ""
-    if suffix in _CODE_FOR_FTP or name in _FTP_FILES:
-        result.findings += _ftp_findings(path, text)
+    if network.scanned(path):
+        result.findings += _network_findings(path, text)
+        if downloads:
+            result.downloads += network.downloads(path, text)
     if name.endswith(".ipynb") and size > NOTEBOOK_OUTPUT_WARN:
         outputs = _notebook_output_bytes(data)
         if outputs > NOTEBOOK_OUTPUT_WARN:
@@ -333,12 +362,13 @@ def _totals(result: AuditResult) -> None:
         False, None))
 
 
-def audit_files(root: Path, files: Iterable[str]) -> AuditResult:
-    """Audit exactly these files (paths relative to `root`); the caller already applied .gitignore."""
+def audit_files(root: Path, files: Iterable[str], *, downloads: bool = False) -> AuditResult:
+    """Audit exactly these files (paths relative to `root`); the caller already applied .gitignore.
+    `downloads`: also list the URLs code and scripts download (`AuditResult.downloads`)."""
     result = AuditResult()
     lfs = _lfs_patterns(root)
     for path in files:
-        _audit_one(root, path.replace(os.sep, "/"), result, lfs)
+        _audit_one(root, path.replace(os.sep, "/"), result, lfs, downloads)
     _totals(result)
     return result
 
