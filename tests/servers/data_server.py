@@ -10,12 +10,16 @@ server (HEAD, GET, `Range: bytes=a-b` answered with 206 and Content-Range), and 
     /nosize/<p>      HEAD without Content-Length and a GET that ignores Range (chunked, no size)
 
 `requests` records (method, path, Range header). Started by the `data_server` fixture of the tests that use it.
+`ByName(server)` is an httpx transport that sends a request for any host to it (like an /etc/hosts entry), so
+a project can name https://data.example.org/... as a real one would while the bytes go through a real socket.
 """
 
 from __future__ import annotations
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
 
 
 class DataServer(ThreadingHTTPServer):
@@ -106,3 +110,13 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if not head:
             self.wfile.write(payload)
+
+
+class ByName(httpx.BaseTransport):
+    def __init__(self, server: DataServer) -> None:
+        self.server = server
+        self.inner = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.url = request.url.copy_with(scheme="http", host="127.0.0.1", port=self.server.server_address[1])
+        return self.inner.handle_request(request)

@@ -1,8 +1,13 @@
-"""`binder-wizard check [PATH] [--format text|json] [--resolve [--refresh] [--index-url URL]]`: what Binder
-will build, and every problem found.
+"""`binder-wizard check [PATH] [--format text|json] [--resolve [--refresh] [--index-url URL]] [--check-urls]`:
+what Binder will build, and every problem found.
 
-`--resolve` also checks that every package installs on Binder's Linux and Python (wizard.core.environment.install):
-it asks the package index, so it is off by default and the pre-commit hook stays offline and fast.
+Besides the environment files, `check` runs the pre-push audit over every file git would commit (secrets,
+files over 10 MB and over GitHub's 100 MB, Git LFS pointers, `.env`, caches, and the protocols and ports
+mybinder.org blocks): one command answers "is this ready for Binder?". The audit reads files only.
+`--resolve` also checks that every package installs on Binder's Linux and Python (wizard.core.environment.install),
+and `--check-urls` asks each http(s) URL the scripts and code download whether it answers, and how big the file
+is (wizard.core.publish.network): both need the network, so they are off by default and the pre-commit hook
+stays offline and fast.
 Exit 0 when there is no error, 1 with at least one error (installability errors included; an index that cannot
 be reached is only a note), 2 for usage errors or an unreadable PATH.
 Imports stay inside run() so the command starts fast enough for a pre-commit hook.
@@ -13,6 +18,10 @@ from __future__ import annotations
 from wizard.commands.common import EXIT_FAILED, EXIT_OK, UsageError, add_path_argument, index_url, project_path
 
 IMPORT_SCAN_SECONDS = 15.0
+AUDIT_SECONDS = 15.0
+URL_SECONDS = 10.0  # per URL, with --check-urls
+# Tests send the URL checks to a local data host under the URLs' own names (an httpx transport); None in real use.
+URL_TRANSPORT = None
 
 
 def add_arguments(parser) -> None:
@@ -26,6 +35,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--index-url", metavar="URL", type=index_url,
                         help="with --resolve: where PyPI is reached, e.g. a mirror (default: package_index in "
                              "the config file, else $PIP_INDEX_URL, else https://pypi.org/simple)")
+    parser.add_argument("--check-urls", action="store_true",
+                        help="also ask every http(s) URL that postBuild, start and the code download whether it "
+                             "answers, and how big the file is (needs the network)")
 
 
 def run(args) -> int:
@@ -37,7 +49,8 @@ def run(args) -> int:
     from wizard.core.environment.engine import analyse
 
     try:
-        report = _with_import_warnings(analyse(project))
+        audit = _Audit(project, args.check_urls)
+        report = _with_audit(_with_import_warnings(analyse(project)), audit)
     except PermissionError as error:
         raise UsageError(f"cannot read {error.filename or project}: {error.strerror or error}") from None
     except OSError as error:
@@ -45,8 +58,11 @@ def run(args) -> int:
     resolution = None
     if args.resolve:
         report, resolution = _with_resolution(report, args.index_url, args.refresh)
+    urls = None
+    if args.check_urls:
+        report, urls = _with_url_checks(report, audit)
     try:
-        _write(report, args.format, resolution)
+        _write(report, args.format, resolution, urls)
         sys.stdout.flush()
     except BrokenPipeError:  # `check | head`: the reader has all it wants; no traceback, same exit code
         import os
@@ -69,7 +85,91 @@ def _with_resolution(report, index_url: str | None, refresh: bool):
     return dataclasses.replace(report, diagnostics=resolved.diagnostics(report.diagnostics)), resolved.result
 
 
-def _write(report, fmt: str, resolution=None) -> None:
+class _Audit:
+    """The audit of every file git would commit, running in a daemon thread beside the engine and the import
+    scan: it reads every file, and one that blocks or a huge tree must not hang a pre-commit hook."""
+
+    def __init__(self, project, downloads: bool) -> None:
+        import threading
+        import time
+
+        self.result = None
+        self.error: str | None = None
+        self.deadline = time.monotonic() + AUDIT_SECONDS
+        self.worker = threading.Thread(target=self._run, args=(project, downloads), name="audit", daemon=True)
+        self.worker.start()
+
+    def _run(self, project, downloads: bool) -> None:
+        try:
+            from wizard.core.publish.audit import audit_files
+            from wizard.core.publish.git_adapter import committable_files
+
+            self.result = audit_files(project, committable_files(project), downloads=downloads)
+        except Exception as error:  # advice on top of the verdict: a bug in it must not cost the whole report
+            self.error = type(error).__name__
+
+    def wait(self):
+        import time
+
+        self.worker.join(max(0.0, self.deadline - time.monotonic()))
+        if self.worker.is_alive():
+            self.error = f"still running after {AUDIT_SECONDS:g} s"
+        return self.result if self.error is None else None
+
+
+# Audit findings the environment validators already report at the same line, under their own code.
+_SAME_AS = {"ftp-url": {"script-ftp", "docker-ftp"}}
+_NETWORK_CODES = {"ftp-url", "blocked-protocol", "blocked-port"}
+
+
+def _with_audit(report, audit: _Audit):
+    """The report with the audit's findings joined in reading order (those the validators already made, at the
+    same line, left out; a blocked download in a script Binder ignores is a warning, not an error)."""
+    import dataclasses
+
+    from wizard.core.common.diagnostics import Diagnostic
+
+    result = audit.wait()
+    if result is None:
+        extra = [Diagnostic(".", None, None, "info", "audit-failed",
+                            f"binder-wizard could not finish the safety check of every file ({audit.error}); the "
+                            "rest of this report is complete.",
+                            "The Publish step (and `binder-wizard publish`) checks the files it commits.")]
+    else:
+        known = {(d.file, d.line, d.code) for d in report.diagnostics}
+        ignored = {path for path, _ in report.detection.files_ignored}
+        extra = []
+        for finding in result.diagnostics():
+            if (finding.file, finding.line, finding.code) in known or any(
+                    (finding.file, finding.line, code) in known for code in _SAME_AS.get(finding.code, ())):
+                continue
+            if finding.file in ignored and finding.code in _NETWORK_CODES and finding.severity == "error":
+                finding = dataclasses.replace(finding, severity="warning")
+            extra.append(finding)
+    if not extra:
+        return report
+    merged = sorted(report.diagnostics + tuple(extra), key=lambda d: (d.file, d.line or 0))
+    return dataclasses.replace(report, diagnostics=tuple(merged))
+
+
+def _with_url_checks(report, audit: _Audit):
+    """`--check-urls`: the report with what each downloaded URL answered, and (checked, unreachable) counts."""
+    import dataclasses
+
+    from wizard.core.common.url_check_adapter import check_urls
+    from wizard.core.publish.network import url_diagnostics
+
+    found = audit.result.downloads if audit.result is not None else []
+    checks = check_urls([d.url for d in found], timeout=URL_SECONDS, transport=URL_TRANSPORT)
+    extra = url_diagnostics(found, checks)
+    unreachable = sum(1 for check in checks.values() if not check.ok)
+    if extra:
+        merged = sorted(report.diagnostics + tuple(extra), key=lambda d: (d.file, d.line or 0))
+        report = dataclasses.replace(report, diagnostics=tuple(merged))
+    return report, (len(checks), unreachable)
+
+
+def _write(report, fmt: str, resolution=None, urls=None) -> None:
     import sys
 
     if fmt == "json":
@@ -87,7 +187,7 @@ def _write(report, fmt: str, resolution=None) -> None:
     else:
         if hasattr(sys.stdout, "reconfigure"):  # "✓" on a cp1252 stream, odd file names: '?' rather than a crash
             sys.stdout.reconfigure(errors="replace")
-        _print_text(report, resolution)
+        _print_text(report, resolution, urls)
 
 
 def _with_import_warnings(report):
@@ -134,7 +234,7 @@ _MARK = {"error": "✗", "warning": "!", "info": "i"}
 _RESOLUTION_STYLE = {"ok": "green", "failed": "bold red", "skipped": "dim"}
 
 
-def _print_text(report, resolution=None) -> None:
+def _print_text(report, resolution=None, urls=None) -> None:
     import os
     import sys
 
@@ -212,6 +312,10 @@ def _print_text(report, resolution=None) -> None:
         status, words = summary(resolution)
         line(("Installs on Binder: ", "bold"), (words, _RESOLUTION_STYLE[status]),
              f"  (Python {resolution.python})" if resolution.python else "")
+    if urls is not None:
+        checked, unreachable = urls
+        line(("Download URLs: ", "bold"), f"{checked} checked, ",
+             (f"{unreachable} unreachable", "bold red" if unreachable else "green"))
 
     line()
     counts = {severity: sum(1 for d in report.diagnostics if d.severity == severity)
