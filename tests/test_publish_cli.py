@@ -61,9 +61,68 @@ def test_token_never_sent_to_other_hosts(make_project, git_http_auth_server, mon
     monkeypatch.setenv("GH_TOKEN", TEST_TOKEN)  # default config: the token belongs to github.com only
     code, out, err = publish(capsys, project, "--remote", git_http_auth_server.url("analysis"), "--yes")
     assert code == 1 and out == ""
-    assert "did not accept your credentials" in err
+    assert "The server 127.0.0.1 asked who you are" in err and "BINDER_WIZARD_GIT_TOKEN" in err
     assert git_http_auth_server.seen_users == []
     assert git(project, "rev-parse", "--verify", "-q", "HEAD", check=False) == ""  # checked before committing
+
+
+@pytest.fixture
+def gitea_like_server(tmp_path):
+    """An HTTPS-style remote that is not GitHub: basic auth as ada / s3cret-pass."""
+    from tests.servers.git_server import GitHTTPServer
+
+    root = tmp_path / "other-host"
+    root.mkdir()
+    server = GitHTTPServer(root, credentials=("ada", "s3cret-pass"))
+    yield server
+    server.kill()
+
+
+def test_yes_without_a_terminal_names_the_variable_and_the_variable_works(make_project, gitea_like_server,
+                                                                          monkeypatch, capsys):
+    project = with_identity(make_project(FILES))
+    bare = gitea_like_server.create("analysis")
+    code, out, err = publish(capsys, project, "--remote", gitea_like_server.url("analysis"), "--yes")
+    assert code == 1 and "set BINDER_WIZARD_GIT_TOKEN (and BINDER_WIZARD_GIT_USERNAME" in err
+    monkeypatch.setenv("BINDER_WIZARD_GIT_TOKEN", "s3cret-pass")
+    monkeypatch.setenv("BINDER_WIZARD_GIT_USERNAME", "ada")
+    code, out, err = publish(capsys, project, "--yes")
+    assert code == 0, err
+    assert out.strip() == branch_sha(bare) and gitea_like_server.seen_users[-1] == "ada"
+    assert "s3cret-pass" not in err + (project / ".git" / "config").read_text()
+
+
+def test_on_a_terminal_it_asks_for_a_user_name_and_a_masked_token(make_project, gitea_like_server, monkeypatch,
+                                                                  capsys):
+    project = with_identity(make_project(FILES))
+    bare = gitea_like_server.create("analysis")
+    Path(os.environ["BINDER_WIZARD_CONFIG"]).write_text('git_username = "ada"\n')
+    monkeypatch.setattr("wizard.commands.publish._terminal", lambda: True)
+    asked = []
+    monkeypatch.setattr("getpass.getpass", lambda prompt, stream=None: asked.append(prompt) or "s3cret-pass")
+    code, out, err = publish(capsys, project, "--remote", gitea_like_server.url("analysis"), "--yes",
+                             answers="\n", monkeypatch=monkeypatch)  # Enter: the user name from the settings
+    assert code == 0, err
+    assert out.strip() == branch_sha(bare) and set(gitea_like_server.seen_users) == {"ada"}
+    assert asked == ["Token or password for 127.0.0.1 (not shown, not saved): "]
+    assert "User name for 127.0.0.1 [ada]: " in err
+    assert "Sending the user name ada and the token you typed to 127.0.0.1 only." in err
+    assert "s3cret-pass" not in err + out + (project / ".git" / "config").read_text()
+    assert not (Path(os.environ["HOME"]) / ".git-credentials").exists()
+
+
+def test_a_wrong_typed_token_is_asked_again_and_says_what_was_sent(make_project, gitea_like_server, monkeypatch,
+                                                                    capsys):
+    project = with_identity(make_project(FILES))
+    bare = gitea_like_server.create("analysis")
+    monkeypatch.setattr("wizard.commands.publish._terminal", lambda: True)
+    tokens = iter(["wrong", "s3cret-pass"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt, stream=None: next(tokens))
+    code, out, err = publish(capsys, project, "--remote", gitea_like_server.url("analysis"), "--yes",
+                             answers="ada\nada\n", monkeypatch=monkeypatch)
+    assert code == 0, err
+    assert "did not accept the user name ada and the token or password you typed (sent only to 127.0.0.1)" in err
+    assert out.strip() == branch_sha(bare)
 
 
 def test_large_file_kept_out_and_listed(make_project, bare_remote, capsys):
@@ -235,7 +294,7 @@ def test_wrong_token_fails_before_committing_and_is_never_printed(make_project, 
     before = snapshot(project)["files"]
     url = git_http_auth_server.url("analysis").replace("http://", f"http://x-access-token:{wrong}@")
     code, out, err = publish(capsys, project, "--remote", url, "--yes")
-    assert code == 1 and out == "" and "did not accept your credentials" in err and "GH_TOKEN" in err
+    assert code == 1 and out == "" and "did not accept the token from GITHUB_TOKEN" in err and "GH_TOKEN" in err
     for text in (out, err, (project / ".git" / "config").read_text()):
         assert wrong not in text
     assert snapshot(project)["files"] == before and branch_sha(bare) is None

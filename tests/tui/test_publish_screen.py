@@ -4,6 +4,8 @@ the divergent-history dialog, and tokens never on screen. Pushes go to real loca
 from __future__ import annotations
 
 import shutil
+
+import pytest
 from pathlib import Path
 
 from textual.widgets import Input
@@ -15,6 +17,7 @@ from wizard.core.common.config import Config
 from wizard.tui.common.choice_dialog import QuestionDialog
 from wizard.tui.common.step_screen import StepScreen
 from wizard.tui.publish.screen import PublishScreen
+from wizard.tui.publish.credentials_dialog import CredentialsDialog
 from wizard.tui.publish.file_list import PublishFileList
 
 SIZE = (110, 36)
@@ -176,9 +179,71 @@ async def test_wrong_token_explained_without_showing_it(make_app, make_project, 
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_publish(pilot)
         await pilot.press("ctrl+p")
-        await until(pilot, lambda: "credentials" in text_of(screen, "#publish-result"), "the auth failure")
+        await until(pilot, lambda: isinstance(app.screen, CredentialsDialog), "asked to sign in again")
+        assert "did not accept the token from GH_TOKEN (sent only to 127.0.0.1)" in app.screen.why
+        await pilot.press("escape")
+        assert "did not accept" in text_of(screen, "#publish-result")
         assert wrong not in app.export_screenshot()
         assert snapshot(project) == before and app.state.pushed_sha is None
+
+
+async def test_an_https_remote_without_credentials_asks_in_a_masked_dialog(make_app, make_project, tmp_path):
+    """Not GitHub, nothing in the environment, no credential helper: ask before pushing, send only there."""
+    from tests.servers.git_server import GitHTTPServer
+
+    (tmp_path / "other").mkdir()
+    server = GitHTTPServer(tmp_path / "other", credentials=("ada", "s3cret-pass"))
+    try:
+        project = ready_project(make_project)
+        bare = server.create("analysis")
+        gitops.set_origin(project, server.url("analysis"))
+        app = make_app(project, config=Config(git_username="ada"))
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            screen = await open_publish(pilot)
+            await pilot.press("ctrl+p")
+            await until(pilot, lambda: isinstance(app.screen, CredentialsDialog), "asked to sign in")
+            dialog = app.screen
+            assert dialog.query_one("#username", Input).value == "ada"  # from the settings
+            secret = dialog.query_one("#secret", Input)
+            assert secret.password and app.focused is secret
+            secret.value = "wrong-pass"
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, CredentialsDialog) and app.screen is not dialog,
+                        "asked again after a refusal")
+            assert "did not accept the user name ada and the token or password you typed (sent only to " \
+                   "127.0.0.1)" in app.screen.why
+            app.screen.query_one("#secret", Input).value = "s3cret-pass"
+            await pilot.click("#push")
+            await until(pilot, lambda: app.state.pushed_sha is not None, "the push finished")
+            assert app.state.pushed_sha == branch_sha(bare) and set(server.seen_users) == {"ada"}
+            assert "s3cret-pass" not in app.export_screenshot()
+            assert "s3cret-pass" not in (project / ".git" / "config").read_text()
+            assert not (Path.home() / ".git-credentials").exists()
+    finally:
+        server.kill()
+
+
+async def test_github_offers_the_token_of_a_logged_in_gh(make_app, make_project, monkeypatch, tmp_path):
+    gh = tmp_path / "bin" / "gh"
+    gh.parent.mkdir()
+    gh.write_text("#!/bin/sh\n[ \"$1 $2\" = 'auth token' ] && echo gho_fromghcli && exit 0\nexit 1\n")
+    gh.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{gh.parent}:{Path(shutil.which('git')).parent}")
+    project = ready_project(make_project)
+    gitops.set_origin(project, "https://github.com/me/demo.git")
+    app = make_app(project)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_publish(pilot)
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CredentialsDialog), "asked to sign in")
+        assert app.focused is app.screen.query_one("#use-gh")
+        chosen = []
+        app.screen.dismiss = chosen.append  # stop here: github.com is never contacted by the tests
+        await pilot.press("enter")
+        [credentials] = chosen
+        assert (credentials.host, credentials.secret, credentials.source) == ("github.com", "gho_fromghcli",
+                                                                             "gh auth token")
+        assert "gho_fromghcli" not in repr(credentials)
 
 
 async def test_offers_git_init(make_app, make_project):
@@ -272,3 +337,14 @@ async def test_gitignore_suggestion_shown_then_added_on_confirmation(make_app, m
         text = (project / ".gitignore").read_text()
         assert ".ipynb_checkpoints/" in text and ".env\n" in text
         assert not screen.query_one("#publish-gitignore").display
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)], ids=["80x24", "100x30"])
+def test_snapshot_credentials_dialog(snap_compare, make_app, make_project, size):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        pilot.app.push_screen(CredentialsDialog("git.example.org", "git.example.org will ask who you are, and git "
+                                                "has no saved credentials for it.", "ada"))
+        await settle(pilot)
+
+    assert snap_compare(make_app(make_project(FILES)), run_before=run_before, terminal_size=size)

@@ -127,8 +127,8 @@ def _publish(path, args) -> int:
     if args.remote:
         publish.set_origin(path, args.remote, replace=args.replace_origin)
     target = args.branch or state.branch
-    token = github_adapter.git_token(parse_remote(remote_url), config.github_api)
-    secrets = (token or "",)
+    token = _credentials(path, remote_url, config, args)
+    secrets = (token.secret,) if token else ()
 
     changes = state.changes
     kept = publish.keep_out_reasons(path, changes)
@@ -141,12 +141,21 @@ def _publish(path, args) -> int:
                            "Add your project files to this folder first.")
 
     _say(f"Publishing to {safe_text(remote_url, secrets)} …")
+    tries = 0
     while True:
         try:
             result = publish.commit_and_push(path, files, message, branch=target, token=token,
                                             progress=_ProgressPrinter())
             break
         except PublishError as error:
+            if error.kind == Problem.AUTH_FAILED and _terminal() and tries < 3:
+                _fail(error)
+                tries += 1
+                token = _ask_credentials(remote_url, config)
+                if token is None:
+                    return 1
+                secrets = (token.secret,)
+                continue
             if error.kind != Problem.REJECTED or args.yes:
                 raise
             _fail(error)
@@ -167,6 +176,66 @@ def _publish(path, args) -> int:
         _say(f"Note: {safe_text(visibility.explanation)}")
     print(result.sha)
     return 0
+
+
+def _terminal() -> bool:
+    """A person can answer: the masked question needs a terminal (with --yes and none, nothing is asked)."""
+    return sys.stdin.isatty()
+
+
+def _credentials(path, remote_url: str, config, args):
+    """What to send if the server asks who we are: a token from the environment, else (on a terminal) the
+    token of a logged-in `gh` when the user accepts it, or a user name and token typed now (HTTPS remotes
+    with no other credentials). Never saved; only ever sent to the remote's own host."""
+    from wizard.core import publish
+    from wizard.core.common.remotes import parse_remote
+    from wizard.core.publish import Credentials, github_adapter
+
+    remote = parse_remote(remote_url)
+    if remote is None or remote.scheme not in {"http", "https"}:
+        return None
+    found = github_adapter.push_credentials(remote_url, config.github_api, config.git_username, use_gh=False)
+    if found is not None:
+        return found
+    gh = github_adapter.gh_token() if remote.is_github else None
+    if gh and not _terminal():
+        return Credentials(remote.host, "", gh, "gh auth token")  # as before: a logged-in gh is meant for this
+    if gh and _ask(f"Send the token of the GitHub CLI (gh auth token) to {remote.host} for this push? [Y/n] ") \
+            in {"", "y", "yes"}:
+        return Credentials(remote.host, "", gh, "gh auth token")
+    if _terminal() and publish.needs_credentials(path):
+        _say(f"{remote.host} will ask who you are, and git has no saved credentials for it.")
+        return _ask_credentials(remote_url, config)
+    return None
+
+
+def _ask_credentials(remote_url: str, config):
+    """A user name and a token or password, typed now (the token is not echoed); None when none is given."""
+    import getpass
+
+    from wizard.core.common.remotes import parse_remote
+    from wizard.core.publish import Credentials
+
+    remote = parse_remote(remote_url)
+    default = config.git_username
+    hint = " (any name works with a GitHub token)" if remote.is_github else ""
+    name = _ask_raw(f"User name for {remote.host}{hint}" + (f" [{default}]" if default else "") + ": ") or default
+    try:
+        secret = getpass.getpass(f"Token or password for {remote.host} (not shown, not saved): ", stream=sys.stderr)
+    except (EOFError, KeyboardInterrupt):
+        secret = ""
+    if not secret.strip():
+        _say("No token given; nothing was pushed.")
+        return None
+    _say(f"Sending {'the user name ' + name + ' and ' if name else ''}the token you typed to {remote.host} only.")
+    return Credentials(remote.host, name, secret.strip(), "typed")
+
+
+def _ask_raw(question: str) -> str:
+    """`_ask` keeping the answer's case (a user name)."""
+    sys.stderr.write(question)
+    sys.stderr.flush()
+    return sys.stdin.readline().strip()
 
 
 def _plan_commit(path, state, args) -> None:

@@ -8,20 +8,21 @@ Cheap to import: GitPython and httpx load only when a function here runs git or 
     audit           the pre-push audit (pure)
 """
 
-from wizard.core.publish.git_adapter import (add_to_gitignore, commit, commit_and_push, has_identity, identity,
-                                             init_repo, integrate_remote, origin_remote, push, repo_state,
-                                             set_identity, set_origin)
-from wizard.core.publish.github_adapter import (CreatedRepository, Visibility, create_repository, git_token,
-                                                token_from_environment, visibility_after_push)
+from wizard.core.publish.git_adapter import (Credentials, add_to_gitignore, commit, commit_and_push, has_identity,
+                                             identity, init_repo, integrate_remote, needs_credentials, origin_remote,
+                                             push, repo_state, set_identity, set_origin)
+from wizard.core.publish.github_adapter import (CreatedRepository, Visibility, create_repository, gh_token,
+                                                git_token, push_credentials, token_from_environment,
+                                                visibility_after_push)
 from wizard.core.publish.plan import (DEFAULT_BRANCH, FileChange, KeptOut, Problem, PublishError, PushProgress,
                                       PushResult, RepoState, classify, ensure_publishable, keep_out,
                                       keep_out_reasons, missing_gitignore_lines, suggested_message)
 
 __all__ = [
-    "DEFAULT_BRANCH", "CreatedRepository", "FileChange", "KeptOut", "Problem", "PublishError", "PushProgress",
+    "DEFAULT_BRANCH", "CreatedRepository", "Credentials", "FileChange", "KeptOut", "Problem", "PublishError", "PushProgress",
     "PushResult", "RepoState", "Visibility",
     "add_to_gitignore", "classify", "commit", "commit_and_push", "create_repository", "ensure_publishable",
-    "git_token", "has_identity", "identity", "init_repo", "integrate_remote", "keep_out", "keep_out_reasons",
-    "missing_gitignore_lines", "origin_remote", "push", "repo_state", "set_identity", "set_origin",
+    "gh_token", "git_token", "has_identity", "identity", "init_repo", "integrate_remote", "keep_out", "keep_out_reasons",
+    "missing_gitignore_lines", "needs_credentials", "origin_remote", "push", "push_credentials", "repo_state", "set_identity", "set_origin",
     "suggested_message", "token_from_environment", "visibility_after_push",
 ]

@@ -4,8 +4,9 @@ progress, the ls-remote check, the rebase/merge offer, and the list of files git
 Every function blocks (the TUI calls them from a thread worker) and imports GitPython lazily.
 Rules kept here, not in the callers:
 * never force-push, never rewrite a commit the user already has;
-* a token from the environment reaches git only through a temporary GIT_ASKPASS script and the
-  child's environment — never the URL, `.git/config` or a credential store;
+* a token (from the environment, `gh`, or typed by the user for this session: `Credentials`) reaches git
+  only through a temporary GIT_ASKPASS script and the child's environment — never the URL, `.git/config`
+  or a credential store, and only for the host it was given for;
 * all git output shown to a person goes through `safe_text` (tokens and URL passwords scrubbed).
 The values and the explanations of failures live in `plan` (no git there).
 """
@@ -14,11 +15,13 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import shutil
 import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from wizard.core.common.fileio import read_file_bytes, write_file
@@ -275,6 +278,87 @@ def set_origin(path: Path, url: str, replace: bool = False) -> str:
 
 # --------------------------------------------------------------------------- credentials
 
+
+@dataclass(frozen=True)
+class Credentials:
+    """A user name and a token or password for one HTTPS host: held in memory for this session only, sent
+    only to `host` (through GIT_ASKPASS), never written or shown. `source` says where the secret came from,
+    in words for the user ("the token you typed", "GH_TOKEN", "gh auth token")."""
+
+    host: str
+    username: str  # "" → x-access-token (what GitHub expects with a token)
+    secret: str = field(repr=False)
+    source: str = "typed"
+
+    @property
+    def described(self) -> str:
+        """What was sent, in a phrase: "the user name ada and the token you typed"."""
+        what = {"typed": "the token or password you typed"}.get(self.source, f"the token from {self.source}")
+        return f"the user name {self.username} and {what}" if self.username else what
+
+
+Auth = str | Credentials | None  # what the functions below accept: a bare str is a GitHub token
+
+
+def _secrets(token: Auth) -> tuple[str, ...]:
+    secret = token.secret if isinstance(token, Credentials) else token
+    return (secret,) if secret else ()
+
+
+def needs_credentials(path: Path, remote: str = "origin") -> bool:
+    """True when a push to `remote` over http(s) would have nothing to answer the server's login question
+    with: no user name in its URL, no credential helper for it in git's config, no ~/.netrc. (Tokens
+    from the environment are the caller's to check.)"""
+    import git
+
+    repo = _require_repo(path)
+    url = _remote_url(repo, remote)
+    parsed = parse_remote(url)
+    if parsed is None or parsed.scheme not in {"http", "https"} or "@" in url.split("://", 1)[-1].split("/", 1)[0]:
+        return False
+    home = Path.home()
+    if (home / ".netrc").exists() or (home / "_netrc").exists():
+        return False
+    try:
+        helper = repo.git.config("--get-urlmatch", "credential.helper", strip_credentials(url))
+    except git.GitCommandError:  # exit 1: no helper configured for this URL
+        helper = ""
+    return not helper.strip()
+
+
+def auth_failed(error: PublishError, url: str, token: Auth) -> PublishError:
+    """An AUTH_FAILED error saying plainly what was sent and to which host, and how to give credentials."""
+    if error.kind != Problem.AUTH_FAILED:
+        return error
+    parsed = parse_remote(url)
+    if parsed is None or parsed.scheme not in {"http", "https"}:
+        return error  # ssh: the key, as the general explanation says
+    host = safe_text(parsed.host)
+    if isinstance(token, Credentials):
+        sent = f"did not accept {safe_text(token.described)} (sent only to {host})"
+    elif token:
+        sent = f"did not accept the GitHub token (sent only to {host})"
+    else:
+        sent = "asked who you are, and binder-wizard had no user name or token for it to send"
+    github_token = isinstance(token, str) or isinstance(token, Credentials) and token.source in (
+        "GH_TOKEN", "GITHUB_TOKEN", "gh auth token")
+    if parsed.is_github or github_token:  # github.com, or the GitHub Enterprise host of the settings
+        action = ("Give a GitHub token when asked (the app asks; so does `publish` on a terminal), set GH_TOKEN "
+                  "or GITHUB_TOKEN, or run `gh auth login`. Create one at github.com → Settings → Developer "
+                  "settings → Personal access tokens. Nothing you type is saved.")
+    else:
+        action = (f"Give your user name on {host} and a token or password when asked (the app asks; so does "
+                  "`publish` on a terminal); scripts set BINDER_WIZARD_GIT_TOKEN (and BINDER_WIZARD_GIT_USERNAME, "
+                  "or git_username in the settings). Nothing you type is saved.")
+    return PublishError(Problem.AUTH_FAILED, f"The server {host} {sent}, so nothing was pushed.", action,
+                        error.detail, error.files)
+
+
+def _classify(output: str, url: str, branch: str, token: Auth) -> PublishError:
+    secrets = _secrets(token)
+    return auth_failed(classify(output, safe_text(strip_credentials(url), secrets), branch, secrets), url, token)
+
+
 _ASKPASS = """#!/bin/sh
 # Written by binder-wizard for one git command, then deleted. The token is in the environment only.
 case "$1" in
@@ -285,9 +369,10 @@ esac
 
 
 @contextmanager
-def git_environment(repo, url: str, token: str | None = None) -> Iterator[dict[str, str]]:
+def git_environment(repo, url: str, token: Auth = None) -> Iterator[dict[str, str]]:
     """Environment for a git command that talks to `url`: no terminal prompts, and the token (if any)
-    offered through a throwaway GIT_ASKPASS script — never written to the URL or any config.
+    offered through a throwaway GIT_ASKPASS script — never written to the URL or any config. Credentials
+    for another host than `url`'s are not offered.
 
     With a token, credential helpers are switched off for this one command so that git neither
     prefers a stale stored password nor saves the token into a credential store.
@@ -297,6 +382,10 @@ def git_environment(repo, url: str, token: str | None = None) -> Iterator[dict[s
         ssh_command = repo.config_reader().get_value("core", "sshCommand", default="") or "ssh"
         env["GIT_SSH_COMMAND"] = f"{ssh_command} -o BatchMode=yes"  # fail instead of prompting
     parsed = parse_remote(url)
+    username = ""
+    if isinstance(token, Credentials):
+        username = token.username
+        token = token.secret if parsed is not None and parsed.host == token.host else None
     if not token or parsed is None or parsed.scheme not in {"http", "https"}:
         yield env
         return
@@ -309,6 +398,7 @@ def git_environment(repo, url: str, token: str | None = None) -> Iterator[dict[s
         env.update({
             "GIT_ASKPASS": str(script),
             "BINDER_WIZARD_GIT_TOKEN": token,
+            "BINDER_WIZARD_GIT_USERNAME": username,
             "GIT_CONFIG_COUNT": str(count + 1),
             f"GIT_CONFIG_KEY_{count}": "credential.helper",
             f"GIT_CONFIG_VALUE_{count}": "",
@@ -329,7 +419,7 @@ def _remote_url(repo, remote: str) -> str:
 # --------------------------------------------------------------------------- remote queries
 
 
-def remote_branch_sha(path: Path, branch: str, remote: str = "origin", token: str | None = None) -> str | None:
+def remote_branch_sha(path: Path, branch: str, remote: str = "origin", token: Auth = None) -> str | None:
     """The commit the remote branch points at (`git ls-remote`), or None if it does not exist.
 
     Raises PublishError when the remote cannot be reached or refuses us (auth, missing repository).
@@ -342,7 +432,7 @@ def remote_branch_sha(path: Path, branch: str, remote: str = "origin", token: st
         try:
             out = repo.git.ls_remote("--heads", remote, f"refs/heads/{branch}", env=env)
         except git.GitCommandError as error:
-            raise classify(_stderr(error), url, branch, (token or "",)) from None
+            raise _classify(_stderr(error), url, branch, token) from None
     for line in out.splitlines():
         sha, _, ref = line.partition("\t")
         if ref == f"refs/heads/{branch}":
@@ -405,7 +495,7 @@ def _progress_class():
     return Progress
 
 
-def push(path: Path, *, branch: str | None = None, remote: str = "origin", token: str | None = None,
+def push(path: Path, *, branch: str | None = None, remote: str = "origin", token: Auth = None,
          progress: Callable[[PushProgress], None] | None = None) -> PushResult:
     """Push the current branch to `remote` (as `branch`, default the same name), set it as upstream,
     then check with ls-remote that the remote branch is exactly local HEAD.
@@ -424,30 +514,29 @@ def push(path: Path, *, branch: str | None = None, remote: str = "origin", token
     target = branch or local
     sha = repo.head.commit.hexsha
     url = _remote_url(repo, remote)
-    clean_url = safe_text(strip_credentials(url), (token or "",))
+    clean_url = safe_text(strip_credentials(url), _secrets(token))
     too_big = oversized_in_push(path, remote)
     if too_big:
         files = [f"{rel} ({size / 1_000_000:.0f} MB)" for rel, size in too_big]
         raise explain(Problem.FILE_TOO_LARGE, clean_url, target, "", files)
     handler = _progress_class()(progress)
-    secrets = (token or "",)
     with git_environment(repo, url, token) as env:
         try:
             results = repo.remote(remote).push(f"refs/heads/{local}:refs/heads/{target}", progress=handler,
                                                set_upstream=True, env=env)
         except git.GitCommandError as error:
-            raise classify(joined_output(handler.lines, _stderr(error)), clean_url, target, secrets) from None
+            raise _classify(joined_output(handler.lines, _stderr(error)), url, target, token) from None
         failed = [r for r in results if r.flags & (r.ERROR | r.REJECTED | r.REMOTE_REJECTED | r.REMOTE_FAILURE)]
         if failed or not results or results.error is not None:
             summary = "\n".join(f"{r.summary}" for r in failed)
             if any(r.flags & r.REJECTED for r in failed):
                 summary += "\n[rejected] non-fast-forward"
-            raise classify(joined_output(handler.lines, summary), clean_url, target, secrets)
+            raise _classify(joined_output(handler.lines, summary), url, target, token)
     verify(path, target, sha, remote, token)
     return PushResult(sha=sha, branch=target, remote_url=clean_url)
 
 
-def verify(path: Path, branch: str, sha: str, remote: str = "origin", token: str | None = None) -> None:
+def verify(path: Path, branch: str, sha: str, remote: str = "origin", token: Auth = None) -> None:
     """Raise unless the remote branch points at exactly `sha`."""
     found = remote_branch_sha(path, branch, remote, token)
     if found != sha:
@@ -460,7 +549,7 @@ def verify(path: Path, branch: str, sha: str, remote: str = "origin", token: str
 
 
 def commit_and_push(path: Path, files: Sequence[str], message: str, *, branch: str | None = None,
-                    token: str | None = None,
+                    token: Auth = None,
                     progress: Callable[[PushProgress], None] | None = None) -> PushResult:
     """The Publish step in one call: reach the remote first (so wrong credentials, a missing
     repository or no network stop before anything changes), commit `files` if they changed, push, verify.
@@ -487,7 +576,7 @@ def commit_and_push(path: Path, files: Sequence[str], message: str, *, branch: s
 
 
 def integrate_remote(path: Path, how: str, *, branch: str | None = None, remote: str = "origin",
-                     token: str | None = None) -> str:
+                     token: Auth = None) -> str:
     """Fetch the remote branch and rebase local commits onto it (how="rebase") or merge it ("merge").
 
     Run only when the user asked for it. On conflicts everything is put back exactly as it was
@@ -504,12 +593,11 @@ def integrate_remote(path: Path, how: str, *, branch: str | None = None, remote:
     local = repo.active_branch.name
     target = branch or local
     url = _remote_url(repo, remote)
-    secrets = (token or "",)
     with git_environment(repo, url, token) as env:
         try:
             repo.git.fetch(remote, f"refs/heads/{target}", env=env)
         except git.GitCommandError as error:
-            raise classify(_stderr(error), safe_text(strip_credentials(url), secrets), target, secrets) from None
+            raise _classify(_stderr(error), url, target, token) from None
     theirs = repo.git.rev_parse("FETCH_HEAD")
     before = repo.head.commit.hexsha
     try:

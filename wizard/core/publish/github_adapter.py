@@ -43,15 +43,8 @@ def token_from_environment(use_gh: bool = True) -> Token | None:
         value = os.environ.get(name, "").strip()
         if value:
             return Token(value, name)
-    gh = shutil.which("gh") if use_gh else None
-    if gh:
-        from wizard.core.common.process_adapter import run_bounded
-
-        result = run_bounded([gh, "auth", "token"], timeout=5)
-        value = result.text().strip()
-        if result.ok and value and not any(c.isspace() for c in value):
-            return Token(value, "gh auth token")
-    return None
+    value = gh_token() if use_gh else None
+    return Token(value, "gh auth token") if value else None
 
 
 def token_hosts(api_base: str) -> set[str]:
@@ -71,6 +64,37 @@ def git_token(remote: RemoteURL | None, api_base: str) -> str | None:
         return None
     token = token_from_environment()
     return token.value if token else None
+
+
+def push_credentials(url: str, api_base: str, username: str = "", use_gh: bool = True):
+    """The credentials a push to `url` (http/https) can send without asking, or None: BINDER_WIZARD_GIT_TOKEN
+    (with BINDER_WIZARD_GIT_USERNAME, else `username`) for any host; for GitHub hosts GH_TOKEN/GITHUB_TOKEN,
+    then (`use_gh`, github.com only) the token of a logged-in `gh`. A GitHub token never goes elsewhere."""
+    from wizard.core.publish.git_adapter import Credentials
+
+    remote = parse_remote(url)
+    if remote is None or remote.scheme not in {"http", "https"}:
+        return None
+    own = os.environ.get("BINDER_WIZARD_GIT_TOKEN", "").strip()
+    if own:
+        name = os.environ.get("BINDER_WIZARD_GIT_USERNAME", "").strip() or username
+        return Credentials(remote.host, name, own, "BINDER_WIZARD_GIT_TOKEN")
+    if remote.host not in token_hosts(api_base):
+        return None
+    token = token_from_environment(use_gh=use_gh and remote.host in ("github.com", "www.github.com"))
+    return Credentials(remote.host, "", token.value, token.source) if token else None
+
+
+def gh_token() -> str | None:
+    """The token of a logged-in GitHub CLI (`gh auth token`), or None when gh is missing or logged out."""
+    gh = shutil.which("gh")
+    if not gh:
+        return None
+    from wizard.core.common.process_adapter import run_bounded
+
+    result = run_bounded([gh, "auth", "token"], timeout=5)
+    value = result.text().strip()
+    return value if result.ok and value and not any(c.isspace() for c in value) else None
 
 
 @dataclass(frozen=True)

@@ -120,8 +120,7 @@ def explain(kind: str, where: str, branch: str, detail: str, files: Sequence[str
             f"The server at {where} did not accept your credentials, so nothing was pushed.",
             "For GitHub over https, create a token (github.com → Settings → Developer settings → Personal "
             "access tokens) and set it in the GH_TOKEN environment variable, or run `gh auth login`; for "
-            "ssh, add your SSH key to the agent and to GitHub. binder-wizard never asks for or stores a "
-            "password.",
+            "ssh, add your SSH key to the agent and to GitHub. binder-wizard never stores a password.",
         ),
         Problem.REPO_NOT_FOUND: (
             f"No repository exists at {where} (or it is private and your credentials cannot see it).",

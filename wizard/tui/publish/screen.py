@@ -48,7 +48,10 @@ your code without a password, so a private repository looks like a missing one.
 
 **Push.** binder-wizard never force-pushes. If GitHub has commits you do not have, it asks whether
 to put your commits on top (rebase) or merge; if both changed the same lines it stops and puts
-everything back. Passwords are never asked for or stored; tokens never appear on screen.
+everything back. When the server asks who you are (an HTTPS remote with no saved credentials), a
+dialog asks for a user name and a token or password (hidden as you type; for github.com it offers the
+token of a logged-in GitHub CLI): kept for this session only, sent only to that server, never saved.
+Tokens never appear on screen.
 
 **Keys.** `Ctrl+P` commits and pushes. `Ctrl+R` reads the folder again.
 """
@@ -60,6 +63,9 @@ DIVERGED = (
     "• Merge: fetch their commits and join both histories with a merge commit.\n\n"
     "If both changed the same lines, binder-wizard stops, puts everything back as it was, and lists the files."
 )
+
+
+_ASKED = object()  # _auth's answer when it asked the user to sign in instead
 
 
 class Integration(Enum):
@@ -122,10 +128,21 @@ class PublishScreen(StepScreen):
         clone_url: str
         slug: str
 
+    @dataclass
+    class SignInNeeded(Message):
+        """The push needs credentials for `host` (before pushing, or after the server refused them)."""
+
+        host: str
+        why: str
+        gh_token: str | None  # a logged-in gh's token, offered for github.com
+        github: bool
+
     def __init__(self, state) -> None:
         super().__init__(state)
         self.view: PublishView | None = None
         self._message_edited = False
+        # Credentials the user gave for a host, this session only (never saved): host -> Credentials.
+        self._sign_ins: dict[str, object] = {}
 
     # ------------------------------------------------------------------ layout
 
@@ -400,26 +417,80 @@ class PublishScreen(StepScreen):
                                    "again.") from None
         if remote_url is not None:
             gitops.set_origin(path, remote_url)
-        result = gitops.commit_and_push(path, files, message, token=self._token(),
-                                        progress=lambda p: self.post_message(self.PushProgressed(p)))
+        auth = self._auth(ask=True)
+        if auth is _ASKED:
+            return
+        try:
+            result = gitops.commit_and_push(path, files, message, token=auth,
+                                            progress=lambda p: self.post_message(self.PushProgressed(p)))
+        except PublishError as error:
+            if error.kind == Problem.AUTH_FAILED:
+                self._ask_sign_in(error.message, auth)
+            raise
         self._after_push(result)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="publish-git")
     def _integrate_and_push(self, how: Integration) -> None:
         from wizard.core import publish as gitops
 
-        token = self._token()
+        token = self._auth(ask=False)
         gitops.integrate_remote(self.state.project, how.value, token=token)
         result = gitops.push(self.state.project, token=token,
                              progress=lambda p: self.post_message(self.PushProgressed(p)))
         self._after_push(result)
 
-    def _token(self) -> str | None:
-        """The GitHub token for origin, if it is on GitHub (never sent anywhere else). Worker threads only."""
-        from wizard.core.publish import github_adapter
+    def _auth(self, ask: bool):
+        """What to send if origin's server asks who we are (worker threads only): what the user gave this
+        session, else a token from the environment (a GitHub token only to GitHub). With `ask`, an HTTPS
+        origin with nothing to send (or with a logged-in gh to offer) asks the user first: returns _ASKED."""
         from wizard.core import publish as gitops
 
-        return github_adapter.git_token(gitops.origin_remote(self.state.project), self.state.config.github_api)
+        remote = gitops.origin_remote(self.state.project)
+        if remote is None or remote.scheme not in {"http", "https"}:
+            return None
+        config = self.state.config
+        found = self._sign_ins.get(remote.host) or gitops.push_credentials(
+            remote.url, config.github_api, config.git_username, use_gh=False)
+        if found is not None or not ask:
+            return found
+        gh = gitops.gh_token() if remote.is_github else None
+        if gh or gitops.needs_credentials(self.state.project):
+            self.post_message(self.SignInNeeded(remote.host, f"{remote.host} will ask who you are, and git has no "
+                                                "saved credentials for it.", gh, remote.is_github))
+            return _ASKED
+        return None
+
+    def _ask_sign_in(self, why: str, failed) -> None:
+        """After the server refused what was sent (worker threads only): forget it and ask again."""
+        from wizard.core import publish as gitops
+
+        remote = gitops.origin_remote(self.state.project)
+        if remote is None or remote.scheme not in {"http", "https"}:
+            return
+        self._sign_ins.pop(remote.host, None)
+        tried_gh = getattr(failed, "source", "") == "gh auth token"
+        gh = gitops.gh_token() if remote.is_github and not tried_gh else None
+        self.post_message(self.SignInNeeded(remote.host, why, gh, remote.is_github))
+
+    def on_publish_screen_sign_in_needed(self, message: SignInNeeded) -> None:
+        from wizard.tui.publish.credentials_dialog import CredentialsDialog
+
+        self.busy = False
+        self.query_one("#push-progress").display = False
+        self.query_one("#push-status", Static).update("")
+
+        def signed_in(credentials) -> None:
+            if credentials is None:
+                if self.query_one("#publish-result").has_class("-error"):
+                    return  # the server's refusal stays on screen
+                self._show_text("Not pushed: the server needs a user name and a token or password. "
+                                "Press Commit and push to try again.")
+                return
+            self._sign_ins[message.host] = credentials
+            self.action_publish()
+
+        self.app.push_screen(CredentialsDialog(message.host, message.why, self.state.config.git_username,
+                                               message.gh_token, message.github), signed_in)
 
     def _after_push(self, result: PushResult) -> None:
         from wizard.core.publish import github_adapter
