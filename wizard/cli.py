@@ -22,6 +22,7 @@ COMMANDS = {
     "launch": "Ask a BinderHub to build and launch the project, streaming the log.",
     "badge": "Print (or write into the README) the Binder launch badge.",
     "convert": "Turn a lock Binder ignores (uv, Poetry, pixi, conda-lock, renv, pip-tools) into files it reads.",
+    "workshop": "Plan, split, warm, hand out and watch a Binder for a room full of people.",
 }
 
 
