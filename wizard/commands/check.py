@@ -101,10 +101,15 @@ class _Audit:
 
     def _run(self, project, downloads: bool) -> None:
         try:
-            from wizard.core.publish.audit import audit_files
-            from wizard.core.publish.git_adapter import committable_files
+            from wizard.core.publish.audit import audit_files, files_without_git
 
-            self.result = audit_files(project, committable_files(project), downloads=downloads)
+            if any((folder / ".git").exists() for folder in (project, *project.parents)):
+                from wizard.core.publish.git_adapter import committable_files
+
+                files = committable_files(project)
+            else:  # in no repository: git cannot list it, so do not start git only to hear that
+                files = files_without_git(project)
+            self.result = audit_files(project, files, downloads=downloads)
         except Exception as error:  # advice on top of the verdict: a bug in it must not cost the whole report
             self.error = type(error).__name__
 
@@ -201,7 +206,7 @@ def _with_import_warnings(report):
     import dataclasses
     import threading
 
-    from wizard.core.environment.deps import undeclared_diagnostics
+    from wizard.core.environment.deps import r_undeclared_diagnostics, undeclared_diagnostics
 
     # In a daemon thread with a time limit: it reads every code file, and one that blocks (a named pipe
     # called analysis.py) or a huge tree must not hang a pre-commit hook. The verdict never depends on it.
@@ -209,7 +214,8 @@ def _with_import_warnings(report):
 
     def scan() -> None:
         try:
-            outcome["extra"] = tuple(undeclared_diagnostics(report.project, ask_environment=False))
+            outcome["extra"] = tuple(undeclared_diagnostics(report.project, ask_environment=False)) + \
+                tuple(r_undeclared_diagnostics(report.project))  # R packages loaded vs install.R/DESCRIPTION
         except Exception as error:  # advice on top of the verdict: a bug in it must not cost the whole report
             outcome["error"] = type(error).__name__
 
@@ -227,6 +233,13 @@ def _with_import_warnings(report):
                             f"({outcome['error']}); the rest of this report is complete. Please report it.",
                             "`binder-wizard requirements` lists what the code imports."),)
     return dataclasses.replace(report, diagnostics=report.diagnostics + extra) if extra else report
+
+
+def _r_only(report) -> bool:
+    """R code and no Python code: Python is not the project's language, so its version is no advice to give."""
+    codes = {d.code for d in report.diagnostics}
+    return "r-package-not-declared" in codes and "import-not-declared" not in codes or \
+        any(path.rsplit("/", 1)[-1] == "install.R" for path, _ in report.detection.files_ignored)
 
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -288,7 +301,8 @@ def _print_text(report, resolution=None, urls=None) -> None:
     if found.python_version:
         source = found.python_version_source
         line("Python: ", (found.python_version, "bold"),
-             "" if not source else " (the default; pin it!)" if source == "default" else f" (from {source})")
+             "" if not source else f" (from {source})" if source != "default" else
+             " (the default)" if found.buildpack == "r" or _r_only(report) else " (the default; pin it!)")
     if found.r_version:
         line("R: ", (found.r_version, "bold"),
              f" (packages from the {found.r_snapshot_date} snapshot)" if found.r_snapshot_date else "")

@@ -26,6 +26,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -247,13 +248,23 @@ def _junk(path: str) -> Finding | None:
     return None
 
 
-def _audit_one(root: Path, path: str, result: AuditResult, lfs_patterns: list[str], downloads: bool) -> None:
+def _audit_one(root: Path, path: str, result: AuditResult, lfs_patterns: list[str], downloads: bool,
+               folders_inside: dict[str, bool]) -> None:
     full = root / path
     try:
-        if full.is_symlink() or not full.is_file():
+        info = os.lstat(full)
+        if not stat.S_ISREG(info.st_mode):  # a link (git has only the link), a folder, a pipe...
             return
-        check_inside(full, root)  # under a folder linked from outside the project: git has only the link
-        size = full.stat().st_size
+        folder = path.rpartition("/")[0]
+        if folder not in folders_inside:  # once per folder: the file is no link, so only a folder can lead out
+            try:
+                check_inside(full.parent, root)  # under a folder linked from outside the project
+                folders_inside[folder] = True
+            except OSError:
+                folders_inside[folder] = False
+        if not folders_inside[folder]:
+            return
+        size = info.st_size
     except OSError:
         return
     result.files_checked += 1
@@ -367,8 +378,9 @@ def audit_files(root: Path, files: Iterable[str], *, downloads: bool = False) ->
     `downloads`: also list the URLs code and scripts download (`AuditResult.downloads`)."""
     result = AuditResult()
     lfs = _lfs_patterns(root)
+    folders_inside: dict[str, bool] = {}
     for path in files:
-        _audit_one(root, path.replace(os.sep, "/"), result, lfs, downloads)
+        _audit_one(root, path.replace(os.sep, "/"), result, lfs, downloads, folders_inside)
     _totals(result)
     return result
 

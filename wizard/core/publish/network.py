@@ -16,7 +16,6 @@ neither a download nor a finding; its findings name the cell instead of a line o
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -39,14 +38,14 @@ R_SUFFIXES = {".r", ".rmd", ".qmd"}
 CODE_SUFFIXES = SHELL_SUFFIXES | PYTHON_SUFFIXES | R_SUFFIXES | {".jl", ".ipynb"}
 URL_FILES = {"apt.txt", "environment.yml", "environment.yaml", "requirements.txt", "install.R", "Dockerfile"}
 
-_LOCAL_HOST = re.compile(r"^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|::1)$", re.IGNORECASE)
+_LOCAL_HOST = re.compile(r"^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|::1)$", re.IGNORECASE | re.ASCII)
 _BLOCKED_URL = re.compile(
     r"(?<![\w+.-])(?P<scheme>ftps?|sftp|scp|ssh|telnet|postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?"
-    r"|amqps?|mssql|sqlserver|oracle)(?:\+[a-z0-9]+)?://(?P<rest>[^\s\"'<>)`\\]+)", re.IGNORECASE)
+    r"|amqps?|mssql|sqlserver|oracle)(?:\+[a-z0-9]+)?://(?P<rest>[^\s\"'<>)`\\]+)", re.IGNORECASE | re.ASCII)
 _PORT_URL = re.compile(r"(?<![\w+.-])https?://(?:[^\s/@\"'<>]*@)?(?P<host>[A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\])"
-                       r":(?P<port>\d{1,5})(?![\d])", re.IGNORECASE)
+                       r":(?P<port>\d{1,5})(?![\d])", re.IGNORECASE | re.ASCII)
 _USERINFO = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]{0,31}://)[^/@\s]+@")
-_HTTP_URL = re.compile(r"(?<![\w+.-])https?://[^\s\"'<>()`\\\]]+", re.IGNORECASE)
+_HTTP_URL = re.compile(r"(?<![\w+.-])https?://[^\s\"'<>()`\\\]]+", re.IGNORECASE | re.ASCII)
 _SHELL_BLOCKED = re.compile(
     r"(?:^|[;&|(`]\s*|^\s*!\s*)(?:sudo\s+)?(?P<tool>scp|sftp|ssh|lftp|ftp|ncftpget|telnet|psql|mysql|mongo|mongosh"
     r"|redis-cli)\s")
@@ -58,7 +57,7 @@ _SHELL_DOWNLOAD = re.compile(r"(?:^|[\s;&|(`!])(?:wget|curl|aria2c|gdown|http)\s
 _CODE_DOWNLOAD = re.compile(
     r"(?:read_\w+|read\.\w+|readRDS|readr::\w+|urlretrieve|urlopen|requests\.get|httpx\.get|\bget\(|download\w*"
     r"|open_dataset|open_mfdataset|open_zarr|open_rasterio|fsspec\.open|retrieve|fetch\w*|\bload\w*|\burl\(|"
-    r"CSV\.File|Downloads\.download)", re.IGNORECASE)
+    r"CSV\.File|Downloads\.download)", re.IGNORECASE | re.ASCII)
 # A URL ending in one of these is a data file even when the line only assigns it (URL = "https://...csv").
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".geojson", ".xml", ".parquet", ".feather", ".arrow", ".xlsx",
                  ".xls", ".zip", ".gz", ".bz2", ".xz", ".tar", ".tgz", ".7z", ".nc", ".nc4", ".h5", ".hdf5", ".he5",
@@ -148,6 +147,8 @@ def _lines(path: str, text: str) -> list[_Line]:
 
 def _notebook_cells(text: str) -> list[tuple[str, bool]] | None:
     """(source, is a %%bash/%%sh cell) of each code cell, or None when the file is not a notebook."""
+    import json
+
     try:
         notebook = json.loads(text)
     except (ValueError, RecursionError):
@@ -174,12 +175,7 @@ def _notebook_cells(text: str) -> list[tuple[str, bool]] | None:
 def network_findings(path: str, text: str) -> list[Diagnostic]:
     """One finding per line that talks a protocol or port mybinder.org blocks (local services excepted), in
     code, scripts and environment files (documents are not searched: they may name anything)."""
-    if not scanned(path):
-        return []
-    low = text.lower()
-    if not ("://" in low or any(word in low for word in ("scp", "sftp", "ssh", "ftp", "rsync", "psql", "mysql",
-                                                          "mongo", "redis-cli", "telnet", "paramiko", "fabric",
-                                                          "connect"))):
+    if not scanned(path) or not _maybe(text.lower()):
         return []
     language, when = kind_of(path)
     at_build = when == "build"
@@ -191,6 +187,27 @@ def network_findings(path: str, text: str) -> list[Diagnostic]:
         code, what, shown = found
         out.append(_finding(path, line, code, what, shown, at_build))
     return out
+
+
+_SCHEMES = frozenset({"ftp", "ftps", "sftp", "scp", "ssh", "telnet", "postgres", "postgresql", "mysql", "mariadb",
+                      "mongodb", "redis", "rediss", "amqp", "amqps", "mssql", "sqlserver", "oracle"})
+_SCHEME_BEFORE = re.compile(r"[a-z0-9+.-]{1,30}$")
+_PORT_AFTER = re.compile(r"[^/\s\"'<>]{0,200}?:\d")
+_WORDS = ("scp ", "sftp ", "ssh ", "ftp ", "telnet ", "psql ", "mysql ", "mongo", "redis-cli", "rsync ", "clone ",
+          "ftplib", "paramiko", "pysftp", "ftputil", "asyncssh", "fabric", "create_connection", ".connect(")
+
+
+def _maybe(low: str) -> bool:
+    """Cheap first pass over the whole (lower-cased) text: False when no line can be a finding. Substring
+    searches and a look at each "://", instead of a pattern tried at every character."""
+    at = low.find("://")
+    while at != -1:
+        before = _SCHEME_BEFORE.search(low, max(0, at - 30), at)
+        scheme = before.group(0).rpartition(".")[2] if before else ""
+        if scheme.split("+", 1)[0] in _SCHEMES or scheme in ("http", "https") and _PORT_AFTER.match(low, at + 3):
+            return True
+        at = low.find("://", at + 3)
+    return any(word in low for word in _WORDS)
 
 
 def _blocked(line: _Line, language: str | None) -> tuple[str, str, str] | None:
