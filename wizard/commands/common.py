@@ -88,7 +88,7 @@ def add_target_arguments(parser, ref_default: str | None, ref_help: str) -> None
     parser.add_argument("--repo", metavar="SPEC", help="owner/name, a clone URL or a DOI (default: the origin remote)")
     parser.add_argument("--ref", default=ref_default, metavar="REF", help=ref_help)
     parser.add_argument("--open", metavar="FILE",
-                        help="what to open: a file (e.g. index.ipynb), lab, rstudio, classic:FILE or /url/path")
+                        help="what to open: a file (e.g. index.ipynb), lab, rstudio, terminal, classic:FILE or /url/path")
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,13 @@ def run(args) -> int:
     printer = _JsonPrinter() if args.format == "json" else _TextPrinter()
     for warning in choice_warnings(choice):
         printer.warn(warning)
+    from wizard.core.launch.access_adapter import private_repository_note
+
+    target = choice.target
+    private = private_repository_note(target.provider, target.repo, choice.hub, config.github_api,
+                                      where_hub="--hub URL (or hub_url in the settings)")
+    if private:
+        printer.warn(private)
     outcome = asyncio.run(_launch(choice, config, args, printer))
     return EXIT_OK if outcome.result == "ready" else EXIT_FAILED
 

@@ -118,7 +118,7 @@ def check_ref(ref: str) -> None:
 class OpenTarget:
     """What the launched server shows first. Only ever one `urlpath` parameter (never labpath/filepath)."""
 
-    kind: str = "default"  # default | lab | file | classic | rstudio | custom
+    kind: str = "default"  # default | lab | file | classic | rstudio | terminal | custom
     path: str = ""
 
     @property
@@ -135,6 +135,8 @@ class OpenTarget:
                 return f"/tree/{path}" if path else "/tree"
             case "rstudio":
                 return "/rstudio"
+            case "terminal":  # Jupyter's terminal page (the server's /terminals/<name>): a shell in the browser
+                return "terminals/1"
             case "custom":
                 return self.path or None
         raise LinkError(f"unknown thing to open: {self.kind!r}")
@@ -147,6 +149,7 @@ class OpenTarget:
             "file": f"{self.path} in JupyterLab",
             "classic": f"{self.path or 'the file list'} in the classic notebook",
             "rstudio": "RStudio",
+            "terminal": "a terminal",
             "custom": f"the URL path {self.path}" if self.path else "the hub's default interface",
         }[self.kind]
 
@@ -158,12 +161,12 @@ def interface_target(name: str) -> OpenTarget:
 
 
 def open_target_for(value: str | None) -> OpenTarget:
-    """The `--open` option: lab, rstudio, classic:<file>, /custom/path, or a file name."""
+    """The `--open` option: lab, rstudio, terminal, classic:<file>, /custom/path, or a file name."""
     if not value:
         return OpenTarget()
     if has_control(value) or "\n" in value or "\t" in value:
         raise LinkError(f"what to open cannot contain control characters: {safe_text(value)!r}")
-    if value in ("lab", "rstudio"):
+    if value in ("lab", "rstudio", "terminal"):
         return OpenTarget(value)
     if value.startswith("classic:"):
         return OpenTarget("classic", value.removeprefix("classic:"))

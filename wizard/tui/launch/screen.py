@@ -42,7 +42,7 @@ the same commit are quick because the image is kept.
 
 * **Which version**: the commit you just published (the link always shows exactly that version), or
   `HEAD`, which follows your default branch (best for a README badge).
-* **What opens**: JupyterLab, a notebook, or RStudio (only when the project installs R).
+* **What opens**: JupyterLab, a notebook, a terminal, or RStudio (only when the project installs R).
 * While it builds you see each phase with its time and the live log. `/` filters the log; scroll up
   to read, and it stops following the end until you scroll back down. `Ctrl+X` cancels.
 * When it is ready: open your server (`o`), copy the share link (`c`) or the badge (`b`), and put the
@@ -51,6 +51,9 @@ the same commit are quick because the image is kept.
   that line in step 1.
 
 Every build's log is saved in `.binder-wizard/logs/` in your project (never committed); `l` shows the last one.
+
+Teaching a workshop? `W` opens the Workshop view: a link that pulls your notebooks into a prebuilt
+environment, the plan against the hub's limits, warming every server at once, a handout with a QR code.
 """
 
 
@@ -121,6 +124,7 @@ class LaunchScreen(StepScreen):
         Binding("b", "copy_badge", "Copy badge", show=False),
         Binding("w", "write_badge", "Badge → README", show=False),
         Binding("g", "goto_fix", "Fix in step 1", show=False),
+        Binding("W", "workshop", "Workshop", show=False),  # in the help (the key bar is full at 100 columns)
     ]
 
     # Tests point the client at a local hub under a stable name (an httpx transport); None in real use.
@@ -197,7 +201,7 @@ class LaunchScreen(StepScreen):
         branch = state.pushed_branch or git.branch
         if branch:
             refs.append((f"branch {branch}", branch))
-        opens = [("Default interface", "default"), ("JupyterLab", "lab")]
+        opens = [("Default interface", "default"), ("JupyterLab", "lab"), ("Terminal", "terminal")]
         # Only files the hub will have: those in the commit that is launched.
         files = files_to_open(files_at(git, refs[0][1]))[:30]
         opens += [(f"{path} (JupyterLab)", f"file:{path}") for path in files]
@@ -219,6 +223,12 @@ class LaunchScreen(StepScreen):
             target, error = target_for(git, ref=refs[0][1]), None
         except LinkError as problem:
             hub, target, error = "", None, f"{problem.message} {problem.next_action}".strip()
+        if target is not None:  # a private repository cannot be built on mybinder.org: say so before the launch
+            from wizard.core.launch.access_adapter import private_repository_note
+
+            private = private_repository_note(target.provider, target.repo, hub, state.config.github_api,
+                                              where_hub="Settings (F2)")
+            notes = (private, *notes) if private else notes
         readme = find_readme(project)
         badge_format = "rst" if readme is not None and kind_of(readme) == "rst" else "markdown"
         found = last_log(project)
@@ -513,6 +523,11 @@ class LaunchScreen(StepScreen):
         self.app.push_screen(question, write_if_confirmed)
 
     # ------------------------------------------------------------------ failure → step 1, saved logs
+
+    def action_workshop(self) -> None:
+        from wizard.tui.launch.workshop_view import WorkshopView
+
+        self.app.push_screen(WorkshopView(self.state))
 
     def action_goto_fix(self) -> None:
         fix = self.query_one(TriagePanel).fix_target
