@@ -149,43 +149,14 @@ def _usage(error) -> UsageError:
 
 def _workshop_link(args, project: Path):
     """The nbgitpuller link the link options describe (UsageError when they cannot make one)."""
-    from wizard.core.common.fileio import register_project
-    from wizard.core.common.git_facts_adapter import read_git_facts
-    from wizard.core.launch.links import LinkError, open_target_for, target_from_remote
-    from wizard.core.launch.workshop.links import (content_repo, credentials_notes, env_target, is_local_folder,
-                                                   make_link)
+    from wizard.core.launch.links import LinkError
+    from wizard.core.launch.workshop.links import credentials_notes, workshop_link
 
-    git = read_git_facts(project)
-    hub = _hub(args)
-    env_folder = None
     try:
-        if is_local_folder(args.env):
-            env_folder = project_path(str(Path(args.env).expanduser()))  # registered: its files are read safely
-            origin = read_git_facts(env_folder).origin_url
-            if not origin:
-                raise UsageError(f"the environment folder {safe_text(args.env)} has no origin remote",
-                                 "Publish it first (binder-wizard publish FOLDER), or give --env owner/name.")
-            env = target_from_remote(origin, args.env_ref)
-        else:
-            env = env_target(args.env, args.env_ref)
-        if args.content:
-            content = content_repo(args.content, args.branch)
-        elif git.origin_url:
-            branch = args.branch or git.branch
-            if not branch:
-                raise UsageError("this project is on no branch (a detached HEAD), so the content's branch is unknown",
-                                 "Give --branch NAME.")
-            content = content_repo(git.origin_url, branch)
-        else:
-            raise UsageError("this folder has no origin remote, so there is no content repository to pull",
-                             "Publish it first (binder-wizard publish), or give --content URL.")
-        link = make_link(git, hub, env, content, open_target_for(args.open), env_folder=env_folder)
+        link = workshop_link(project, _hub(args), args.env, args.env_ref, args.content, args.branch, args.open)
     except LinkError as error:
         raise _usage(error) from None
-    register_project(project)
-    link.warnings[:0] = credentials_notes([("--env", args.env), ("--content", args.content),
-                                           ("The origin remote", None if args.content else git.origin_url),
-                                           ("The hub address", args.hub)])
+    link.warnings[:0] = credentials_notes([("The hub address", args.hub)])
     return link
 
 

@@ -127,7 +127,7 @@ def pulled_path(opening: OpenTarget, folder: str) -> str | None:
             return "rstudio/"
         case "custom":
             return opening.path.strip().lstrip("/") or None
-    raise LinkError(f"unknown thing to open: {opening.kind!r}")
+    return (opening.urlpath or "").lstrip("/") or None  # a page that is not a file (a terminal): as for launch
 
 
 def nbgitpuller_url(hub: str, env: Target, content: ContentRepo, opening: OpenTarget = OpenTarget()) -> str:
@@ -207,6 +207,45 @@ def make_link(project: GitFacts, hub: str, env: Target, content: ContentRepo, op
                     not any(name.startswith(wanted + "/") for name in found.files):
                 warnings.append(f"{wanted} is not in {content.branch} of the content repository, so it will not "
                                 "open after the pull: commit and push it, or fix the name.")
+    return link
+
+
+def workshop_link(project: Path, hub: str, env: str, env_ref: str = "HEAD", content: str | None = None,
+                  branch: str | None = None, open_value: str | None = None) -> WorkshopLink:
+    """The link `workshop link`'s options describe, read from the project (LinkError when they cannot make
+    one). `env` may name the environment's folder on this computer: its origin is what Binder builds, and
+    its files are checked for nbgitpuller."""
+    from wizard.core.common.fileio import register_project
+    from wizard.core.common.git_facts_adapter import read_git_facts
+    from wizard.core.launch.links import open_target_for
+
+    git = read_git_facts(project)
+    env_folder = None
+    if is_local_folder(env):
+        env_folder = Path(env).expanduser().resolve()
+        if not env_folder.is_dir():
+            raise LinkError(f"no such folder: {safe_text(env)}", "Give the environment's folder, or owner/name.")
+        register_project(env_folder)  # its files are read like the project's (never through a link out of it)
+        origin = read_git_facts(env_folder).origin_url
+        if not origin:
+            raise LinkError(f"the environment folder {safe_text(env)} has no origin remote",
+                            "Publish it first (binder-wizard publish FOLDER), or give --env owner/name.")
+        target = target_from_remote(origin, env_ref)
+    else:
+        target = env_target(env, env_ref)
+    if content:
+        pulled = content_repo(content, branch)
+    elif git.origin_url:
+        if not (branch or git.branch):
+            raise LinkError("this project is on no branch (a detached HEAD), so the content's branch is unknown",
+                            "Give --branch NAME.")
+        pulled = content_repo(git.origin_url, branch or git.branch)
+    else:
+        raise LinkError("this folder has no origin remote, so there is no content repository to pull",
+                        "Publish it first (binder-wizard publish), or give --content URL.")
+    link = make_link(git, hub, target, pulled, open_target_for(open_value), env_folder=env_folder)
+    link.warnings[:0] = credentials_notes([("--env", env), ("--content", content),
+                                           ("The origin remote", None if content else git.origin_url)])
     return link
 
 
