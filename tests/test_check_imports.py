@@ -40,3 +40,21 @@ def test_demo_project_reports_the_missing_scipy(tmp_path, capsys):
     _, report = run_json(capsys, create_demo_project(tmp_path))
     missing = {d["message"].split("`")[1] for d in report["diagnostics"] if d["code"] == "import-not-declared"}
     assert missing == {"scipy"}
+
+
+def test_check_compares_r_packages_with_install_r_and_gives_r_advice(make_project, capsys):
+    """An R project: each package loaded but not installed is a warning at its line; no Python advice."""
+    from wizard.cli import main
+
+    project = make_project({"analysis.R": "library(dplyr)\nrequire(ggplot2)\nx <- readr::read_csv('a.csv')\n",
+                            "install.R": 'install.packages("dplyr")\n'})
+    assert main(["check", str(project), "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    found = [(d["file"], d["line"], d["code"]) for d in report["diagnostics"] if d["code"].startswith("r-package")]
+    assert found == [("analysis.R", 2, "r-package-not-declared"), ("analysis.R", 3, "r-package-not-declared")]
+    [stop] = [d for d in report["diagnostics"] if d["code"] == "no-environment"]
+    assert "requirements.txt" not in stop["fix"] and "dated runtime.txt" in stop["fix"]
+    (project / "runtime.txt").write_text("r-4.5-2026-01-05\n")
+    main(["check", str(project)])
+    text = capsys.readouterr().out
+    assert "pin it" not in text and "R: " in text

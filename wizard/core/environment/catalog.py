@@ -8,6 +8,7 @@ Every template validates clean with binder-wizard's own validators (tests/core/t
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 from dataclasses import dataclass
@@ -16,8 +17,10 @@ from typing import Literal
 Role = Literal["detection", "extra", "companion"]
 
 DEFAULT_PYTHON = "3.12"
-DEFAULT_R = "4.4"
-DEFAULT_SNAPSHOT = "2025-06-02"
+DEFAULT_R = "4.5"  # the newest R repo2docker 2026.4.0 maps (4.5 -> 4.5.1)
+# The CRAN snapshot of a new R runtime.txt: two days before today, as repo2docker itself picks for a
+# DESCRIPTION without a date (rules §2); Posit's package manager has it, and it looks up to 7 days back.
+SNAPSHOT_DAYS_BACK = 2
 # Python versions the templates' pinned packages support (repo2docker itself accepts 2.7 and 3.5-3.14).
 TEMPLATE_PYTHONS = ("3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
 DOCS = "https://repo2docker.readthedocs.io/en/latest/configuration/index.html"
@@ -402,9 +405,19 @@ def must_be_executable(name: str) -> bool:
     return bool(found and found.executable)
 
 
+def r_snapshot_date(today: datetime.date | None = None) -> str:
+    """The CRAN snapshot date for a new R runtime.txt: today minus SNAPSHOT_DAYS_BACK days (never a fixed date)."""
+    return ((today or datetime.date.today()) - datetime.timedelta(days=SNAPSHOT_DAYS_BACK)).isoformat()
+
+
+def r_runtime_line(today: datetime.date | None = None, r_version: str = DEFAULT_R) -> str:
+    """runtime.txt for R: `r-X.Y-YYYY-MM-DD` with today's snapshot date."""
+    return render_template("runtime.txt", variant="r", r_version=r_version, snapshot_date=r_snapshot_date(today))
+
+
 def render_template(name: str, *, python_version: str = DEFAULT_PYTHON, variant: str | None = None,
-                    r_version: str = DEFAULT_R, snapshot_date: str = DEFAULT_SNAPSHOT) -> str:
-    """The template text for `name`, with the Python (or R) version filled in.
+                    r_version: str = DEFAULT_R, snapshot_date: str | None = None) -> str:
+    """The template text for `name`, with the Python (or R) version filled in (the snapshot date: from today).
 
     Raises KeyError for a file not in the catalog, ValueError when the file has no template (a tool writes it)
     or a version is out of range.
@@ -417,6 +430,7 @@ def render_template(name: str, *, python_version: str = DEFAULT_PYTHON, variant:
         raise ValueError(f"Templates support Python {', '.join(TEMPLATE_PYTHONS)}; got {python_version!r}")
     if not re.fullmatch(r"(3\.[3-9]|4\.[0-5])", r_version):
         raise ValueError(f"R {r_version!r} is not one repo2docker 2026.4.0 supports (3.3-4.5)")
+    snapshot_date = snapshot_date or r_snapshot_date()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", snapshot_date) or snapshot_date < "2018-12-07":
         raise ValueError(f"The snapshot date must be YYYY-MM-DD, on or after 2018-12-07; got {snapshot_date!r}")
     major, minor = python_version.split(".")

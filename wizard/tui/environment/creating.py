@@ -88,6 +88,33 @@ class FileCreator:
         self.screen.validate_now()
         self.screen.disk_changed()
 
+    # ------------------------------------------------------------------ R
+
+    def start_r(self, files: dict[str, str]) -> None:
+        """Show the R start's files (a dated runtime.txt, an install.R from the code) and write them if asked."""
+        import difflib
+
+        from wizard.tui.common.choice_dialog import ConfirmDialog
+
+        project = self.files.project
+        diff: list[str] = []
+        for relpath, text in files.items():
+            loaded = file_store.load(project, relpath) if (project / relpath).is_file() else None
+            before = file_store.to_disk(loaded.text, loaded.newline) if loaded and loaded.text is not None else ""
+            diff += list(difflib.unified_diff(before.splitlines(), text.splitlines(),
+                                              f"a/{relpath}" if before else "/dev/null", f"b/{relpath}", lineterm=""))
+        names = " and ".join(files)
+
+        async def write(confirmed: bool | None) -> None:
+            if confirmed:
+                for relpath, text in files.items():
+                    await self._take_dependencies(relpath, text)
+
+        self.screen.app.push_screen(ConfirmDialog(
+            f"Set up R with {names}?", "The date in runtime.txt picks the CRAN snapshot your R packages come "
+            "from (two days ago: Binder's package mirror has it). Check install.R: it lists the packages your code "
+            "loads.", yes="Write them", diff=diff, focus_yes=True), write)
+
     # ------------------------------------------------------------------ dependencies
 
     def compare_dependencies(self) -> None:

@@ -66,6 +66,8 @@ class DependenciesDialog(ModalScreen[dict[str, str] | None]):
         rows: list
         note: str = ""  # e.g. the pins could not be checked
         python_text: str = ""  # runtime.txt as it is on disk now ("" when absent)
+        exists: bool = True  # the requirements file exists (else "already lists every package" is untrue)
+        r_packages: int = 0  # R packages the code loads (an R project is started with runtime.txt + install.R)
 
     @dataclass
     class Unusable(Message):
@@ -123,7 +125,8 @@ class DependenciesDialog(ModalScreen[dict[str, str] | None]):
             runtime = file_store.load(self.project, python_file)
             python_text = file_store.to_disk(runtime.text, runtime.newline) if runtime.text is not None else ""
         rows = reconcile(inference, pin="exact", review=review, python_file=python_file, python_why=why)
-        self.post_message(self.Inferred(text, rows, note, python_text))
+        self.post_message(self.Inferred(text, rows, note, python_text, (self.project / self.relpath).is_file(),
+                                        len(inference.r_packages)))
 
     def _review(self, inference, environment):
         """(pin review or None, runtime.txt relpath or None, where Binder's Python comes from, a note)."""
@@ -159,7 +162,13 @@ class DependenciesDialog(ModalScreen[dict[str, str] | None]):
         status = self.query_one("#deps-status", Static)
         note = f" {message.note}" if message.note else ""
         if not self.rows:
-            status.update(Content(visible(f"{self.relpath} already lists every package your code imports.{note}")))
+            r_hint = (f" Your code loads {message.r_packages} R package{'s' if message.r_packages != 1 else ''}: "
+                      "R packages go in install.R with a dated runtime.txt (step 1's R start writes both)."
+                      if message.r_packages else "")
+            status.update(Content(visible(
+                f"{self.relpath} already lists every package your code imports.{note}" if message.exists else
+                f"Your code imports no Python packages that need installing, so there is nothing to put in "
+                f"{self.relpath}.{r_hint}{note}")))
             return
         if self.editable:
             status.update(Content(visible(f"Tick the changes to make; the preview below shows the new file.{note}")))

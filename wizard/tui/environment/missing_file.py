@@ -8,7 +8,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
@@ -77,18 +79,38 @@ class StartView(VerticalScroll):
     class FindImports(Message):
         """Ask for the packages the code imports (the Dependencies view)."""
 
+    @dataclass
+    class StartR(Message):
+        """Write these files (path -> text): a dated runtime.txt and an install.R from the code."""
+
+        files: dict[str, str]
+
+    @dataclass
+    class Languages(Message):
+        """What the code is written in ("python", "r"), and the files an R start would write."""
+
+        languages: set[str]
+        r_files: dict[str, str]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.r_files: dict[str, str] = {}
+
     def compose(self) -> ComposeResult:
         yield Static("Binder needs an environment file", id="start-title", classes="view-title")
         yield Static(id="start-stops")
-        yield Static(
-            "An environment file tells Binder which software your notebooks need. Without one, "
-            "mybinder.org refuses to build the project. Most projects need just one of these:"
-        )
+        # The buttons first: on a small terminal (80x24) they are what must be visible.
+        with Horizontal(classes="view-buttons"):
+            yield Button("Set up R (runtime.txt + install.R)", id="start-r", variant="primary")
         with Horizontal(classes="view-buttons"):
             yield Button("Make requirements.txt from my code's imports", id="start-imports", variant="primary")
         with Horizontal(classes="view-buttons"):
             yield Button("Create requirements.txt", id="start-requirements", name="requirements.txt")
             yield Button("Create environment.yml", id="start-environment", name="environment.yml")
+        yield Static(
+            "An environment file tells Binder which software your notebooks need. Without one, "
+            "mybinder.org refuses to build the project. Most projects need just one file:"
+        )
         yield Static(
             "• requirements.txt — Python packages installed with pip. The simplest choice: the first "
             "button lists the packages your notebooks and code import, with their versions.\n"
@@ -96,11 +118,45 @@ class StartView(VerticalScroll):
             "(GDAL, R, compilers) or already use conda.\n\n"
             "Add a runtime.txt next to requirements.txt to choose the Python version. Every other "
             "file Binder reads is listed on the left: select one to see what it is for.",
-            classes="view-muted",
+            classes="view-muted", id="start-python-help",
+        )
+        yield Static(
+            "• runtime.txt — for R, one line like r-4.5-YYYY-MM-DD: the R version and the date of the CRAN "
+            "snapshot your packages come from (binder-wizard fills in a recent date).\n"
+            "• install.R — the R packages to install (install.packages(...)); the first button writes it from "
+            "the library(), require() and pkg:: calls in your code.",
+            classes="view-muted", id="start-r-help",
         )
 
     def on_mount(self) -> None:
         self.query_one("#start-stops").display = False
+        self.show_languages(set())
+        self._find_languages(self.screen.state.project)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="start-languages")
+    def _find_languages(self, project: Path) -> None:
+        from wizard.core.environment.deps.r_packages import project_languages, r_start_files
+        from wizard.core.environment.deps.scan import scan_project
+
+        scan = scan_project(project)
+        languages = project_languages(scan)
+        self.post_message(self.Languages(languages, r_start_files(project, scan=scan) if "r" in languages else {}))
+
+    def on_start_view_languages(self, message: Languages) -> None:
+        message.stop()
+        self.r_files = message.r_files
+        self.show_languages(message.languages)
+
+    def show_languages(self, languages: set[str]) -> None:
+        """R code gets the R start first; Python's stays (second) when the code is both, alone otherwise."""
+        r_code = "r" in languages
+        python = "python" in languages or not r_code
+        self.query_one("#start-r").parent.display = r_code
+        self.query_one("#start-r-help").display = r_code
+        imports = self.query_one("#start-imports", Button)
+        imports.parent.display = python
+        imports.variant = "default" if r_code else "primary"
+        self.query_one("#start-python-help").display = python
 
     def show_stops(self, stops: int) -> None:
         """With problems that stop the build (e.g. a folder named environment.yml), say those come first."""
@@ -116,5 +172,7 @@ class StartView(VerticalScroll):
         event.stop()
         if event.button.id == "start-imports":
             self.post_message(self.FindImports())
+        elif event.button.id == "start-r":
+            self.post_message(self.StartR(dict(self.r_files)))
         else:
             self.post_message(self.Create(str(event.button.name)))

@@ -505,6 +505,10 @@ class EnvironmentScreen(StepScreen):
     def _find_imports(self) -> None:
         self.creator.compare_dependencies()
 
+    @on(StartView.StartR)
+    def _start_r(self, event: StartView.StartR) -> None:
+        self.creator.start_r(event.files)
+
     # ------------------------------------------------------------------ leaving
 
     def action_next_step(self) -> None:

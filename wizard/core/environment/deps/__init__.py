@@ -34,6 +34,8 @@ from wizard.core.environment.deps.project_python_adapter import (PendingQuery, P
 from wizard.core.environment.deps.infer import (PIN_STYLES, Inference, Package, PlatformOnly, format_requirement, infer,
                                     r_install_script, resolve_import)
 from wizard.core.environment.deps.reconcile import ReconcileRow, apply_rows, new_requirements_text, reconcile
+from wizard.core.environment.deps.r_packages import (project_languages, r_packages, r_start_files,
+                                                     r_undeclared_diagnostics)
 from wizard.core.environment.deps.scan import ProjectScan, scan_project
 from wizard.core.environment.deps.sources import Location
 from wizard.core.common.diagnostics import Diagnostic
@@ -43,7 +45,8 @@ __all__ = [
     "Declared", "DeclaredFile", "Diagnostic", "Inference", "Location", "PIN_STYLES", "Package", "PendingQuery",
     "PlatformOnly", "ProjectScan", "PythonEnvironment", "PythonNotFound", "ReconcileRow", "apply_rows",
     "declared_file", "find_python", "format_requirement", "infer", "new_requirements_text", "parse_requirements",
-    "project_environment", "query_environment", "r_install_script", "reconcile", "resolve_import",
+    "project_environment", "project_languages", "query_environment", "r_install_script", "r_packages",
+    "r_start_files", "r_undeclared_diagnostics", "reconcile", "resolve_import",
     "scan_project", "undeclared_diagnostics",
 ]
 

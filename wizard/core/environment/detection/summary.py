@@ -134,6 +134,11 @@ def _no_environment_fix(state: DetectionState) -> str:
             problem = f"says '{brief(first_line, 40)[1:-1]}' where Binder needs exactly 'python'"
         return (f"{state.runtime_path} {problem}, which switches off {listed[0]}: write one line like "
                 "python-3.12 in it (saved as UTF-8 without BOM), or delete it.")
+    if state.files.exists(state.path("install.R")):  # an R project: a Python start would be the wrong advice
+        from wizard.core.environment.catalog import r_runtime_line
+
+        return (f"Your install.R is used only with a dated runtime.txt: add one with the line {r_runtime_line().strip()} "
+                "(R and the date of the CRAN snapshot your packages come from).")
     return ("Add a requirements.txt (or environment.yml) listing the packages your notebooks import, and a "
             "runtime.txt with your Python version.")
 

@@ -31,7 +31,16 @@ class FileFix:
 
 
 def fixes_for(diagnostic: Diagnostic) -> list[FileFix]:
-    """The mechanical fixes an install finding offers, in the order its fix text names them."""
+    """The mechanical fixes an install finding offers, in the order its fix text names them (and the one fix
+    for an install.R Binder ignores for want of a dated runtime.txt: write one, with today's snapshot)."""
+    if diagnostic.code == "file-ignored" and diagnostic.file.rsplit("/", 1)[-1] == "install.R" \
+            and "dated runtime.txt" in diagnostic.message:
+        from wizard.core.environment.catalog import r_runtime_line
+
+        folder = diagnostic.file.rpartition("/")[0]
+        line = r_runtime_line()
+        return [FileFix(f"{folder}/runtime.txt" if folder else "runtime.txt", f"R with {line.strip()} in runtime.txt",
+                        lambda text: line)]
     if not diagnostic.code.startswith("install-") or not diagnostic.fix:
         return []
     found: list[tuple[int, FileFix]] = []
