@@ -4,6 +4,8 @@
 `CATALOG` adds the companions repo2docker also reads (Manifest.toml, .dockerignore, .containerignore).
 Templates pin versions and, where it matters, the Python version; `render_template` fills that in.
 Every template validates clean with binder-wizard's own validators (tests/core/test_catalog.py).
+`example` links a public repository that uses the file (binder-examples on GitHub, the seed's sample repositories),
+wherever the app explains the file.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import datetime
 import re
 from pathlib import Path
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 Role = Literal["detection", "extra", "companion"]
@@ -41,6 +43,7 @@ class CatalogEntry:
     how_to_create: str = ""
     alternatives: tuple[tuple[str, str], ...] = ()  # (variant name, template) pairs
     docs: str = DOCS
+    example: str | None = None  # a public repository that uses this file (see EXAMPLES)
 
 
 ANYWHERE = "the top of the repository, or binder/ (or .binder/) when that folder exists"
@@ -389,7 +392,20 @@ def _entries() -> tuple[CatalogEntry, ...]:
     )
 
 
-CATALOG: dict[str, CatalogEntry] = {entry.name: entry for entry in _entries()}
+# Public example repositories by file: binder-examples on GitHub, which the seed's sample repositories page lists.
+_EXAMPLES = "https://github.com/binder-examples/"
+EXAMPLES = {
+    "requirements.txt": _EXAMPLES + "requirements", "environment.yml": _EXAMPLES + "conda",
+    "environment.yaml": _EXAMPLES + "conda", "install.R": _EXAMPLES + "r", "runtime.txt": _EXAMPLES + "r",
+    "DESCRIPTION": _EXAMPLES + "binder-r-description", "apt.txt": _EXAMPLES + "apt_install",
+    "postBuild": _EXAMPLES + "getting-data", "Dockerfile": _EXAMPLES + "minimal-dockerfile",
+    "Project.toml": _EXAMPLES + "julia-python", "JuliaProject.toml": _EXAMPLES + "julia-python",
+    "Manifest.toml": _EXAMPLES + "julia-python", "Pipfile": _EXAMPLES + "pipfile",
+    "Pipfile.lock": _EXAMPLES + "pipfile", "default.nix": _EXAMPLES + "nix", "setup.py": _EXAMPLES + "setup.py",
+    "requirements3.txt": _EXAMPLES + "python2_with_3",
+}
+
+CATALOG: dict[str, CatalogEntry] = {entry.name: replace(entry, example=EXAMPLES.get(entry.name)) for entry in _entries()}
 
 # In the order repo2docker's detection looks at them, then the extras (the overview's list).
 ENVIRONMENT_FILES: tuple[str, ...] = tuple(name for name, entry in CATALOG.items() if entry.role != "companion")

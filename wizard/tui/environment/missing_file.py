@@ -44,7 +44,9 @@ class MissingFileView(VerticalScroll):
         self.query_one("#missing-title", Static).update(
             Content.assemble((visible_name(relpath), "bold"), (f" — {visible_name(info.title)}", "bold $text-muted"), " (does not exist yet)"))
         self.query_one("#missing-purpose", Static).update(Content(visible(info.purpose)))
-        self.query_one("#missing-when", Static).update(Content.assemble(("When to use it: ", "bold"), visible(info.when)))
+        self.query_one("#missing-when", Static).update(Content.assemble(
+            ("When to use it: ", "bold"), visible(info.when),
+            *((("\nA public example: ", "bold"), info.example) if info.example else ())))
         has_template = info.template is not None
         template = info.template if has_template else info.how_to_create
         self.query_one("#missing-template", Static).update(Content(visible(template.rstrip("\n")) or "(an empty file)"))
