@@ -36,6 +36,7 @@ class FileInfo:
     template: str | None  # None: a tool writes this file (see how_to_create)
     how_to_create: str = ""
     variants: tuple[tuple[str, str], ...] = ()  # (label, template), e.g. ("R", "r-4.4-2025-06-02\n")
+    example: str | None = None  # a public repository that uses this file (binder-examples)
 
 # The order files are offered in "Add a file": the common ones first.
 _OFFER_ORDER = ("requirements.txt", "runtime.txt", "environment.yml", "apt.txt", "postBuild", "start",
@@ -105,4 +106,5 @@ def file_info(name: str, detection: Detection) -> FileInfo:
     variants = tuple((_VARIANT_LABELS.get(variant, variant), catalog.render_template(name, python_version=python,
                                                                                      variant=variant))
                      for variant, _ in found.alternatives)
-    return FileInfo(name, found.title, found.purpose, found.when_to_use, template, found.how_to_create, variants)
+    return FileInfo(name, found.title, found.purpose, found.when_to_use, template, found.how_to_create, variants,
+                    found.example)
