@@ -178,3 +178,26 @@ def test_reset_times_that_are_not_believable_are_ignored():
     assert reset_in({"x-ratelimit-reset": "800"}, now=900) == 0
     for bad in ("nan", "inf", "1e300", "soon", ""):
         assert reset_in({"x-ratelimit-reset": bad}, now=900) is None
+
+
+def test_the_hub_token_goes_only_to_members_on_the_hubs_own_host():
+    from wizard.core.launch.workshop.warm import token_goes_to
+
+    assert token_goes_to("https://mybinder.org/", Member("gesis", "https://gesis.mybinder.org/"))
+    assert token_goes_to("https://mybinder.org/", Member("self", "https://mybinder.org/"))
+    assert not token_goes_to("https://mybinder.org/", Member("x", "https://evil.example.org/"))
+    assert not token_goes_to("https://mybinder.org/", Member("x", "https://notmybinder.org/"))
+    assert token_goes_to(None, Member("named by the user", "https://anything.example.org/"))
+
+
+def test_warming_a_listed_member_elsewhere_sends_no_token(federation, shared_dir, monkeypatch):
+    fed = federation(keepalive=0.05, auth_token="s3cret")
+    fed.add_capture(BUILD)
+    found = run(discover(hub_base(fed.url)))
+    # The members are 127.0.0.1 like the hub: the token goes. Named as another host, it would not.
+    results = run(warm_all(found.members, TARGET, token="s3cret", hub=hub_base(fed.url)))
+    assert all(r.warm for r in results)
+    stranger = [Member(m.name, m.url.replace("127.0.0.1", "localhost")) for m in found.members]
+    results = run(warm_all(stranger, TARGET, token="s3cret", hub=hub_base(fed.url)))
+    assert all(r.result == "failed" and r.problem.status_code == 403 for r in results)
+    assert all("authorization" not in r.headers for m in fed.members.values() for r in m.requests[-1:])

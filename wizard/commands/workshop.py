@@ -311,7 +311,8 @@ async def _warm(hub: str, target, args) -> int:
         if text:
             print(_warm_line(result, width), flush=True)
 
-    results = await warm_all(federation.members, target, token=hub_token_from_env(), on_done=done)
+    listed_by = hub if args.members.strip().lower() == "auto" else None  # the hub's list: its hosts get the token
+    results = await warm_all(federation.members, target, token=hub_token_from_env(), hub=listed_by, on_done=done)
     warm = all(r.warm for r in results)
     if text:
         count = sum(r.warm for r in results)

@@ -320,7 +320,7 @@ class WorkshopView(Screen):
         from wizard.core.launch.workshop.warm import warm_all
 
         results = await warm_all(
-            members, target, token=hub_token_from_env(), transport=self.hub_transport,
+            members, target, token=hub_token_from_env(), hub=self.federation.hub, transport=self.hub_transport,
             on_progress=lambda member, phase, text: self.post_message(self.WarmNews(member.name, phase)),
             on_done=lambda result: self.post_message(self.WarmDone(result)))
         self.post_message(self.WarmFinished(results))

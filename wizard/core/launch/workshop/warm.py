@@ -125,14 +125,27 @@ async def warm_member(member: Member, target: Target, *, token: str | None = Non
         return WarmResult(member, result, time.monotonic() - started, already, problem=problem)
 
 
-async def warm_all(members: list[Member], target: Target, *, token: str | None = None,
+def token_goes_to(hub: str | None, member: Member) -> bool:
+    """Whether the user's hub token may be sent to `member`: always for members the user named (`hub` None);
+    for members a hub listed, only on the hub's own host or below it (gesis.mybinder.org for mybinder.org).
+    A member list is the hub's answer, and it could name any host."""
+    if hub is None:
+        return True
+    from urllib.parse import urlsplit
+
+    hub_host, host = urlsplit(hub).hostname or "", urlsplit(member.url).hostname or ""
+    return bool(hub_host) and (host == hub_host or host.endswith("." + hub_host))
+
+
+async def warm_all(members: list[Member], target: Target, *, token: str | None = None, hub: str | None = None,
                    on_progress: Progress | None = None, on_done: Callable[[WarmResult], None] | None = None,
                    transport=None, rate_limit_wait: float = RATE_LIMIT_WAIT) -> list[WarmResult]:
-    """Warm every member at the same time; results in the members' order (`on_done` as each finishes)."""
+    """Warm every member at the same time; results in the members' order (`on_done` as each finishes).
+    `hub`: the hub that listed the members (the token goes only where `token_goes_to` says)."""
 
     async def one(member: Member) -> WarmResult:
-        result = await warm_member(member, target, token=token, on_progress=on_progress, transport=transport,
-                                   rate_limit_wait=rate_limit_wait)
+        result = await warm_member(member, target, token=token if token_goes_to(hub, member) else None,
+                                   on_progress=on_progress, transport=transport, rate_limit_wait=rate_limit_wait)
         if on_done:
             on_done(result)
         return result
