@@ -110,6 +110,20 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 60:,.0f} min"
 
 
+def big_files(project: Path, files: Iterable[str], over: int = 10 * MB) -> list[tuple[str, int]]:
+    """(path, size) of the files over `over` bytes (the medium tier starts at 10 MB), biggest first; links,
+    folders and files that vanished are left out. `files`: what git would commit (git_adapter.committable_files)."""
+    found = []
+    for path in files:
+        try:
+            info = os.lstat(Path(project) / path)
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode) and info.st_size > over:
+            found.append((path.replace(os.sep, "/"), info.st_size))
+    return sorted(found, key=lambda item: (-item[1], item[0]))
+
+
 # ----------------------------------------------------------------------------- checking what the user typed
 
 
