@@ -37,7 +37,9 @@ your files there.
 **Files.** Every changed file is listed; tick the ones to publish. Environment files come first.
 Files the safety check flags — very large files, passwords and keys, system clutter — start
 unticked, with the reason below the list. You can still tick them, but think twice: everything
-you publish is public, and GitHub refuses files over 100 MB.
+you publish is public, and GitHub refuses files over 100 MB. A data file over 10 MB is better
+downloaded while Binder builds: **Move big data out…** takes the public URL where you put it, checks
+it, and shows the postBuild and .gitignore changes before making them (your copy stays).
 
 **Commit.** A commit is a saved version of your files with a short message. Git records your name
 and email with it; if it does not know them yet, this screen asks (saved for this project only).
@@ -141,6 +143,7 @@ class PublishScreen(StepScreen):
         super().__init__(state)
         self.view: PublishView | None = None
         self._message_edited = False
+        self._big: list[tuple[str, int]] = []  # changed files over 10 MB: offered the data move
         # Credentials the user gave for a host, this session only (never saved): host -> Credentials.
         self._sign_ins: dict[str, object] = {}
 
@@ -159,6 +162,7 @@ class PublishScreen(StepScreen):
                 with Horizontal(id="publish-gitignore"):
                     yield Static(id="gitignore-lines", markup=False)
                     yield Button("Add to .gitignore", id="add-gitignore")
+                yield Button("Move big data out…", id="move-data")  # issue 17: postBuild downloads it
             with VerticalScroll(id="publish-right"):
                 yield Label("Commit message")
                 yield Input(id="message", placeholder="What does this version contain?")
@@ -247,6 +251,10 @@ class PublishScreen(StepScreen):
         self._show_reason()
         lines = [line for line in view.gitignore_lines if not line.startswith("#")]
         self.query_one("#publish-gitignore").display = bool(lines)
+        from wizard.core.publish.audit import FILE_WARN
+
+        self._big = [(c.path, c.size) for c in state.changes if c.size is not None and c.size > FILE_WARN]
+        self.query_one("#move-data").display = bool(self._big)
         shown = " ".join(lines[:6]) + (f" and {len(lines) - 6} more" if len(lines) > 6 else "")
         self.query_one("#gitignore-lines", Static).update(f"Suggested for .gitignore: {shown}")
         message_input = self.query_one("#message", Input)
@@ -309,6 +317,15 @@ class PublishScreen(StepScreen):
     @on(Button.Pressed, "#init")
     def _init(self) -> None:
         self.reload(init=True)
+
+    @on(Button.Pressed, "#move-data")
+    def _move_data(self) -> None:
+        """A file over 10 MB downloaded in postBuild instead of committed (the dialog shows every change first)."""
+        from wizard.tui.publish.data_move_dialog import DataMoveDialog
+
+        if self._big:
+            self.app.push_screen(DataMoveDialog(self.state.project, self._big),
+                                 lambda moved: self.reload() if moved else None)
 
     @on(Button.Pressed, "#add-gitignore")
     def _add_gitignore(self) -> None:
