@@ -81,7 +81,9 @@ next year. Pin Python too (runtime.txt or `python=3.12`); otherwise Binder uses 
 
 **Data.** Small data (under 10 MB): keep it in the repository. Tens to hundreds of MB: do not
 commit it; download it during the build from `postBuild`, one line per file:
-`wget -q -O name url`. Larger data: read or stream it from where it lives while the notebook runs.
+`wget -q -O name url`. `Ctrl+O` does that for a file over 10 MB: you give the public URL where you put
+it; binder-wizard checks it and shows the postBuild and .gitignore changes first (your copy stays).
+Larger data: read or stream it from where it lives while the notebook runs.
 
 **Network.** A Binder session can only reach the web over HTTP(S) and git. FTP does not work.
 
@@ -113,6 +115,7 @@ class EnvironmentScreen(StepScreen):
         Binding("ctrl+f", "fix", "Fix"),
         Binding("ctrl+g", "next_problem", "Next problem", show=False),  # in the help; keeps 80 columns
         Binding("ctrl+r", "dependencies", "Dependencies"),
+        Binding("ctrl+o", "move_data", "Data out", show=False),  # in the help; issue 17
     ]
 
     # Pause in typing before the files are analysed again (seconds).
@@ -162,6 +165,7 @@ class EnvironmentScreen(StepScreen):
         self.query_one("#file-list", FileList).border_title = "Files Binder reads"
         self._apply(self.files.serial, analyse(self.state.project, {}))
         self.call_later(self._open_first_file)
+        self._find_big_data(open_dialog=False)  # a hint when the project holds data over 10 MB
 
     async def _open_first_file(self) -> None:
         if self.current is not None:  # e.g. step 3 already asked for a file and line
@@ -363,6 +367,37 @@ class EnvironmentScreen(StepScreen):
 
     def action_dependencies(self) -> None:
         self.creator.compare_dependencies()
+
+    def action_move_data(self) -> None:
+        self._find_big_data(open_dialog=True)
+
+    @dataclass
+    class BigData(Message):
+        files: list[tuple[str, int]]
+        open_dialog: bool
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="env-big-data")
+    def _find_big_data(self, open_dialog: bool) -> None:
+        """The files over 10 MB git would commit (a listing and a stat each: no file is read)."""
+        from wizard.core.publish.data_move import big_files
+        from wizard.core.publish.git_adapter import committable_files
+
+        self.post_message(self.BigData(big_files(self.state.project, committable_files(self.state.project)),
+                                       open_dialog))
+
+    def on_environment_screen_big_data(self, message: BigData) -> None:
+        from wizard.tui.publish.data_move_dialog import DataMoveDialog
+
+        if message.open_dialog and message.files:
+            self.app.push_screen(DataMoveDialog(self.state.project, message.files))
+        elif message.open_dialog:
+            self.notify("No file over 10 MB here: small data can stay in the repository.", markup=False)
+        elif message.files:
+            path, size = message.files[0]
+            more = f" (and {len(message.files) - 1} more)" if len(message.files) > 1 else ""
+            self.notify(f"{path} is {size / 1e6:,.0f} MB{more}: data that big is better downloaded while Binder "
+                        "builds. Ctrl+O moves it out of the repository (you see every change first).",
+                        title="Big data", timeout=10, markup=False)
 
     # ------------------------------------------------------------------ opening files
 
