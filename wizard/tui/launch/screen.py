@@ -135,6 +135,10 @@ class LaunchScreen(StepScreen):
         choices: Choices
 
     @dataclass
+    class PrivateRepository(Message):
+        note: str  # why mybinder.org cannot build this repository, and the way out (access_adapter)
+
+    @dataclass
     class BuildNews(Message):
         inbox: Inbox
 
@@ -223,12 +227,6 @@ class LaunchScreen(StepScreen):
             target, error = target_for(git, ref=refs[0][1]), None
         except LinkError as problem:
             hub, target, error = "", None, f"{problem.message} {problem.next_action}".strip()
-        if target is not None:  # a private repository cannot be built on mybinder.org: say so before the launch
-            from wizard.core.launch.access_adapter import private_repository_note
-
-            private = private_repository_note(target.provider, target.repo, hub, state.config.github_api,
-                                              where_hub="Settings (F2)")
-            notes = (private, *notes) if private else notes
         readme = find_readme(project)
         badge_format = "rst" if readme is not None and kind_of(readme) == "rst" else "markdown"
         found = last_log(project)
@@ -239,6 +237,19 @@ class LaunchScreen(StepScreen):
                           f"({summary.get('provider', '?')}/{summary.get('spec', '?')}). Press l to show its log.")
         self.post_message(self.ChoicesLoaded(Choices(target, error, refs, opens, git,
                                                      badge_format, last_build, hub, notes)))
+        if target is not None:  # after the choices show: GitHub may take seconds to answer
+            from wizard.core.launch.access_adapter import private_repository_note
+
+            private = private_repository_note(target.provider, target.repo, hub, state.config.github_api,
+                                              where_hub="Settings (F2)")
+            if private:  # mybinder.org cannot build it: say so before the launch
+                self.post_message(self.PrivateRepository(private))
+
+    def on_launch_screen_private_repository(self, message: PrivateRepository) -> None:
+        if message.note not in self.notes:
+            self.notes = (message.note, *self.notes)
+        if self.target is not None:
+            self._refresh_links()
 
     def on_launch_screen_choices_loaded(self, message: ChoicesLoaded) -> None:
         choices = message.choices
