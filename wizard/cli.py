@@ -78,8 +78,7 @@ def _run_app(args: argparse.Namespace) -> int:
     if args.demo:
         from wizard.demo import create_demo_project
 
-        path = create_demo_project()
-        print(f"Sample project copied to {path}", file=sys.stderr)
+        path = create_demo_project()  # where it is is said after the app closes: printed now, it shows behind it
     else:
         path = project_path(args.path)
     from wizard.core.environment.engine import analyse_in_background
@@ -88,4 +87,6 @@ def _run_app(args: argparse.Namespace) -> int:
     from wizard.tui.app import WizardApp
 
     WizardApp(path, first_report=first_report).run()
+    if args.demo:
+        print(f"The sample project is in {path}", file=sys.stderr)
     return EXIT_OK

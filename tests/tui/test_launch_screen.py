@@ -160,7 +160,7 @@ async def test_badge_written_into_readme_after_showing_the_diff(make_app, projec
         assert isinstance(app.screen, LaunchScreen)
 
 
-async def test_rst_readme_badge_written_then_step_2(make_app, project, local_hub):
+async def test_rst_readme_badge_written(make_app, project, local_hub):
     (project / "README.md").unlink()
     (project / "README.rst").write_text("Demo\n====\n")
     app = make_app(project, config=CONFIG)
@@ -171,12 +171,40 @@ async def test_rst_readme_badge_written_then_step_2(make_app, project, local_hub
                                  " :target: https://hub.example.org/v2/gh/me/demo/HEAD")
         await pilot.press("w")
         await until(pilot, lambda: getattr(app.screen, "question", None) == "Add the badge to README.rst?")
-        await pilot.click("#publish")
-        await until(pilot, lambda: type(app.screen).__name__ == "PublishScreen")
+        await pilot.click("#write")
+        await until(pilot, lambda: isinstance(app.screen, LaunchScreen))
         assert (project / "README.rst").read_text() == (
             "Demo\n====\n\n.. image:: https://hub.example.org/badge_logo.svg\n"
             " :target: https://hub.example.org/v2/gh/me/demo/HEAD\n")
         assert screen.badge_format == "rst"
+
+
+async def test_write_and_publish_commits_the_readme_alone_and_pushes_it(make_app, make_project, local_hub,
+                                                                         git_http_server):
+    """One confirmation (the badge dialog), then the README is committed as "Add Binder badge" and pushed."""
+    from tests.servers.git_server import branch_sha
+
+    project = make_project({"requirements.txt": "numpy\n", "README.md": "# Demo\n", "notes.txt": "draft\n"})
+    bare = git_http_server.create("demo")
+    git(project, "init", "-q", "-b", "main")
+    git(project, "-c", "user.name=Ada", "-c", "user.email=ada@example.org", "add", "requirements.txt", "README.md")
+    git(project, "-c", "user.name=Ada", "-c", "user.email=ada@example.org", "commit", "-q", "-m", "first")
+    git(project, "config", "user.name", "Ada")
+    git(project, "config", "user.email", "ada@example.org")
+    git(project, "remote", "add", "origin", git_http_server.url("demo"))
+    git(project, "push", "-q", "origin", "main")
+    app = make_app(project, config=CONFIG)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_launch(pilot)
+        await pilot.press("w")
+        await until(pilot, lambda: getattr(app.screen, "question", None) == "Add the badge to README.md?")
+        await pilot.click("#publish")
+        await until(pilot, lambda: app.state.pushed_sha is not None, "the badge commit was pushed")
+        assert app.state.pushed_sha == branch_sha(bare)
+        log = subprocess.run(["git", "-C", str(project), "log", "-1", "--format=%s", "--name-only"],
+                             capture_output=True, text=True, check=True).stdout.split()
+        assert log == ["Add", "Binder", "badge", "README.md"]  # the README alone: notes.txt stays out
+        assert "badge_logo.svg" in (project / "README.md").read_text()
 
 
 async def test_open_choice_and_pushed_sha_shape_the_link(make_app, project, local_hub):
@@ -337,3 +365,17 @@ async def test_file_names_in_the_choices_are_never_markup(make_app, make_project
         select.action_show_overlay()  # and every option drawn in the open list
         await pilot.pause()
         assert app.is_running and "[/oops]" in str(select.selection)
+
+
+def test_snapshot_ready_80x24(snap_compare, make_app, project, local_hub, shared_dir):
+    """The links, the badge and their buttons all on screen at 80x24."""
+    run_before = _snapshot_run(None, local_hub, "ready-gh-fake-build.txt")
+    assert snap_compare(make_app(project, config=CONFIG), run_before=run_before, terminal_size=(80, 24))
+
+
+def test_snapshot_failed_80x24(snap_compare, make_app, make_project, local_hub, shared_dir):
+    project = make_project({"environment.yml": BROKEN_ENV, "index.ipynb": "{}"})
+    git(project, "init", "-q", "-b", "main")
+    git(project, "remote", "add", "origin", "https://github.com/me/demo.git")
+    run_before = _snapshot_run(None, local_hub, "failed-broken-environment-yml.txt")
+    assert snap_compare(make_app(project, config=CONFIG), run_before=run_before, terminal_size=(80, 24))

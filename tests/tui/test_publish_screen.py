@@ -268,6 +268,15 @@ def test_snapshot_with_flagged_file(snap_compare, make_app, make_project):
     assert snap_compare(app, run_before=run_before, terminal_size=(100, 32))
 
 
+def test_snapshot_with_flagged_file_80x24(snap_compare, make_app, make_project):
+    project = ready_project(make_project)
+
+    async def run_before(pilot) -> None:
+        await open_publish(pilot)
+
+    assert snap_compare(make_app(project), run_before=run_before, terminal_size=(80, 24))
+
+
 async def test_broken_repository_shows_the_explanation(make_app, make_project):
     project = ready_project(make_project)
     (project / ".git" / "index").write_bytes(b"not an index at all")

@@ -53,7 +53,7 @@ def describe_build(report) -> Content:
     for path, reason in detection.files_ignored:
         parts.append(_row("Ignored", f"{path}: {reason}", "$text-muted"))
     if errors:
-        files = sorted({d.file for d in errors})
+        files = sorted({"the project as a whole" if d.file in (".", "") else d.file for d in errors})
         problems = f"{len(errors)} error{'s' if len(errors) > 1 else ''} in {', '.join(files)}"
         parts.append(_row("Problems", f"{problems} — step 1 shows and fixes them", "$error"))
     return Content("").join(parts)

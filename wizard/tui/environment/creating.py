@@ -130,12 +130,11 @@ class FileCreator:
             return
         relpath = path.relative_to(project).as_posix()
         buffer = self.files.get(relpath)
-        if buffer is not None and buffer.dirty:
-            self.screen.notify(f"Save {relpath} first (Ctrl+S): the comparison reads the saved file.",
-                               markup=False)
-            return
+        # An unsaved edit is what the user sees: compare that, and the result goes back into the editor.
+        unsaved = file_store.to_disk(buffer.editor.text, buffer.newline) if buffer is not None and buffer.dirty \
+            else None
         dialog = DependenciesDialog(project, relpath, target.kind == "requirements",
-                                    self.screen.state.config.package_index)
+                                    self.screen.state.config.package_index, unsaved)
 
         async def chosen(new_texts: dict[str, str] | None) -> None:  # the dialog reads the files in its worker
             for changed, new_text in (new_texts or {}).items():  # the requirements file, maybe runtime.txt

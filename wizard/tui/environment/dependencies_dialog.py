@@ -29,6 +29,7 @@ from textual.widgets.selection_list import Selection
 from textual.worker import Worker, WorkerState
 
 from wizard.core.environment import file_store
+from wizard.tui.common.check_list import CheckList
 from wizard.tui.common.diff_view import DiffView, diff_content
 from wizard.tui.common.error_text import error_content
 from wizard.tui.common.visible import visible
@@ -73,9 +74,13 @@ class DependenciesDialog(ModalScreen[dict[str, str] | None]):
     class Unusable(Message):
         why: str  # the file cannot be compared (too large, not text...)
 
-    def __init__(self, project: Path, relpath: str, editable: bool, index_url: str | None = None) -> None:
+    def __init__(self, project: Path, relpath: str, editable: bool, index_url: str | None = None,
+                 unsaved: str | None = None) -> None:
+        """`unsaved`: the editor's text of `relpath` when it has changes not saved yet (compared instead of the
+        file; the result goes back into the editor)."""
         super().__init__()
         self.project, self.relpath, self.editable, self.index_url = project, relpath, editable, index_url
+        self.unsaved = unsaved
         self.text = ""
         self.python_text = ""
         self.rows: list = []
@@ -87,7 +92,7 @@ class DependenciesDialog(ModalScreen[dict[str, str] | None]):
             yield Static("Looking through your notebooks and Python files…", id="deps-status",
                          classes="dialog-detail", markup=False)
             yield LoadingIndicator(id="deps-loading")
-            yield SelectionList(id="deps-rows")
+            yield CheckList(id="deps-rows")
             with VerticalScroll(classes="diff-scroll", id="deps-diff-scroll"):
                 yield DiffView([], id="deps-diff")
             with Horizontal(classes="dialog-buttons"):
@@ -108,17 +113,26 @@ class DependenciesDialog(ModalScreen[dict[str, str] | None]):
         from wizard.core.environment.deps.infer import infer
         from wizard.core.environment.deps.reconcile import reconcile
 
-        loaded = file_store.load(self.project, self.relpath)
-        if loaded.text is None:
-            reasons = " ".join(f"{p.message} {p.fix or ''}".strip() for p in loaded.problems)
-            self.post_message(self.Unusable(f"{self.relpath} cannot be compared: {reasons or 'it is not text.'}"))
-            return
-        text = file_store.to_disk(loaded.text, loaded.newline)
+        import dataclasses
+
+        from wizard.core.environment.deps.declared import declared_file
+
+        target = None
+        if self.unsaved is not None:
+            text = self.unsaved
+            target = dataclasses.replace(declared_file(self.project), path=self.project / self.relpath, text=text)
+        else:
+            loaded = file_store.load(self.project, self.relpath)
+            if loaded.text is None:
+                reasons = " ".join(f"{p.message} {p.fix or ''}".strip() for p in loaded.problems)
+                self.post_message(self.Unusable(f"{self.relpath} cannot be compared: {reasons or 'it is not text.'}"))
+                return
+            text = file_store.to_disk(loaded.text, loaded.newline)
         try:
             environment = project_environment(self.project)
         except PythonNotFound:
             environment = None  # names still come from the curated and popular lists
-        inference = infer(self.project, environment)
+        inference = infer(self.project, environment, target=target)
         review, python_file, why, note = self._review(inference, environment)
         python_text = ""
         if python_file is not None and (self.project / python_file).is_file():

@@ -52,6 +52,9 @@ class FileList(OptionList):
         super().__init__(markup=False, **kwargs)
         self.entries: dict[str, FileEntry] = {}
 
+    def on_mount(self) -> None:
+        self.border_subtitle = "↑↓ · Enter opens"  # what the keys do, where the focus is
+
     def show(self, entries: list[FileEntry]) -> None:
         if entries == list(self.entries.values()):
             return

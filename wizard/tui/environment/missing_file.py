@@ -29,11 +29,12 @@ class MissingFileView(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(id="missing-title", classes="view-title")
-        yield Static(id="missing-purpose")
+        # The buttons first (they must show at 80x24), compact so that three fit beside the file list.
         with Horizontal(classes="view-buttons"):
-            yield Button("Create", id="create", variant="primary")
-            yield Button("Create in binder/", id="create-in-binder")
-            yield Button("Create the variant", id="create-variant")
+            yield Button("Create", id="create", variant="primary", compact=True)
+            yield Button("In binder/", id="create-in-binder", compact=True, tooltip="Create it in a new binder/ folder")
+            yield Button("Create the variant", id="create-variant", compact=True)
+        yield Static(id="missing-purpose")
         yield Static(id="missing-when", classes="view-muted")
         yield Static(id="missing-template-label", classes="view-label")
         yield Static(id="missing-template", classes="template-preview")
@@ -53,7 +54,7 @@ class MissingFileView(VerticalScroll):
         self.query_one("#missing-template-label", Static).update(
             "The template (you can edit it after creating the file):" if has_template else "How to create it:")
         create = self.query_one("#create", Button)
-        create.label = Content(f"Create {visible_name(relpath)}")
+        create.label = "Create"  # the title names the file; three buttons must fit beside the file list
         create.display = has_template
         self.query_one("#create-in-binder", Button).display = has_template and offer_binder_folder
         variant = self.query_one("#create-variant", Button)

@@ -36,8 +36,8 @@ class LinksPanel(ActionPanel):
         if server_url:
             rows.append(_row("Your server", server_url, "bold $text-success"))
         rows.append(_row("Share link", launch_url))
+        rows.append(_row("Badge", badge, "$text-muted"))  # before the commit link: on a small screen it shows
         if persistent_url:
             rows.append(_row("This commit", persistent_url))
-        rows.append(_row("Badge", badge, "$text-muted"))
         self.show_text(rows)
         self.query_one("#open-server", Button).disabled = not server_url

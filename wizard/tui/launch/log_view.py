@@ -33,7 +33,7 @@ class BuildLogView(Vertical):
         self._flush_timer = None
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Show only lines containing… (Esc closes)", id="log-filter")
+        yield Input(placeholder="Show only lines containing… (Esc closes)", id="log-filter", select_on_focus=False)
         yield Log(max_lines=MAX_LINES, id="log")
 
     @property

@@ -86,6 +86,8 @@ class LaunchPhases(Static):
                 part = Content.styled(f"■ {label}", "bold $text-warning")
             elif index == self.step and self.result != "ready":
                 part = Content.styled(f"● {label}", "bold $accent")
+            elif self.step is not None and index < self.step and index not in self.started:
+                part = Content.styled(f"– {label}", "$text-muted")  # skipped: no event of it came (a cached image)
             elif self.step is not None and index <= self.step:
                 part = Content.styled(f"✓ {label}", "$text-success")
             else:

@@ -168,7 +168,7 @@ class LaunchScreen(StepScreen):
         with Horizontal(id="launch-choices"):
             yield Select([], prompt="Version", allow_blank=True, id="ref-choice", compact=True)
             yield Select([], prompt="Open", allow_blank=True, id="open-choice", compact=True)
-            yield Input(placeholder="/voila/render/app.ipynb", id="custom-path", compact=True)
+            yield Input(placeholder="/voila/render/app.ipynb", id="custom-path", compact=True, select_on_focus=False)
             yield Button("Launch (ctrl+l)", id="launch", variant="primary", compact=True, disabled=True)
         yield Static(id="launch-target")
         yield LaunchPhases(id="phases")
@@ -516,10 +516,10 @@ class LaunchScreen(StepScreen):
                 self.notify(safe_text(str(error)), title="Cannot write the README", severity="error",
                             markup=False)
                 return
-            if choice is BadgeWrite.AND_PUBLISH:
-                self.notify(f"{edit.path.name} updated: commit and push it here.", title="Badge written",
+            if choice is BadgeWrite.AND_PUBLISH:  # the one confirmation was this dialog: commit and push now
+                self.notify(f"{edit.path.name} updated; committing and pushing it…", title="Badge written",
                             markup=False)
-                self.post_message(self.Navigate(2))
+                self._publish_badge(edit.path.relative_to(self.state.project).as_posix())
             else:
                 self.notify(f"{edit.path.name} updated. Publish it in step 2 (ctrl+b) to show the badge on "
                             "GitHub.", title="Badge written", markup=False)
@@ -529,9 +529,33 @@ class LaunchScreen(StepScreen):
                                 [(BadgeWrite.AND_PUBLISH, "Write and publish", "primary"),
                                  (BadgeWrite.ONLY, "Write only", "default")],
                                 diff=edit.diff().splitlines(),
-                                note="The badge shows on GitHub once the README is published (step 2).",
+                                note="Write and publish commits the README alone as \"Add Binder badge\" and "
+                                     "pushes it; Write only leaves that to step 2.",
                                 focus=BadgeWrite.AND_PUBLISH)
         self.app.push_screen(question, write_if_confirmed)
+
+    @dataclass
+    class BadgePublished(Message):
+        sha: str
+        branch: str
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="badge-publish")
+    def _publish_badge(self, relpath: str) -> None:
+        """Commit only the README as "Add Binder badge" and push it (credentials as step 2 finds them without
+        asking; when the server wants more, the error says so and step 2 asks)."""
+        from wizard.core import publish
+
+        project, config = self.state.project, self.state.config
+        remote = publish.origin_remote(project)
+        auth = publish.push_credentials(remote.url, config.github_api, config.git_username) \
+            if remote is not None else None
+        result = publish.commit_and_push(project, [relpath], "Add Binder badge", token=auth)
+        self.post_message(self.BadgePublished(result.sha, result.branch))
+
+    def on_launch_screen_badge_published(self, message: BadgePublished) -> None:
+        self.state.pushed_sha, self.state.pushed_branch = message.sha, message.branch
+        self.notify(f"Committed as \"Add Binder badge\" and pushed: {message.branch} is {message.sha[:12]}.",
+                    title="Badge published", markup=False)
 
     # ------------------------------------------------------------------ failure → step 1, saved logs
 

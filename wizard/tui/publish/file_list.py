@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from textual.content import Content
-from textual.widgets import SelectionList
 from textual.widgets.selection_list import Selection
 
 from wizard.core.environment import ENVIRONMENT_FILES
 from wizard.core.publish import FileChange
 from wizard.core.common.safe_text import safe_text
+from wizard.tui.common.check_list import CheckList
 
 _ENV_NAMES = set(ENVIRONMENT_FILES)
 
@@ -20,7 +20,7 @@ def is_environment_file(path: str) -> bool:
     return pure.name in _ENV_NAMES and (len(pure.parts) == 1 or pure.parts[0] in {"binder", ".binder"})
 
 
-class PublishFileList(SelectionList[str]):
+class PublishFileList(CheckList):
     """Environment files first, then the rest; flagged files unchecked with the audit's reason."""
 
     def show(self, changes: tuple[FileChange, ...], reasons: dict[str, str]) -> None:

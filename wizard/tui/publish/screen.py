@@ -165,18 +165,18 @@ class PublishScreen(StepScreen):
                 yield Button("Move big data out…", id="move-data")  # issue 17: postBuild downloads it
             with VerticalScroll(id="publish-right"):
                 yield Label("Commit message")
-                yield Input(id="message", placeholder="What does this version contain?")
+                yield Input(id="message", placeholder="What does this version contain?", select_on_focus=False)
                 with Vertical(id="publish-identity"):
                     yield Static("Git records a name and email with every commit (saved for this project "
                                  "only; they become public with the repository).", markup=False)
                     with Horizontal(classes="publish-row"):
-                        yield Input(id="user-name", placeholder="Your name")
-                        yield Input(id="user-email", placeholder="you@example.org")
+                        yield Input(id="user-name", placeholder="Your name", select_on_focus=False)
+                        yield Input(id="user-email", placeholder="you@example.org", select_on_focus=False)
                 with Vertical(id="publish-remote"):
                     yield Label("GitHub repository (public)")
-                    yield Input(id="remote-url", placeholder="https://github.com/OWNER/NAME.git")
+                    yield Input(id="remote-url", placeholder="https://github.com/OWNER/NAME.git", select_on_focus=False)
                     with Horizontal(classes="publish-row"):
-                        yield Input(id="repo-name", placeholder="new repository name")
+                        yield Input(id="repo-name", placeholder="new repository name", select_on_focus=False)
                         yield Button("Create on GitHub", id="create")
                 yield Static(id="publish-origin", markup=False)
                 yield Button("Commit and push", id="publish", variant="success")

@@ -42,6 +42,7 @@ class DeclaredFile:
     kind: str | None  # "requirements", "environment", "pipfile" or None
     write_target: Path | None  # requirements.txt in the config folder, or None when it would be ignored
     note: str | None = None  # why another file wins, in plain words
+    text: str | None = None  # the file's text when it differs from the disk (an unsaved edit); None: read it
 
     @property
     def exists(self) -> bool:
@@ -264,9 +265,10 @@ def read_declared(project: Path, target: DeclaredFile) -> list[Declared]:
     """
     # repo2docker runs `pip install .` for a root package when there is no config folder.
     installs_package = target.kind == "requirements" and not target.config_dir and is_python_package(project)
-    if target.path is None or not target.path.is_file():
+    if target.path is None or target.text is None and not target.path.is_file():
         return package_declared(project) if installs_package else []
-    text = read_text(target.path, "utf-8-sig", "replace")
+    text = target.text.removeprefix("\ufeff") if target.text is not None else \
+        read_text(target.path, "utf-8-sig", "replace")
     if text is None:
         return []
     try:
