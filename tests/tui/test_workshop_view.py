@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+import time
 
 import pytest
 
@@ -110,6 +111,25 @@ async def test_warming_shows_each_member_live_and_stops_every_server(make_app, p
         assert "alpha:building" in seen and "alpha:built" in seen  # progress arrived while it built
         assert str(view.warm_rows["alpha"]) == "✓ warm in 1.2 s (built now)"
         assert str(view.warm_rows["gamma"]).startswith("✗ failed: The hub is full right now")
+
+
+async def test_ctrl_x_cancels_warming_and_closes_the_builds(make_app, project, fed):
+    from tests.servers.hub_server import Sleep, captured_events
+
+    for member in fed.members.values():  # builds that take a long time
+        member.add_build("gh/teach-org/lesson-env/HEAD", captured_events("ready-gh-fake-build.txt")[:1] + [Sleep(60)])
+    app = make_app(project, config=CONFIG)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        view = await open_view(pilot)
+        await pilot.press("ctrl+l")
+        give_up = time.monotonic() + 30  # not `until`: it waits for workers, and these builds go on for a minute
+        while not all(m.builds_asked == 1 for m in fed.members.values()) and time.monotonic() < give_up:
+            await pilot.pause()
+        assert view.warming and all(m.builds_asked == 1 for m in fed.members.values())
+        await pilot.press("ctrl+x")
+        assert not view.warming and set(map(str, view.warm_rows.values())) == {"cancelled"}
+        for member in fed.members.values():
+            assert member.disconnected.wait(5), f"{member.name}'s build stream was closed"
 
 
 async def test_plan_and_status(make_app, project, fed):
