@@ -201,8 +201,23 @@ _TOO_DEEP = YamlError("RecursionError", "maximum recursion depth exceeded", None
                       "maximum recursion depth exceeded")
 
 
+# The last text loaded and what it gave: one analysis reads environment.yml twice (the detector, then the
+# validator), and while the user types each analysis sees a new text. The result is never modified.
+_last: tuple[str, "Loaded"] | None = None
+
+
 def load(text: str) -> Loaded:
     """Load like `ruamel.yaml.YAML().load(text)`, with positions; never raises."""
+    global _last
+    last = _last
+    if last is not None and last[0] == text:
+        return last[1]
+    loaded = _load(text)
+    _last = (text, loaded)
+    return loaded
+
+
+def _load(text: str) -> Loaded:
     import yaml
 
     if "\t" in text:  # libyaml accepts tabs in places where ruamel does not: let ruamel decide
