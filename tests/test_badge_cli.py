@@ -68,9 +68,11 @@ def test_write_replaces_a_stale_master_badge(project, capsys):
     (project / "README.md").write_text(
         "# Demo\n[![Binder](https://mybinder.org/badge.svg)](https://mybinder.org/v2/gh/me/demo/master?filepath=index.ipynb)\n")
     assert badge(str(project), "--write") == 0
-    assert (project / "README.md").read_text() == \
-        "# Demo\n[![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/me/demo/HEAD)\n"
-    assert "badge replaced" in capsys.readouterr().out
+    assert (project / "README.md").read_text() == ("# Demo\n[![Binder](https://mybinder.org/badge_logo.svg)]"
+                                                   "(https://mybinder.org/v2/gh/me/demo/HEAD?urlpath=%2Ftree%2Findex.ipynb)\n")
+    captured = capsys.readouterr()
+    assert "badge replaced" in captured.out
+    assert "The old badge opened filepath=index.ipynb; the new one opens the same" in captured.err
 
 
 def test_warnings_go_to_stderr(project, capsys):

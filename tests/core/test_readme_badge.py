@@ -54,24 +54,44 @@ def test_existing_badges_row_gets_ours_at_its_end():
                    f"{MD}\n\nIntro.\n")
 
 
-@pytest.mark.parametrize("stale", [
-    "[![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/me/demo/master)",
-    "[![Binder](https://mybinder.org/badge.svg)](https://mybinder.org/v2/gh/me/demo/master?filepath=index.ipynb)",
-    "[![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/me/demo/main?labpath=index.ipynb)",
-    "[![launch](https://img.shields.io/badge/launch-binder-579aca.svg)](https://mybinder.org/repo/me/demo)",
-    "[![Binder](https://hub.example.org/badge_logo.svg)](https://hub.example.org/v2/gh/me/demo/HEAD)",
+@pytest.mark.parametrize("stale, opens", [
+    ("[![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/me/demo/master)", ""),
+    ("[![Binder](https://mybinder.org/badge.svg)](https://mybinder.org/v2/gh/me/demo/master?filepath=index.ipynb)",
+     "?urlpath=%2Ftree%2Findex.ipynb"),  # the stale badge's target is kept (issue 13)
+    ("[![Binder](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/me/demo/main?labpath=index.ipynb)",
+     "?urlpath=%2Fdoc%2Ftree%2Findex.ipynb"),
+    ("[![launch](https://img.shields.io/badge/launch-binder-579aca.svg)](https://mybinder.org/repo/me/demo)", ""),
+    ("[![Binder](https://hub.example.org/badge_logo.svg)](https://hub.example.org/v2/gh/me/demo/HEAD)", ""),
 ])
-def test_stale_badge_is_replaced_in_place(stale):
+def test_stale_badge_is_replaced_in_place(stale, opens):
     text = f"# Project\n\n[![CI](https://ci.example/b.svg)](https://ci.example) {stale} [![DOI](https://z/x.svg)](https://z)\n\nBody\n"
     new, action = put(text)
     assert action == "replaced"
-    assert new == f"# Project\n\n[![CI](https://ci.example/b.svg)](https://ci.example) {MD} [![DOI](https://z/x.svg)](https://z)\n\nBody\n"
+    badge = MD.replace("/HEAD)", f"/HEAD{opens})")
+    assert new == f"# Project\n\n[![CI](https://ci.example/b.svg)](https://ci.example) {badge} [![DOI](https://z/x.svg)](https://z)\n\nBody\n"
+
+
+def test_a_kept_target_is_said_and_a_missing_file_warned(make_project):
+    from wizard.core.launch.readme_badge import plan_badge
+
+    old = "[![Binder](https://mybinder.org/badge.svg)](https://mybinder.org/v2/gh/me/demo/master?filepath=index.ipynb)"
+    project = make_project({"README.md": f"# P\n\n{old}\n", "index.ipynb": "{}"})
+    edit = plan_badge(project, MD, RST, HTML)
+    assert "https://mybinder.org/v2/gh/me/demo/HEAD?urlpath=%2Ftree%2Findex.ipynb" in edit.new
+    assert edit.notes == ("The old badge opened filepath=index.ipynb; the new one opens the same, written as "
+                          "urlpath=/tree/index.ipynb.",)
+    (project / "index.ipynb").unlink()
+    assert "index.ipynb is not in the project any more" in plan_badge(project, MD, RST, HTML).notes[1]
+    chosen = MD.replace("/HEAD)", "/HEAD?urlpath=lab)")  # what the user chose wins, and nothing is said
+    edit = plan_badge(project, chosen, RST, HTML)
+    assert chosen in edit.new and edit.notes == ()
 
 
 def test_html_badge_replaced_by_html():
     text = '# P\n\n<a href="https://mybinder.org/v2/gh/me/demo/master?filepath=a.ipynb"><img src="https://mybinder.org/badge.svg"></a>\n'
     new, action = put(text)
-    assert action == "replaced" and new == f"# P\n\n{HTML}\n"
+    kept = HTML.replace('/HEAD"', '/HEAD?urlpath=%2Ftree%2Fa.ipynb"')  # the old badge's file, kept
+    assert action == "replaced" and new == f"# P\n\n{kept}\n"
 
 
 def test_crlf_line_endings_are_kept():
@@ -104,7 +124,7 @@ def test_rst_stale_badge_replaced_keeping_its_indent_and_options():
     new, action = put(text, "rst")
     assert action == "replaced"
     assert new == ("Project\n=======\n\n.. image:: https://mybinder.org/badge_logo.svg\n   :alt: Binder\n"
-                   "   :target: https://mybinder.org/v2/gh/me/demo/HEAD\n\nText\n")
+                   "   :target: https://mybinder.org/v2/gh/me/demo/HEAD?urlpath=%2Ftree%2Findex.ipynb\n\nText\n")
 
 
 def test_rst_substitution_badge_replaced():

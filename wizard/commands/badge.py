@@ -58,4 +58,6 @@ def run(args) -> int:
         return EXIT_FAILED
     sys.stdout.write(safe_text(edit.diff()))
     print(f"{edit.path.name}: badge {edit.action}.")
+    for note in edit.notes:  # what the replacement kept (the old badge's file), and a file that is gone
+        err.print(safe_text(note), markup=False)
     return EXIT_OK

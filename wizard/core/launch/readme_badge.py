@@ -37,6 +37,7 @@ class BadgeEdit:
     new: str
     action: str  # "replaced", "inserted", "unchanged", "created"
     project: Path | None = None  # writes stay in it (None: the registered project folder)
+    notes: tuple[str, ...] = ()  # what the replacement kept or could not keep (say them with the diff)
 
     @property
     def changed(self) -> bool:
@@ -70,8 +71,9 @@ def plan_badge(project: Path, markdown: str, rst: str, html: str | None = None) 
     if b"\0" in raw[:8192]:
         raise ValueError(f"{path.name} is not a text file; not touching it")
     old = raw.decode("utf-8", errors="surrogateescape")
-    new, action = put_badge(old, rst if kind_of(path) == "rst" else markdown, kind_of(path), html)
-    return BadgeEdit(path, old, new, action, project)
+    notes: list[str] = []
+    new, action = put_badge(old, rst if kind_of(path) == "rst" else markdown, kind_of(path), html, notes, project)
+    return BadgeEdit(path, old, new, action, project, tuple(notes))
 
 
 def write_edit(edit: BadgeEdit) -> None:
@@ -81,12 +83,18 @@ def write_edit(edit: BadgeEdit) -> None:
                **({"root": edit.project} if edit.project is not None else {}))
 
 
-def put_badge(text: str, badge: str, kind: str = "markdown", html: str | None = None) -> tuple[str, str]:
+def put_badge(text: str, badge: str, kind: str = "markdown", html: str | None = None,
+              notes: list[str] | None = None, project: Path | None = None) -> tuple[str, str]:
     """Return (new text, what happened): replace the first Binder badge, or insert under the title.
 
-    In Markdown an existing HTML badge is replaced by `html` (the same badge as HTML) when given."""
+    In Markdown an existing HTML badge is replaced by `html` (the same badge as HTML) when given.
+    A replaced badge keeps what the old one opened (labpath=/filepath=/urlpath=, written as today's urlpath=)
+    unless the new badge opens something itself; `notes` gets a sentence saying so, and a warning when that
+    file is not in `project` any more."""
     newline = "\r\n" if "\r\n" in text else "\n"
-    replaced = _replace_rst(text, badge) if kind == "rst" else _replace_markdown(text, badge, html or badge)
+    notes = notes if notes is not None else []
+    replaced = _replace_rst(text, badge, notes, project) if kind == "rst" else \
+        _replace_markdown(text, badge, html or badge, notes, project)
     if replaced is not None:
         return replaced
     block = badge.replace("\n", newline) if kind == "rst" else badge
@@ -112,10 +120,43 @@ def put_badge(text: str, badge: str, kind: str = "markdown", html: str | None = 
     return "".join(lines), "inserted"
 
 
-def _replace_markdown(text: str, markdown: str, html: str) -> tuple[str, str] | None:
+def _kept_target(old: str, new: str, notes: list[str], project: Path | None) -> str:
+    """`new` (a badge) opening what the badge `old` opened, when `new` opens nothing itself (api.md §13:
+    labpath X is urlpath /doc/tree/X, filepath X is /tree/X; labpath wins over filepath, which wins over urlpath)."""
+    from urllib.parse import parse_qs, urlencode, urlsplit
+
+    old_link, new_link = re.search(_BINDER_LINK, old), re.search(_BINDER_LINK, new)
+    if old_link is None or new_link is None or "urlpath=" in new_link.group(0):
+        return new
+    query = parse_qs(urlsplit(old_link.group(0).replace("&amp;", "&")).query)
+    file = None
+    if query.get("labpath"):
+        file = query["labpath"][0].rstrip("/")
+        urlpath, said = f"/doc/tree/{file}", f"labpath={file}"
+    elif query.get("filepath"):
+        file = query["filepath"][0].rstrip("/")
+        urlpath, said = f"/tree/{file}", f"filepath={file}"
+    elif query.get("urlpath"):
+        urlpath = query["urlpath"][0]
+        said = f"urlpath={urlpath}"
+        found = re.match(r"/?(?:doc/tree|tree|notebooks|lab/tree)/(.+)", urlpath)
+        file = found.group(1) if found else None
+    else:
+        return new
+    notes.append(f"The old badge opened {said}; the new one opens the same, written as urlpath={urlpath}.")
+    if file and project is not None and not (project / file).exists():
+        notes.append(f"Warning: {file} is not in the project any more, so the badge opens a file that does not "
+                     "exist. Choose another file to open (badge --open FILE), or remove the urlpath.")
+    link = new_link.group(0)
+    return new.replace(link, f"{link}{'&' if '?' in link else '?'}{urlencode({'urlpath': urlpath})}", 1)
+
+
+def _replace_markdown(text: str, markdown: str, html: str, notes: list[str] | None = None,
+                      project: Path | None = None) -> tuple[str, str] | None:
     for pattern, badge in ((_MD_BADGE, markdown), (_HTML_BADGE, html)):
         match = pattern.search(text)
         if match:
+            badge = _kept_target(match.group(0), badge, notes if notes is not None else [], project)
             if match.group(0) == badge:
                 return text, "unchanged"
             return text[: match.start()] + badge + text[match.end():], "replaced"
@@ -166,13 +207,15 @@ def _markdown_title_end(lines: list[str]) -> int | None:
     return None
 
 
-def _replace_rst(text: str, badge: str) -> tuple[str, str] | None:
-    image_line, target_line = badge.split("\n", 1)
-    image = image_line.removeprefix(".. image:: ")
-    target = target_line.strip().removeprefix(":target: ")
+def _replace_rst(text: str, badge: str, notes: list[str] | None = None,
+                 project: Path | None = None) -> tuple[str, str] | None:
     match = _RST_BADGE.search(text)
     if match is None:
         return None
+    badge = _kept_target(match.group(0), badge, notes if notes is not None else [], project)
+    image_line, target_line = badge.split("\n", 1)
+    image = image_line.removeprefix(".. image:: ")
+    target = target_line.strip().removeprefix(":target: ")
     new_block = f"{match['head']}{image}{match['nl']}{match['opts']}{match['tprefix']}{target}"
     if match.group(0) == new_block:
         return text, "unchanged"

@@ -529,8 +529,9 @@ class LaunchScreen(StepScreen):
                                 [(BadgeWrite.AND_PUBLISH, "Write and publish", "primary"),
                                  (BadgeWrite.ONLY, "Write only", "default")],
                                 diff=edit.diff().splitlines(),
-                                note="Write and publish commits the README alone as \"Add Binder badge\" and "
-                                     "pushes it; Write only leaves that to step 2.",
+                                note=" ".join(edit.notes + ("Write and publish commits the README alone as "
+                                                            "\"Add Binder badge\" and pushes it; Write only "
+                                                            "leaves that to step 2.",)),
                                 focus=BadgeWrite.AND_PUBLISH)
         self.app.push_screen(question, write_if_confirmed)
 
