@@ -544,3 +544,24 @@ def test_package_names_are_the_functions_whatever_the_import_order():
             "print(callable(deps.infer), callable(deps.reconcile), callable(infer), callable(reconcile))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["True"] * 4
+
+
+def test_a_near_miss_of_a_popular_name_is_found_offline():
+    from wizard.core.environment.deps.names import near_miss
+
+    assert near_miss("matplotlb") == "matplotlib" and near_miss("pandsa") == "pandas"
+    assert near_miss("scikit-lean") == "scikit-learn" and near_miss("Requets") == "requests"
+    assert near_miss("pandas") is None and near_miss("mypackage") is None and near_miss("numpi") == "numpy"
+
+
+def test_requirements_warns_about_a_near_miss_with_a_one_key_fix(make_project):
+    from wizard.core.environment.engine import analyse
+    from wizard.core.environment.install.fixes import fixes_for
+
+    project = make_project({"requirements.txt": "numpy\nmatplotlb==3.9\npandsa\n", "runtime.txt": "python-3.12\n"})
+    found = [d for d in analyse(project, {}).diagnostics if d.code == "req-near-miss"]
+    assert [(d.line, d.severity, d.fix) for d in found] == [
+        (2, "warning", "Did you mean matplotlib? Write matplotlib instead."),
+        (3, "warning", "Did you mean pandas? Write pandas instead.")]
+    [fix] = fixes_for(found[0])
+    assert fix.apply("numpy\nmatplotlb==3.9\npandsa\n") == "numpy\nmatplotlib==3.9\npandsa\n"

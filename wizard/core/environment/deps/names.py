@@ -168,3 +168,62 @@ def popular(dotted: str) -> str | None:
                 return hit
         return None
     return names.get(normalise(parts[0]))
+
+
+# --- near misses: a typo of a popular name, found offline ------------------------------------------------
+
+_MIN_NEAR_MISS = 5  # shorter names are too often one letter from another real package
+
+
+@lru_cache(maxsize=64)
+def _deletions(length: int) -> dict[str, tuple[str, ...]]:
+    """Popular names of `length` characters with one character deleted -> the names that give it, most popular
+    first. Built per length on first use (a few ms each): a whole index would cost `check` 0.4 s at start."""
+    index: dict[str, list[str]] = {}
+    for name in popular_distributions():
+        if len(name) == length:
+            for i in range(length):
+                index.setdefault(name[:i] + name[i + 1:], []).append(name)
+    return {key: tuple(names) for key, names in index.items()}
+
+
+@lru_cache(maxsize=1)
+def _ranks() -> dict[str, int]:
+    return {name: rank for rank, name in enumerate(popular_distributions())}
+
+
+def _distance(a: str, b: str, limit: int = 2) -> int:
+    """Optimal string alignment distance (a transposition counts once), or limit + 1 when it is more."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if previous2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], previous2[j - 2] + 1)
+        if min(row) > limit:
+            return limit + 1
+        previous2, previous = previous, row
+    return previous[-1]
+
+
+def near_miss(name: str) -> str | None:
+    """The popular PyPI name `name` is probably a typo of (one or two letters off: `matplotlb` -> matplotlib,
+    `pandsa` -> pandas), or None when `name` is itself known or nothing popular is that close. Offline: the
+    bundled list only. The most popular of the closest wins."""
+    key = normalise(name)
+    names = popular_distributions()
+    if len(key) < _MIN_NEAR_MISS or key in names or key in {normalise(v) for v in MISMATCHES.values() if v}:
+        return None
+    candidates = set(_deletions(len(key) + 1).get(key, ()))  # one letter missing from a popular name
+    same_length = _deletions(len(key))
+    for i in range(len(key)):  # one letter too many, or (both sides) one letter different / swapped
+        shorter = key[:i] + key[i + 1:]
+        if shorter in names:
+            candidates.add(shorter)
+        candidates.update(same_length.get(shorter, ()))
+    ranked = _ranks()
+    best = sorted((d, ranked[n], n) for n in candidates if (d := _distance(key, n)) <= 2)
+    return best[0][2] if best else None

@@ -41,7 +41,7 @@ def fixes_for(diagnostic: Diagnostic) -> list[FileFix]:
         line = r_runtime_line()
         return [FileFix(f"{folder}/runtime.txt" if folder else "runtime.txt", f"R with {line.strip()} in runtime.txt",
                         lambda text: line)]
-    if not diagnostic.code.startswith("install-") or not diagnostic.fix:
+    if not (diagnostic.code.startswith("install-") or diagnostic.code == "req-near-miss") or not diagnostic.fix:
         return []
     found: list[tuple[int, FileFix]] = []
     line = diagnostic.line
@@ -66,7 +66,8 @@ def fixes_for(diagnostic: Diagnostic) -> list[FileFix]:
 
 
 def _wanted_name(diagnostic: Diagnostic) -> str | None:
-    match = re.match(r"There is no package called ([A-Za-z0-9][A-Za-z0-9._-]*)", diagnostic.message)
+    match = re.match(r"There is no package called ([A-Za-z0-9][A-Za-z0-9._-]*)", diagnostic.message) or \
+        re.match(r"'([A-Za-z0-9][A-Za-z0-9._-]*)' is not a package binder-wizard knows", diagnostic.message)
     return match.group(1) if match else None
 
 

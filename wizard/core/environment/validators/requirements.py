@@ -371,6 +371,14 @@ def _check_name(key, name, spec, marker, number, col, out, in_conda):
             out.add(number, col, "error", "req-stdlib",
                     f"'{name}' is part of Python's standard library, not a package on PyPI; pip will fail with "
                     "'No matching distribution found'.", "Remove this line.")
+    else:
+        from wizard.core.environment.deps.names import near_miss  # here: the deps package imports the validators
+
+        close = near_miss(key)  # offline: the bundled list of popular names (issue 13)
+        if close:
+            out.add(number, col, "warning", "req-near-miss",
+                    f"'{name}' is not a package binder-wizard knows, but the popular {close} is a letter or two "
+                    "away: a typo?", f"Did you mean {close}? Write {close} instead.")
 
 
 def apt_packages(ctx: FileContext) -> set[str] | None:
