@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from wizard import __version__
 from wizard.cli import COMMANDS, main
 from wizard.demo import create_demo_project
@@ -83,3 +85,21 @@ def test_usage_error_shows_no_raw_escape_from_the_path(capsys, tmp_path):
     err = capsys.readouterr().err
     assert "no such folder" in err and "nope" in err
     assert "\x1b" not in err and "\x07" not in err
+
+
+@pytest.mark.parametrize("command", ["check", "requirements", "publish", "launch", "badge", "convert", "workshop"])
+def test_every_command_help_ends_with_examples_and_exit_codes(command, capsys):
+    with pytest.raises(SystemExit) as done:
+        main([command, "--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert "examples:\n  binder-wizard " + command in text
+    codes = text[text.index("exit codes:"):]
+    assert "  0  " in codes and "  1  " in codes and "  2  a usage error" in codes
+
+
+def test_publish_help_names_the_token_variables(capsys):
+    with pytest.raises(SystemExit):
+        main(["publish", "--help"])
+    text = capsys.readouterr().out
+    assert "GH_TOKEN" in text and "GITHUB_TOKEN" in text and "BINDER_WIZARD_GIT_TOKEN" in text

@@ -26,6 +26,86 @@ COMMANDS = {
 }
 
 
+_USAGE_EXIT = "  2  a usage error: a bad option, or a folder that does not exist or cannot be read"
+# The end of each command's --help: examples, then the exit codes (README, "Headless commands").
+EPILOGS = {
+    "check": f"""\
+examples:
+  binder-wizard check                        the current folder, as a report
+  binder-wizard check path/to/project --format json
+  binder-wizard check --resolve              also check that everything installs (asks PyPI)
+
+exit codes:
+  0  no error (warnings may remain)
+  1  at least one problem is an error: the build would fail or do something else than you expect
+{_USAGE_EXIT}""",
+    "requirements": f"""\
+examples:
+  binder-wizard requirements                 what the code imports, as requirements lines
+  binder-wizard requirements --write         add the missing lines to the file Binder uses (shows the diff, asks)
+  binder-wizard requirements --format json --pin none
+
+exit codes:
+  0  listed, written, or nothing to add (also with imports it could not resolve)
+  1  --write was declined, or the file could not be written (it is unchanged)
+{_USAGE_EXIT}""",
+    "publish": f"""\
+examples:
+  binder-wizard publish                      show the plan, ask, then commit and push
+  binder-wizard publish --remote https://github.com/OWNER/NAME.git --yes -m "First version"
+
+credentials:
+  For GitHub over HTTPS a token in GH_TOKEN (or GITHUB_TOKEN), else a logged-in GitHub CLI (gh auth login), is
+  handed to git for this push only; for other HTTPS hosts BINDER_WIZARD_GIT_TOKEN (and BINDER_WIZARD_GIT_USERNAME).
+  On a terminal, publish asks for a user name and a token when the server wants one. Nothing is saved.
+
+exit codes:
+  0  the remote branch now equals your commit (checked with ls-remote); the commit SHA is on stdout
+  1  nothing was pushed, or it could not be checked: the reason and what to do are on stderr
+{_USAGE_EXIT}""",
+    "launch": f"""\
+examples:
+  binder-wizard launch                       build the pushed commit on your hub and open it
+  binder-wizard launch --ref main --open index.ipynb --no-browser
+  binder-wizard launch --format json --timeout 1800 > build.jsonl
+  binder-wizard launch --warm-cache          build, then stop the server (before a workshop)
+
+exit codes:
+  0  the server is ready
+  1  the build failed, broke off or timed out (with --format json the last line says why: "error", "problems")
+{_USAGE_EXIT}""",
+    "badge": f"""\
+examples:
+  binder-wizard badge                        print the Markdown badge for origin's default branch
+  binder-wizard badge --open index.ipynb --format rst
+  binder-wizard badge --write                put it into README.md (or replace a stale one) and show the diff
+
+exit codes:
+  0  printed, written, or already there
+  1  the README could not be written (it is unchanged)
+{_USAGE_EXIT}""",
+    "workshop": f"""\
+examples:
+  binder-wizard workshop plan --attendees 40 --date 2027-03-01
+  binder-wizard workshop warm                build the image on every member before the room arrives
+  binder-wizard workshop ACTION --help       each action's options
+
+exit codes:
+  0  done, and nothing is left to do before the workshop
+  1  it failed, or the plan or the warming left something to do (the output says what)
+{_USAGE_EXIT}""",
+    "convert": f"""\
+examples:
+  binder-wizard convert                      print the files the first lock found would become
+  binder-wizard convert --from poetry.lock --write --yes
+
+exit codes:
+  0  written, printed, or nothing to convert
+  1  declined or failed (the notes say why)
+{_USAGE_EXIT}""",
+}
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse prints usage + exits 2; keep that, shorter
         self.print_usage(sys.stderr)
@@ -49,7 +129,9 @@ def _main_parser() -> argparse.ArgumentParser:
 
 def _command_parser(name: str) -> tuple[argparse.ArgumentParser, object]:
     module = importlib.import_module(f"wizard.commands.{name}")
-    parser = _Parser(prog=f"binder-wizard {name}", description=COMMANDS[name])
+    parser = _Parser(prog=f"binder-wizard {name}", description=COMMANDS[name],
+                     epilog=getattr(module, "EPILOG", None) or EPILOGS.get(name),
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
     module.add_arguments(parser)
     return parser, module
 
