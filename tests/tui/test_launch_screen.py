@@ -379,3 +379,81 @@ def test_snapshot_failed_80x24(snap_compare, make_app, make_project, local_hub, 
     git(project, "remote", "add", "origin", "https://github.com/me/demo.git")
     run_before = _snapshot_run(None, local_hub, "failed-broken-environment-yml.txt")
     assert snap_compare(make_app(project, config=CONFIG), run_before=run_before, terminal_size=(80, 24))
+
+
+# --- any version, any repository (issue 13) ---------------------------------------------------------
+
+
+async def test_the_version_list_has_the_remotes_branches_and_tags_and_free_text(make_app, make_project, local_hub,
+                                                                                 git_http_server, monkeypatch):
+    from textual.widgets import Input, Select
+
+    monkeypatch.setattr(LaunchScreen, "ask_remote", True)  # a local server: asking it is fine
+    project = make_project({"requirements.txt": "numpy\n", "index.ipynb": "{}"})
+    git_http_server.create("demo")
+    git(project, "init", "-q", "-b", "main")
+    git(project, "-c", "user.name=A", "-c", "user.email=a@example.org", "add", ".")
+    git(project, "-c", "user.name=A", "-c", "user.email=a@example.org", "commit", "-q", "-m", "first")
+    git(project, "remote", "add", "origin", git_http_server.url("demo"))
+    git(project, "push", "-q", "origin", "main", "main:feature")
+    git(project, "tag", "v1.0")
+    git(project, "push", "-q", "origin", "v1.0")
+    app = make_app(project, config=CONFIG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_launch(pilot)
+        refs = screen.query_one("#ref-choice", Select)
+        values = [value for _, value in refs._options]
+        assert "feature" in values and "v1.0" in values and values[-1] == "other:"
+        refs.value = "v1.0"
+        await pilot.pause()
+        assert screen.target.ref == "v1.0" and screen.query_one(LinksPanel).launch_url.endswith("/v1.0")
+        refs.value = "other:"
+        await pilot.pause()
+        typed = screen.query_one("#ref-text", Input)
+        assert typed.display and app.focused is typed
+        typed.value = "a..b"
+        await pilot.pause()
+        assert screen.target.ref == "HEAD" and "not a valid branch, tag or commit name" in \
+            str(screen.query_one("#launch-target").render())
+        typed.value = "0123456789abcdef0123456789abcdef01234567"
+        await pilot.pause()
+        assert screen.target.ref == "0123456789abcdef0123456789abcdef01234567"
+        assert screen.query_one(LinksPanel).launch_url.endswith("/0123456789abcdef0123456789abcdef01234567")
+
+
+async def test_another_provider_and_repository_then_back_to_origin(make_app, project, local_hub):
+    from textual.widgets import Input, Select
+
+    from wizard.tui.launch.repository_dialog import RepositoryDialog
+
+    local_hub.add_build("gl/group%2Fproj/main", [sse({"phase": "ready", "url": "http://127.0.0.1:8000/user/x/",
+                                                      "token": "t"})])
+    app = make_app(project, config=CONFIG)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_launch(pilot)
+        await pilot.press("r")
+        dialog = app.screen
+        assert isinstance(dialog, RepositoryDialog)
+        dialog.query_one("#provider", Select).value = "gl"
+        dialog.query_one("#repo", Input).value = "group/proj"
+        dialog.query_one("#ref", Input).value = "main"
+        await pilot.click("#use")
+        await until(pilot, lambda: isinstance(app.screen, LaunchScreen))
+        assert (screen.target.provider, screen.target.repo, screen.target.ref) == ("gl", "group/proj", "main")
+        assert "gl:group/proj at main" in str(screen.query_one("#launch-target").render())
+        await pilot.press("ctrl+l")
+        await until(pilot, lambda: screen.outcome is not None, "the build finished")
+        assert screen.outcome.result == "ready"
+        assert "/build/gl/group%2Fproj/main" in [request.path for request in local_hub.requests]
+        await pilot.press("r")
+        await pilot.click("#origin")
+        await until(pilot, lambda: screen.target is not None and screen.target.provider == "gh", "back to origin")
+        assert screen.target.repo == "me/demo"
+
+
+def test_snapshot_repository_dialog_80x24(snap_compare, make_app, project, local_hub):
+    async def run_before(pilot):
+        await open_launch(pilot)
+        await pilot.press("r")
+
+    assert snap_compare(make_app(project, config=CONFIG), run_before=run_before, terminal_size=(80, 24))

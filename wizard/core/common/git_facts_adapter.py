@@ -58,3 +58,37 @@ def valid_branch_name(name: str) -> bool:
     """True when git accepts `name` as a new branch's name."""
     return run_bounded(["git", "check-ref-format", "--branch", name], timeout=GIT_TIMEOUT).ok \
         and not name.startswith("-")
+
+
+REMOTE_REFS_TIMEOUT = 10  # seconds: asking the remote is a courtesy for the list; never a long wait
+
+
+def remote_refs(facts: GitFacts, remote: str = "origin", ask: bool = True) -> tuple[list[str], list[str]]:
+    """(branches, tags) the remote has, asked with `git ls-remote` (never prompting for a password); what git
+    already knows of it (remote-tracking branches, local tags) when it cannot be asked, or not `ask`."""
+    if not facts.is_git_repo or not facts.origin_url:
+        return [], []
+    branches, tags = [], []
+    done = _ls_remote(facts, remote) if ask else None
+    if done is not None and done.ok:
+        for line in done.text().splitlines():
+            ref = line.partition("\t")[2]
+            if ref.startswith("refs/heads/"):
+                branches.append(ref.removeprefix("refs/heads/"))
+            elif ref.startswith("refs/tags/") and not ref.endswith("^{}"):
+                tags.append(ref.removeprefix("refs/tags/"))
+        return sorted(branches), sorted(tags)
+    for ref in (_git(facts.path, "for-each-ref", "--format=%(refname)", f"refs/remotes/{remote}", "refs/tags")
+                or "").splitlines():
+        if ref.startswith("refs/tags/"):
+            tags.append(ref.removeprefix("refs/tags/"))
+        elif not ref.endswith("/HEAD"):
+            branches.append(ref.removeprefix(f"refs/remotes/{remote}/"))
+    return sorted(branches), sorted(tags)
+
+
+def _ls_remote(facts: GitFacts, remote: str):
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "", "SSH_ASKPASS": "",
+           "GIT_SSH_COMMAND": os.environ.get("GIT_SSH_COMMAND", "ssh") + " -o BatchMode=yes"}
+    return run_bounded(["git", "-C", str(facts.path), "ls-remote", "--heads", "--tags", remote],
+                       timeout=REMOTE_REFS_TIMEOUT, env=env)

@@ -40,8 +40,11 @@ HELP = """\
 your published project and start a session. The first build can take several minutes; later launches of
 the same commit are quick because the image is kept.
 
-* **Which version**: the commit you just published (the link always shows exactly that version), or
-  `HEAD`, which follows your default branch (best for a README badge).
+* **Which version**: the commit you just published (the link always shows exactly that version),
+  `HEAD`, which follows your default branch (best for a README badge), any branch or tag the remote has,
+  or "Another branch, tag or commit…" to type one.
+* **Another repository** (`r`): launch another provider and repository than origin (GitHub, GitLab, a git
+  URL, Zenodo, Figshare, …), as `binder-wizard launch --provider --repo --ref` does; "Back to origin" returns.
 * **What opens**: JupyterLab, a notebook, a terminal, or RStudio (only when the project installs R).
 * While it builds you see each phase with its time and the live log. `/` filters the log; scroll up
   to read, and it stops following the end until you scroll back down. `Ctrl+X` cancels.
@@ -55,6 +58,9 @@ Every build's log is saved in `.binder-wizard/logs/` in your project (never comm
 Teaching a workshop? `W` opens the Workshop view: a link that pulls your notebooks into a prebuilt
 environment, the plan against the hub's limits, warming every server at once, a handout with a QR code.
 """
+
+
+OTHER_REF = "other:"  # the ref list's "Another branch, tag or commit…": the text box says which
 
 
 class Inbox:
@@ -124,11 +130,14 @@ class LaunchScreen(StepScreen):
         Binding("b", "copy_badge", "Copy badge", show=False),
         Binding("w", "write_badge", "Badge → README", show=False),
         Binding("g", "goto_fix", "Fix in step 1", show=False),
+        Binding("r", "other_repository", "Another repository", show=False),  # in the help (the key bar is full)
         Binding("W", "workshop", "Workshop", show=False),  # in the help (the key bar is full at 100 columns)
     ]
 
     # Tests point the client at a local hub under a stable name (an httpx transport); None in real use.
     hub_transport: ClassVar[object | None] = None
+    # Whether the ref list asks the remote (git ls-remote); tests turn it off for remotes on the internet.
+    ask_remote: ClassVar[bool] = True
 
     @dataclass
     class ChoicesLoaded(Message):
@@ -161,6 +170,8 @@ class LaunchScreen(StepScreen):
         self.badge_format = "markdown"
         self._seen_push: str | None = None
         self._preferred_open: str | None = None
+        self._other: Target | None = None  # another repository than origin, chosen with r
+        self._ref_problem = ""  # why the typed branch/tag/commit cannot be used
 
     # ------------------------------------------------------------------ layout
 
@@ -168,6 +179,7 @@ class LaunchScreen(StepScreen):
         with Horizontal(id="launch-choices"):
             yield Select([], prompt="Version", allow_blank=True, id="ref-choice", compact=True)
             yield Select([], prompt="Open", allow_blank=True, id="open-choice", compact=True)
+            yield Input(placeholder="branch, tag or commit", id="ref-text", compact=True, select_on_focus=False)
             yield Input(placeholder="/voila/render/app.ipynb", id="custom-path", compact=True, select_on_focus=False)
             yield Button("Launch (ctrl+l)", id="launch", variant="primary", compact=True, disabled=True)
         yield Static(id="launch-target")
@@ -205,6 +217,12 @@ class LaunchScreen(StepScreen):
         branch = state.pushed_branch or git.branch
         if branch:
             refs.append((f"branch {branch}", branch))
+        from wizard.core.common.git_facts_adapter import remote_refs
+
+        branches, tags = remote_refs(git, ask=self.ask_remote)  # what the remote has (all the hub can build)
+        refs += [(f"branch {name}", name) for name in branches[:40] if name != branch]
+        refs += [(f"tag {name}", name) for name in tags[-20:]]
+        refs.append(("Another branch, tag or commit…", OTHER_REF))
         opens = [("Default interface", "default"), ("JupyterLab", "lab"), ("Terminal", "terminal")]
         # Only files the hub will have: those in the commit that is launched.
         files = files_to_open(files_at(git, refs[0][1]))[:30]
@@ -274,7 +292,8 @@ class LaunchScreen(StepScreen):
         previous, self._preferred_open = self._preferred_open, preferred
         open_select.value = keep_open if keep_open in open_values and keep_open != previous else preferred
         target = choices.target
-        self.target = None if target is None else Target(target.provider, target.repo, str(chosen_ref))
+        ref = self._typed_ref() if chosen_ref == OTHER_REF else str(chosen_ref)
+        self.target = self._other or (None if target is None else Target(target.provider, target.repo, ref))
         self.git = choices.git
         self.hub, self.notes = choices.hub, choices.notes
         self.badge_format = choices.badge_format
@@ -294,7 +313,15 @@ class LaunchScreen(StepScreen):
         if self.target is None or event.value == Select.NULL:
             return
         if event.select.id == "ref-choice":
-            self.target = Target(self.target.provider, self.target.repo, str(event.value))
+            if self._other is not None:  # the list is origin's versions; the other repository has its own ref
+                return
+            typed = self.query_one("#ref-text", Input)
+            typed.display = event.value == OTHER_REF
+            if event.value == OTHER_REF:
+                typed.focus()
+            ref = self._typed_ref() if event.value == OTHER_REF else str(event.value)
+            self._ref_problem = "" if event.value != OTHER_REF else self._ref_problem
+            self.target = Target(self.target.provider, self.target.repo, ref)
         elif event.select.id == "open-choice":
             kind, _, path = str(event.value).partition(":")
             custom = self.query_one("#custom-path", Input)
@@ -309,6 +336,44 @@ class LaunchScreen(StepScreen):
         if event.input.id == "custom-path" and self.target is not None:
             self.opening = OpenTarget("custom", event.value.strip())
             self._refresh_links()
+        elif event.input.id == "ref-text" and self.target is not None:
+            self.target = Target(self.target.provider, self.target.repo, self._typed_ref())
+            self._refresh_links()
+
+    def _typed_ref(self) -> str:
+        """The branch, tag or commit typed after "Another…": HEAD until it is one git would accept."""
+        from wizard.core.launch.links import check_ref
+
+        text = self.query_one("#ref-text", Input).value.strip()
+        try:
+            check_ref(text or "HEAD")
+        except LinkError as error:
+            self._ref_problem = f"{error.message} (launching HEAD until it is)"
+            return "HEAD"
+        self._ref_problem = ""
+        return text or "HEAD"
+
+    def action_other_repository(self) -> None:
+        """Another provider/repository than origin (as `launch --provider --repo --ref`), or back to origin."""
+        from wizard.tui.launch.repository_dialog import ORIGIN, RepositoryDialog
+
+        if self.building or self.git is None:
+            return
+        other = self._other
+
+        def chosen(answer) -> None:
+            if answer == ORIGIN:
+                self._other = None
+                self.query_one("#ref-choice", Select).disabled = False
+                self.load_choices()
+            elif answer is not None:
+                self._other = self.target = answer
+                self.query_one("#ref-choice", Select).disabled = True  # origin's versions; r changes this one's
+                self.query_one("#launch", Button).disabled = False
+                self._refresh_links()
+
+        self.app.push_screen(RepositoryDialog(self.git, other.provider if other else self.state.config.default_provider,
+                                              other.repo if other else "", other.ref if other else "HEAD"), chosen)
 
     def _hub(self) -> str:
         return self.hub  # checked when the choices were loaded: no credentials, an http(s) URL
@@ -329,7 +394,8 @@ class LaunchScreen(StepScreen):
         line = Content.from_markup("[b]$what[/b] at [b]$ref[/b] on $hub · opens $opens",
                                    what=f"{target.provider}:{target.repo}", ref=ref, hub=self._hub(),
                                    opens=self.opening.label)
-        warnings = list(self.notes) + ref_warnings(target.ref, self.git.local_branches)
+        warnings = ([self._ref_problem] if self._ref_problem else []) + list(self.notes) + \
+            ref_warnings(target.ref, self.git.local_branches)
         if warnings:
             line = Content("\n").join([line, Content.styled(f"⚠ {warnings[0]}", "$text-warning")])
         self.query_one("#launch-target", Static).update(line)
