@@ -1,28 +1,44 @@
 """Step 2, Publish: commit and push safely (git state, the pre-push audit, remotes, the GitHub API).
 
 The public API other slices and the app may use; everything else in this package is internal.
-Cheap to import: GitPython and httpx load only when a function here runs git or calls GitHub.
+Cheap to import: each name loads its module on first use (`check` needs the audit, not git or
+GitHub); GitPython and httpx load only when a function runs git or calls GitHub.
     plan            the state, the files to commit, failures explained (pure)
     git_adapter     everything that runs git
     github_adapter  GitHub's REST API and `gh auth token`
     audit           the pre-push audit (pure)
 """
 
-from wizard.core.publish.git_adapter import (Credentials, add_to_gitignore, commit, commit_and_push, has_identity,
-                                             identity, init_repo, integrate_remote, needs_credentials, origin_remote,
-                                             push, repo_state, set_identity, set_origin)
-from wizard.core.publish.github_adapter import (CreatedRepository, Visibility, create_repository, gh_token,
-                                                git_token, push_credentials, token_from_environment,
-                                                visibility_after_push)
-from wizard.core.publish.plan import (DEFAULT_BRANCH, FileChange, KeptOut, Problem, PublishError, PushProgress,
-                                      PushResult, RepoState, classify, ensure_publishable, keep_out,
-                                      keep_out_reasons, missing_gitignore_lines, suggested_message)
+from __future__ import annotations
 
-__all__ = [
-    "DEFAULT_BRANCH", "CreatedRepository", "Credentials", "FileChange", "KeptOut", "Problem", "PublishError", "PushProgress",
-    "PushResult", "RepoState", "Visibility",
-    "add_to_gitignore", "classify", "commit", "commit_and_push", "create_repository", "ensure_publishable",
-    "gh_token", "git_token", "has_identity", "identity", "init_repo", "integrate_remote", "keep_out", "keep_out_reasons",
-    "missing_gitignore_lines", "needs_credentials", "origin_remote", "push", "push_credentials", "repo_state", "set_identity", "set_origin",
-    "suggested_message", "token_from_environment", "visibility_after_push",
-]
+import importlib
+
+_MODULE_OF = {
+    # plan
+    "DEFAULT_BRANCH": "plan", "FileChange": "plan", "KeptOut": "plan", "Problem": "plan", "PublishError":
+    "plan", "PushProgress": "plan", "PushResult": "plan", "RepoState": "plan", "classify": "plan",
+    "ensure_publishable": "plan", "keep_out": "plan", "keep_out_reasons": "plan", "missing_gitignore_lines":
+    "plan", "suggested_message": "plan",
+    # git_adapter
+    "Credentials": "git_adapter", "add_to_gitignore": "git_adapter", "commit": "git_adapter",
+    "commit_and_push": "git_adapter", "has_identity": "git_adapter", "identity": "git_adapter", "init_repo":
+    "git_adapter", "integrate_remote": "git_adapter", "needs_credentials": "git_adapter", "origin_remote":
+    "git_adapter", "push": "git_adapter", "repo_state": "git_adapter", "set_identity": "git_adapter",
+    "set_origin": "git_adapter",
+    # github_adapter
+    "CreatedRepository": "github_adapter", "Visibility": "github_adapter", "create_repository":
+    "github_adapter", "gh_token": "github_adapter", "git_token": "github_adapter", "push_credentials":
+    "github_adapter", "token_from_environment": "github_adapter", "visibility_after_push": "github_adapter",
+}
+
+
+def __getattr__(name: str):
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+__all__ = sorted(_MODULE_OF)
