@@ -111,3 +111,12 @@ def test_the_text_report_counts_the_urls(make_project, capsys, data_server):
     assert main(["check", str(project), "--check-urls"]) == 1
     out = capsys.readouterr().out
     assert "Download URLs: 1 checked, 1 unreachable" in out and "[url-unreachable]" in out
+
+
+def test_a_virtualenv_in_the_project_is_one_finding_not_thousands_of_files_read(make_project, capsys):
+    files = {f".venv/lib/python3.12/site-packages/pkg{i}/__init__.py": "password = 'hunter22'\n" for i in range(300)}
+    project = make_project({**ENV, **files, ".venv/pyvenv.cfg": "home = /usr/bin\n"})
+    code, report = check_json(capsys, project)
+    venv = [d for d in report["diagnostics"] if d["file"].startswith(".venv")]
+    assert [(d["file"], d["code"], d["severity"]) for d in venv] == [(".venv", "environment-in-project", "warning")]
+    assert "`.venv/`" in venv[0]["fix"] and code == 0

@@ -94,6 +94,7 @@ class _Audit:
         import time
 
         self.result = None
+        self.environments: list[str] = []
         self.error: str | None = None
         self.deadline = time.monotonic() + AUDIT_SECONDS
         self.worker = threading.Thread(target=self._run, args=(project, downloads), name="audit", daemon=True)
@@ -101,7 +102,7 @@ class _Audit:
 
     def _run(self, project, downloads: bool) -> None:
         try:
-            from wizard.core.publish.audit import audit_files, files_without_git
+            from wizard.core.publish.audit import audit_files, environment_folders, files_without_git
 
             if any((folder / ".git").exists() for folder in (project, *project.parents)):
                 from wizard.core.publish.git_adapter import committable_files
@@ -109,6 +110,9 @@ class _Audit:
                 files = committable_files(project)
             else:  # in no repository: git cannot list it, so do not start git only to hear that
                 files = files_without_git(project)
+            # A virtualenv or conda env in the project: one finding for the folder, not thousands of files read.
+            self.environments = environment_folders(files)
+            files = [rel for rel in files if not rel.startswith(tuple(self.environments))]
             self.result = audit_files(project, files, downloads=downloads)
         except Exception as error:  # advice on top of the verdict: a bug in it must not cost the whole report
             self.error = type(error).__name__
@@ -151,6 +155,11 @@ def _with_audit(report, audit: _Audit):
             if finding.file in ignored and finding.code in _NETWORK_CODES and finding.severity == "error":
                 finding = dataclasses.replace(finding, severity="warning")
             extra.append(finding)
+        extra += [Diagnostic(folder.rstrip("/"), None, None, "warning", "environment-in-project",
+                             f"{folder} is a Python environment made on this computer: Binder builds its own from "
+                             "your environment files, and these thousands of files would only make the repository "
+                             "big and every build slow.",
+                             f"Leave it out: add `{folder}` to .gitignore.") for folder in audit.environments]
     if not extra:
         return report
     merged = sorted(report.diagnostics + tuple(extra), key=lambda d: (d.file, d.line or 0))

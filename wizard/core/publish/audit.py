@@ -373,6 +373,14 @@ def _totals(result: AuditResult) -> None:
         False, None))
 
 
+def environment_folders(files: Iterable[str]) -> list[str]:
+    """Folders (with a trailing "/") that hold a Python environment made on this computer (a virtualenv's
+    pyvenv.cfg, a conda env's conda-meta/history): thousands of files Binder must not get, since it builds its
+    own environment from the environment files."""
+    return sorted({rel.removesuffix("pyvenv.cfg").removesuffix("conda-meta/history") for rel in files
+                   if rel.endswith(("/pyvenv.cfg", "/conda-meta/history"))})
+
+
 def audit_files(root: Path, files: Iterable[str], *, downloads: bool = False) -> AuditResult:
     """Audit exactly these files (paths relative to `root`); the caller already applied .gitignore.
     `downloads`: also list the URLs code and scripts download (`AuditResult.downloads`)."""
