@@ -160,6 +160,13 @@ def _with_audit(report, audit: _Audit):
                              "your environment files, and these thousands of files would only make the repository "
                              "big and every build slow.",
                              f"Leave it out: add `{folder}` to .gitignore.") for folder in audit.environments]
+    return _joined(report, extra)
+
+
+def _joined(report, extra):
+    """The report with `extra` findings among its own, in reading order (file, then line)."""
+    import dataclasses
+
     if not extra:
         return report
     merged = sorted(report.diagnostics + tuple(extra), key=lambda d: (d.file, d.line or 0))
@@ -168,8 +175,6 @@ def _with_audit(report, audit: _Audit):
 
 def _with_url_checks(report, audit: _Audit):
     """`--check-urls`: the report with what each downloaded URL answered, and (checked, unreachable) counts."""
-    import dataclasses
-
     from wizard.core.common.url_check_adapter import check_urls
     from wizard.core.publish.network import url_diagnostics
 
@@ -177,10 +182,7 @@ def _with_url_checks(report, audit: _Audit):
     checks = check_urls([d.url for d in found], timeout=URL_SECONDS, transport=URL_TRANSPORT)
     extra = url_diagnostics(found, checks)
     unreachable = sum(1 for check in checks.values() if not check.ok)
-    if extra:
-        merged = sorted(report.diagnostics + tuple(extra), key=lambda d: (d.file, d.line or 0))
-        report = dataclasses.replace(report, diagnostics=tuple(merged))
-    return report, (len(checks), unreachable)
+    return _joined(report, extra), (len(checks), unreachable)
 
 
 def _write(report, fmt: str, resolution=None, urls=None) -> None:
