@@ -136,7 +136,8 @@ class LaunchScreen(StepScreen):
 
     # Tests point the client at a local hub under a stable name (an httpx transport); None in real use.
     hub_transport: ClassVar[object | None] = None
-    # Whether the ref list asks the remote (git ls-remote); tests turn it off for remotes on the internet.
+    # Whether the ref list asks the remote (git ls-remote), and GitHub whether the repository is public; tests
+    # turn it off for remotes on the internet.
     ask_remote: ClassVar[bool] = True
 
     @dataclass
@@ -255,7 +256,7 @@ class LaunchScreen(StepScreen):
                           f"({summary.get('provider', '?')}/{summary.get('spec', '?')}). Press l to show its log.")
         self.post_message(self.ChoicesLoaded(Choices(target, error, refs, opens, git,
                                                      badge_format, last_build, hub, notes)))
-        if target is not None:  # after the choices show: GitHub may take seconds to answer
+        if target is not None and self.ask_remote:  # after the choices show: GitHub may take seconds to answer
             from wizard.core.launch.access_adapter import private_repository_note
 
             private = private_repository_note(target.provider, target.repo, hub, state.config.github_api,
