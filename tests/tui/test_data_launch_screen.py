@@ -18,6 +18,8 @@ def project_with_origin(make_project, origin: str):
     root = make_project({"requirements.txt": "numpy==2.1.0\n", "index.ipynb": "{}"})
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
     subprocess.run(["git", "remote", "add", "origin", origin], cwd=root, check=True)
+    # Step 3 asks the remote too (ask_remote): git's own rewrite sends that to a local path, never to github.com.
+    subprocess.run(["git", "config", "url.file:///nonexistent/.insteadOf", "https://github.com/"], cwd=root, check=True)
     return root
 
 
@@ -30,7 +32,9 @@ async def open_launch(pilot) -> LaunchScreen:
 
 
 @pytest.fixture
-def github(github_api):
+def github(github_api, monkeypatch):
+    """GitHub's stand-in, asked as step 3 asks the real one (the app's tests otherwise never ask remotes)."""
+    monkeypatch.setattr(LaunchScreen, "ask_remote", True)
     github_api.add_repo("me", "demo")
     github_api.add_repo("me", "secret", private=True)
     return github_api
