@@ -252,3 +252,25 @@ def test_virtual_environments_in_the_project_are_kept_out(make_project):
                          "envs/conda/conda-meta/history", "envs/conda/bin/python"}
     assert kept["venv/pyvenv.cfg"].gitignore == "venv/" and "Python environment" in kept["venv/pyvenv.cfg"].reason
     assert kept["envs/conda/bin/python"].gitignore == "envs/conda/"
+
+
+def test_a_rejected_push_to_another_project_is_unrelated_not_new_commits(make_project, bare_remote):
+    project = new_repo(make_project)
+    commit_all(project)
+    other = bare_remote()
+    theirs = commit_on_remote(other, {"README.md": "# Someone else's\n"})
+    publish.set_origin(project, other.as_uri())
+    with pytest.raises(PublishError) as raised:
+        publish.push(project)
+    assert raised.value.kind == Problem.UNRELATED
+    assert "holds a different project" in raised.value.message and "another remote" in raised.value.next_action
+    assert branch_sha(other) == theirs
+    shared = bare_remote("shared")
+    publish.set_origin(project, shared.as_uri(), replace=True)
+    publish.push(project)
+    commit_on_remote(shared, {"README.md": "# Added on GitHub\n"})
+    (project / "requirements.txt").write_text("numpy\npandas\n")
+    publish.commit(project, ["requirements.txt"], "more")
+    with pytest.raises(PublishError) as raised:
+        publish.push(project)
+    assert raised.value.kind == Problem.REJECTED  # shared history: someone added commits, as before

@@ -119,6 +119,30 @@ async def test_divergent_history_dialog_rebases(make_app, make_project, bare_rem
         assert force_updates(bare) == []
 
 
+async def test_a_remote_holding_another_project_is_said_so_and_another_remote_offered(make_app, make_project,
+                                                                                     bare_remote):
+    project = ready_project(make_project)
+    other_project = bare_remote()
+    theirs = commit_on_remote(other_project, {"README.md": "# Someone else's project\n"})  # no common history
+    gitops.set_origin(project, other_project.as_uri())
+    app = make_app(project)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_publish(pilot)
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: asking(app, "This repository holds a different project"), "the dialog")
+        assert "someone added" not in app.screen.detail.lower() and "shares no commit" in app.screen.detail
+        await pilot.click("#yes")  # "Choose another remote"
+        empty = bare_remote("empty")
+        remote = screen.query_one("#remote-url", Input)
+        assert remote.display and app.focused is remote
+        remote.value = empty.as_uri()
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: app.state.pushed_sha is not None or "-error" in screen.query_one("#publish-result").classes, "pushed to the other remote")
+        assert app.state.pushed_sha, text_of(screen, "#publish-result")
+        assert branch_sha(empty) == app.state.pushed_sha and branch_sha(other_project) == theirs
+        assert git(project, "remote", "get-url", "origin") == empty.as_uri()
+
+
 async def test_divergent_history_conflict_stops_and_restores(make_app, make_project, bare_remote):
     project = ready_project(make_project)
     bare = bare_remote()

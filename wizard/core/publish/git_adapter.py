@@ -29,7 +29,8 @@ from wizard.core.common.remotes import RemoteURL, parse_remote, strip_credential
 from wizard.core.common.safe_text import safe_text
 from wizard.core.publish.plan import (DEFAULT_BRANCH, GITHUB_FILE_LIMIT, Problem, PublishError, PushProgress,
                                       PushResult, RepoState, classify, detached_error, explain, in_progress_error,
-                                      joined_output, no_identity_error, not_a_repo_error, parse_status)
+                                      joined_output, no_identity_error, not_a_repo_error, parse_status,
+                                      unrelated_error)
 
 # GitPython, subprocess and the audit (its patterns compile on import) are imported inside the
 # functions that use them, so that `import wizard.core.publish` stays cheap.
@@ -525,15 +526,44 @@ def push(path: Path, *, branch: str | None = None, remote: str = "origin", token
             results = repo.remote(remote).push(f"refs/heads/{local}:refs/heads/{target}", progress=handler,
                                                set_upstream=True, env=env)
         except git.GitCommandError as error:
-            raise _classify(joined_output(handler.lines, _stderr(error)), url, target, token) from None
+            raise _unrelated_or(_classify(joined_output(handler.lines, _stderr(error)), url, target, token),
+                                path, target, remote, token, clean_url) from None
         failed = [r for r in results if r.flags & (r.ERROR | r.REJECTED | r.REMOTE_REJECTED | r.REMOTE_FAILURE)]
         if failed or not results or results.error is not None:
             summary = "\n".join(f"{r.summary}" for r in failed)
             if any(r.flags & r.REJECTED for r in failed):
                 summary += "\n[rejected] non-fast-forward"
-            raise _classify(joined_output(handler.lines, summary), url, target, token)
+            raise _unrelated_or(_classify(joined_output(handler.lines, summary), url, target, token),
+                                path, target, remote, token, clean_url)
     verify(path, target, sha, remote, token)
     return PushResult(sha=sha, branch=target, remote_url=clean_url)
+
+
+def _unrelated_or(error: PublishError, path: Path, branch: str, remote: str, token: Auth, where: str) -> PublishError:
+    """A rejected push to a remote whose branch shares no commit with ours is another project, not new commits
+    someone added: say that (and offer another remote) instead of offering a rebase."""
+    if error.kind == Problem.REJECTED and unrelated_history(path, branch, remote, token):
+        return unrelated_error(where, branch)
+    return error
+
+
+def unrelated_history(path: Path, branch: str, remote: str = "origin", token: Auth = None) -> bool:
+    """True when the remote branch exists and has no commit in common with HEAD (fetched, nothing else
+    changed); False when they share history or it cannot be told."""
+    import git
+
+    repo = _require_repo(path)
+    url = _remote_url(repo, remote)
+    with git_environment(repo, url, token) as env:
+        try:
+            repo.git.fetch(remote, f"refs/heads/{branch}", env=env)
+        except git.GitCommandError:
+            return False
+    try:
+        repo.git.merge_base("HEAD", "FETCH_HEAD")
+    except git.GitCommandError as error:
+        return error.status == 1  # 1: no common ancestor; anything else: cannot tell
+    return False
 
 
 def verify(path: Path, branch: str, sha: str, remote: str = "origin", token: Auth = None) -> None:

@@ -53,6 +53,7 @@ class Problem:
     REPO_NOT_FOUND = "repo_not_found"
     NETWORK = "network"
     REJECTED = "rejected_non_fast_forward"
+    UNRELATED = "unrelated_history"  # rejected, and the remote's history shares no commit with ours
     PROTECTED_BRANCH = "protected_branch"
     FILE_TOO_LARGE = "file_too_large"
     DETACHED_HEAD = "detached_head"
@@ -155,6 +156,16 @@ def explain(kind: str, where: str, branch: str, detail: str, files: Sequence[str
     }
     explanation, next_action = texts.get(kind, texts[Problem.GIT_FAILED])
     return PublishError(kind, explanation, next_action, detail, files)
+
+
+def unrelated_error(where: str, branch: str) -> PublishError:
+    """The push was refused and the remote's history has no commit in common with the project's."""
+    return PublishError(
+        Problem.UNRELATED,
+        f"The repository at {where} holds a different project: its {branch or 'branch'} shares no commit with "
+        "yours, so nothing was pushed (binder-wizard never overwrites it).",
+        "Choose another remote (a new, empty repository), or if both really are this project, combine them "
+        "yourself with `git pull --allow-unrelated-histories`.")
 
 
 def detached_error() -> PublishError:

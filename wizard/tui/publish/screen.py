@@ -146,6 +146,7 @@ class PublishScreen(StepScreen):
         self._big: list[tuple[str, int]] = []  # changed files over 10 MB: offered the data move
         # Credentials the user gave for a host, this session only (never saved): host -> Credentials.
         self._sign_ins: dict[str, object] = {}
+        self._replace_origin = False  # origin holds another project: the next publish goes to a new remote
 
     # ------------------------------------------------------------------ layout
 
@@ -262,7 +263,7 @@ class PublishScreen(StepScreen):
             with message_input.prevent(Input.Changed):
                 message_input.value = view.suggested_message
         self.query_one("#publish-identity").display = view.needs_identity
-        has_origin = state.origin_url is not None
+        has_origin = state.origin_url is not None and not self._replace_origin
         self.query_one("#publish-remote").display = not has_origin
         self.query_one("#publish-origin", Static).display = has_origin
         if has_origin:
@@ -398,7 +399,7 @@ class PublishScreen(StepScreen):
                 self.query_one("#user-name", Input).focus()
                 return
         remote_url = None
-        if view.state.origin_url is None:
+        if view.state.origin_url is None or self._replace_origin:
             remote_url = self.query_one("#remote-url", Input).value.strip()
             if parse_remote(remote_url) is None:
                 self._show_text("Paste your GitHub repository's URL (like https://github.com/OWNER/NAME.git), "
@@ -433,7 +434,7 @@ class PublishScreen(StepScreen):
                 raise PublishError(Problem.NO_IDENTITY, str(error), "Correct it and press Commit and push "
                                    "again.") from None
         if remote_url is not None:
-            gitops.set_origin(path, remote_url)
+            gitops.set_origin(path, remote_url, replace=self._replace_origin)  # replace: the user chose to
         auth = self._auth(ask=True)
         if auth is _ASKED:
             return
@@ -525,6 +526,7 @@ class PublishScreen(StepScreen):
     def on_publish_screen_pushed(self, message: Pushed) -> None:
         result = message.result
         self.busy = False
+        self._replace_origin = False
         self.state.pushed_sha = result.sha
         self.state.pushed_branch = result.branch
         self.state.remote_url = result.remote_url
@@ -555,6 +557,9 @@ class PublishScreen(StepScreen):
         self.query_one("#push-status", Static).update("")
         if worker.group != "publish-load":
             self.reload()
+        if isinstance(worker.error, PublishError) and worker.error.kind == Problem.UNRELATED:
+            self._offer_another_remote(worker.error)
+            return
         if not (isinstance(worker.error, PublishError) and worker.error.kind == Problem.REJECTED):
             return
         branch = self.view.state.branch if self.view and self.view.state.branch else "the branch"
@@ -572,6 +577,24 @@ class PublishScreen(StepScreen):
                                 [(Integration.REBASE, "Rebase my commits on top", "primary"),
                                  (Integration.MERGE, "Merge", "default")], focus=Integration.REBASE)
         self.app.push_screen(question, chosen)
+
+    def _offer_another_remote(self, error: PublishError) -> None:
+        """origin holds a different project: offer to publish to another remote instead (nothing is forced)."""
+        from wizard.tui.common.choice_dialog import ConfirmDialog
+
+        def chosen(another: bool | None) -> None:
+            if not another:
+                return
+            self._replace_origin = True
+            self.query_one("#publish-remote").display = True
+            self.query_one("#publish-origin").display = False
+            self.query_one("#remote-url", Input).value = ""
+            self.query_one("#remote-url", Input).focus()
+            self._show_text("Paste the URL of another repository (a new, empty one), or create one here, then "
+                            "press Commit and push. origin will point there; the other project is not touched.")
+
+        self.app.push_screen(ConfirmDialog("This repository holds a different project", error.message,
+                                           yes="Choose another remote", no="Cancel", focus_yes=True), chosen)
 
     # ------------------------------------------------------------------ result area
 
