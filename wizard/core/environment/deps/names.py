@@ -209,13 +209,20 @@ def _distance(a: str, b: str, limit: int = 2) -> int:
     return previous[-1]
 
 
+@lru_cache(maxsize=1)
+def _mismatch_targets() -> frozenset[str]:
+    """The distribution names the mismatch table points to (normalised once, not per requirement line)."""
+    return frozenset(normalise(v) for v in MISMATCHES.values() if v)
+
+
+@lru_cache(maxsize=8192)  # live validation asks again for the same names at every pause in typing
 def near_miss(name: str) -> str | None:
     """The popular PyPI name `name` is probably a typo of (one or two letters off: `matplotlb` -> matplotlib,
     `pandsa` -> pandas), or None when `name` is itself known or nothing popular is that close. Offline: the
     bundled list only. The most popular of the closest wins."""
     key = normalise(name)
     names = popular_distributions()
-    if len(key) < _MIN_NEAR_MISS or key in names or key in {normalise(v) for v in MISMATCHES.values() if v}:
+    if len(key) < _MIN_NEAR_MISS or key in names or key in _mismatch_targets():
         return None
     candidates = set(_deletions(len(key) + 1).get(key, ()))  # one letter missing from a popular name
     same_length = _deletions(len(key))
