@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import Button, Checkbox, Input
 
 from tests.servers.data_server import DataServer
-from tests.waiting import until
+from tests.waiting import settle, until
 from wizard.tui.common.step_screen import StepScreen
 from wizard.tui.publish.data_move_dialog import DataMoveDialog
 from wizard.tui.publish.screen import PublishScreen
@@ -49,9 +49,11 @@ async def open_dialog(pilot, project, files) -> DataMoveDialog:
 async def check(pilot, dialog: DataMoveDialog, url: str, download: bool = False) -> None:
     dialog.query_one("#move-url", Input).value = url
     dialog.query_one("#move-download", Checkbox).value = download
-    await pilot.pause()
+    await settle(pilot)
+    dialog.checked = None  # the answer awaited below is this check's, not the one before
     await pilot.click("#move-check")
-    await until(pilot, lambda: dialog.checked is not None, "the URL was checked")
+    await until(pilot, lambda: dialog.checked is not None and not dialog.query_one("#move-check", Button).disabled,
+                "the URL was checked")
 
 
 async def test_step_2_moves_the_file_out_after_showing_every_change(make_app, project, data_server):
