@@ -42,7 +42,7 @@ PIPREQS_VENV = ROOT / "benchmarks" / ".venv-pipreqs"
 PYPI_NAMES = Path(os.environ.get("BENCH_PYPI_NAMES", "/work/.library/env/packages/pypi.tsv"))
 
 sys.path.insert(0, str(ROOT))
-from wizard.core.environment.deps.names import MISMATCHES, normalise, popular_distributions  # noqa: E402
+from wizard.core.environment.package_names import MISMATCHES, normalise, popular_distributions  # noqa: E402
 
 
 # ----------------------------------------------------------------------------- tools

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from wizard.core.environment import deps
-from wizard.core.environment.deps.names import normalise
+from wizard.core.environment.package_names import normalise
 from wizard.core.environment.deps.python_source import OPTIONAL, REQUIRED, TYPE_CHECKING, python_imports
 from wizard.core.environment.deps.sources import install_requests, ipython_to_python, r_packages, scan_file
 
@@ -444,7 +444,7 @@ def test_the_projects_own_package_dependencies_count_as_declared(make_project):
 
 
 def test_the_popular_list_ships_with_the_package():
-    from wizard.core.environment.deps.names import popular_distributions
+    from wizard.core.environment.package_names import popular_distributions
 
     names = popular_distributions()
     assert len(names) > 5000
@@ -547,7 +547,7 @@ def test_package_names_are_the_functions_whatever_the_import_order():
 
 
 def test_a_near_miss_of_a_popular_name_is_found_offline():
-    from wizard.core.environment.deps.names import near_miss
+    from wizard.core.environment.package_names import near_miss
 
     assert near_miss("matplotlb") == "matplotlib" and near_miss("pandsa") == "pandas"
     assert near_miss("scikit-lean") == "scikit-learn" and near_miss("Requets") == "requests"

@@ -79,7 +79,7 @@ def to_text(inference, pin: str, versions: dict[str, str] | None = None) -> str:
 
 def _line(package, pin: str, versions: dict[str, str] | None) -> str:
     from wizard.core.environment.deps import format_requirement
-    from wizard.core.environment.deps.names import normalise
+    from wizard.core.environment.package_names import normalise
 
     version = (versions or {}).get(normalise(package.name), package.version)
     return format_requirement(package.name, version, pin)

@@ -18,7 +18,7 @@ Typical use (pure, no Textual; runs the project's interpreter once in a subproce
 
 Modules: `sources` (one file -> imports; notebooks, magics, R), `python_source` (AST contexts),
 `scan` (walking the folder, local modules), `environment` (finding/querying the project's Python),
-`names` (stdlib, curated mismatches, popular PyPI list), `declared` (the file repo2docker uses),
+`declared` (the file repo2docker uses); the name tables are `wizard.core.environment.package_names` (the validators use them too),
 `infer` (resolution and statuses), `reconcile` (rows and file edits).
 """
 

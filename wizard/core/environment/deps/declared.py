@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wizard.core.environment.catalog import config_folder
-from wizard.core.environment.deps.names import normalise
+from wizard.core.environment.package_names import normalise
 from wizard.core.common.fileio import read_file_bytes
 from wizard.core.environment.validators import MAX_BYTES
 

@@ -20,7 +20,7 @@ from typing import Literal
 
 from wizard.core.environment.deps.declared import Declared, DeclaredFile, declared_file, read_declared
 from wizard.core.environment.deps.project_python_adapter import PythonEnvironment
-from wizard.core.environment.deps.names import (ALTERNATIVES, NAMESPACE_ROOTS, PLATFORM_IMPORTS, curated, is_stdlib, normalise,
+from wizard.core.environment.package_names import (ALTERNATIVES, NAMESPACE_ROOTS, PLATFORM_IMPORTS, curated, is_stdlib, normalise,
                                     platform_of_distribution, popular)
 from wizard.core.environment.deps.python_source import REQUIRED
 from wizard.core.environment.deps.scan import ProjectScan, scan_project

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wizard.core.common.process_adapter import start_bounded
-from wizard.core.environment.deps.names import normalise
+from wizard.core.environment.package_names import normalise
 
 QUERY_TIMEOUT = 60
 

@@ -17,7 +17,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from wizard.core.environment.deps.names import is_stdlib
+from wizard.core.environment.package_names import is_stdlib
 
 REQUIRED, OPTIONAL, TYPE_CHECKING = "required", "optional", "type-checking"
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from wizard.core.environment.deps.declared import Declared, logical_lines, parse_requirements
 from wizard.core.environment.deps.infer import Inference, Package, Pin, format_requirement
-from wizard.core.environment.deps.names import normalise, platform_of_distribution
+from wizard.core.environment.package_names import normalise, platform_of_distribution
 
 _MARKERS = {"Windows": 'sys_platform == "win32"', "macOS": 'sys_platform == "darwin"'}
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from wizard.core.common.diagnostics import Diagnostic
 from wizard.core.common.safe_text import safe_text
-from wizard.core.environment.deps.names import normalise
+from wizard.core.environment.package_names import normalise
 from wizard.core.environment.install import cache
 from wizard.core.environment.install.binder_platform import UV_PLATFORM, best_file
 from wizard.core.environment.install.explain import Context, explain, source_only, will_not_build

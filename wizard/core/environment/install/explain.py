@@ -10,7 +10,7 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 from wizard.core.common.diagnostics import Diagnostic
-from wizard.core.environment.deps.names import normalise
+from wizard.core.environment.package_names import normalise
 from wizard.core.environment.install.binder_platform import platform_words, python_tag_version
 from wizard.core.environment.install.sources import PipRequirement
 from wizard.core.environment.install.uv_output import Failure, plain_reason

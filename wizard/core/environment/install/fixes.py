@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from wizard.core.common.diagnostics import Diagnostic
-from wizard.core.environment.deps.names import normalise
+from wizard.core.environment.package_names import normalise
 
 _PIN = re.compile(r"\b[Pp]in ([A-Za-z0-9][A-Za-z0-9._-]*)==([A-Za-z0-9.+!_-]*[A-Za-z0-9])")
 _RUNTIME = re.compile(r"\b(?:[Aa]dd|[Cc]hange) ((?:[^\s,]+/)?)runtime\.txt (?:with|to) python-(\d+\.\d+)\b")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from wizard.core.environment.deps.names import normalise, popular_distributions
+from wizard.core.environment.package_names import normalise, popular_distributions
 
 
 def _compact(name: str) -> str:

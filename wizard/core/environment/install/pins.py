@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from wizard.core.environment.deps.names import normalise
+from wizard.core.environment.package_names import normalise
 from wizard.core.environment.install.explain import SUPPORTED_PYTHONS
 
 NEWEST_BINDER_PYTHON = SUPPORTED_PYTHONS[-1]  # the newest Python repo2docker can build

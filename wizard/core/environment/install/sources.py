@@ -21,7 +21,7 @@ from pathlib import Path
 from wizard.core.common.diagnostics import Diagnostic
 from wizard.core.common.fileio import read_text
 from wizard.core.environment.deps.declared import logical_lines
-from wizard.core.environment.deps.names import normalise
+from wizard.core.environment.package_names import normalise
 from wizard.core.environment.install.conda_adapter import CondaSpec
 from wizard.core.environment.validators import MAX_BYTES
 

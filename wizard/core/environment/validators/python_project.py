@@ -185,7 +185,7 @@ def _declared_elsewhere(dependencies, ctx: FileContext) -> bool:
             ctx.detection, "files_used", ()):
         return False
     from wizard.core.environment.deps.declared import declared_file, read_declared
-    from wizard.core.environment.deps.names import normalise
+    from wizard.core.environment.package_names import normalise
 
     names = {normalise(item.name) for item in read_declared(ctx.project, declared_file(ctx.project))}
     wanted = {normalise(re.split(r"[\s\[<>=!~;@(]", str(entry).strip(), maxsplit=1)[0]) for entry in dependencies}

@@ -372,7 +372,7 @@ def _check_name(key, name, spec, marker, number, col, out, in_conda):
                     f"'{name}' is part of Python's standard library, not a package on PyPI; pip will fail with "
                     "'No matching distribution found'.", "Remove this line.")
     else:
-        from wizard.core.environment.deps.names import near_miss  # here: the deps package imports the validators
+        from wizard.core.environment.package_names import near_miss  # here: the deps package imports the validators
 
         close = near_miss(key)  # offline: the bundled list of popular names (issue 13)
         if close:

@@ -137,7 +137,7 @@ def platform_of_distribution(name: str) -> str | None:
 @lru_cache(maxsize=1)
 def popular_distributions() -> dict[str, str]:
     """Normalised name -> name, from the bundled list (wizard/data/popular_pypi.txt, already normalised)."""
-    path = Path(__file__).resolve().parents[3] / "data" / "popular_pypi.txt"
+    path = Path(__file__).resolve().parents[2] / "data" / "popular_pypi.txt"
     try:
         text = path.read_text(encoding="utf-8")
     except OSError:  # installed somewhere without plain files (a zip): ask importlib
