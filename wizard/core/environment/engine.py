@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
-from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -236,11 +234,14 @@ def _dedupe_and_sort(findings: list[Diagnostic]) -> list[Diagnostic]:
                                                 _SEVERITY_RANK.get(d.severity, 3), d.code))
 
 
-def analyse_in_background(project: Path) -> Future:
+def analyse_in_background(project: Path) -> "Future":
     """`analyse(project)` started in a daemon thread; the Future holds its Report or its exception.
 
     The app starts it before Textual has loaded, so the first frame can already say what Binder will
     build. Safe to leave running: every read the engine makes is bounded (fileio), so it cannot hang."""
+    import threading
+    from concurrent.futures import Future  # here: `check` does not need it (6 ms of imports)
+
     future: Future = Future()
 
     def run() -> None:
