@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.trees import git, lesson_repository
 from tests.core.test_workshop_handout import decode_png
 from tests.servers.federation import federation  # noqa: F401 - the fixture
 from wizard.cli import main
@@ -26,19 +26,9 @@ def workshop(*args: str) -> int:
         return exit_.code
 
 
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(cwd), *args], check=True, capture_output=True)
-
-
 @pytest.fixture
-def project(make_project):
-    root = make_project({"requirements.txt": "numpy\n", "notebooks/intro.ipynb": "{}"}, name="lesson")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "first")
-    git(root, "remote", "add", "origin", "git@github.com:teach-org/lesson.git")
-    git(root, "update-ref", "refs/remotes/origin/main", "HEAD")  # pushed
-    return root
+def project(tmp_path):
+    return lesson_repository(tmp_path / "lesson", "git@github.com:teach-org/lesson.git")
 
 
 @pytest.fixture

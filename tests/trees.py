@@ -20,3 +20,21 @@ def write_tree(root: Path, files: dict[str, str | bytes | None]) -> Path:
         else:
             target.write_text(content, encoding="utf-8", newline="")
     return root
+
+
+def git(cwd: Path, *args: str) -> None:
+    import subprocess
+
+    subprocess.run(["git", "-C", str(cwd), *args], check=True, capture_output=True)
+
+
+def lesson_repository(root: Path, origin: str) -> Path:
+    """A workshop lesson: requirements.txt and a notebook, committed on `main`, pushed to `origin`
+    (the remote-tracking branch points at HEAD; nothing is contacted)."""
+    write_tree(root, {"requirements.txt": "numpy\n", "notebooks/intro.ipynb": "{}"})
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "first")
+    git(root, "remote", "add", "origin", origin)
+    git(root, "update-ref", "refs/remotes/origin/main", "HEAD")
+    return root

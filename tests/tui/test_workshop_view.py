@@ -5,11 +5,11 @@ the link; replacing asks with a diff), the status; snapshots at 80x24 and larger
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 import time
 
 import pytest
 
+from tests.trees import lesson_repository
 from tests.core.test_workshop_handout import decode_png, decode_rows
 from tests.servers.federation import Federation
 from tests.waiting import until
@@ -24,19 +24,9 @@ LINK = nbgitpuller_url("https://hub.example.org/", env_target("teach-org/lesson-
                        open_target_for("notebooks/intro.ipynb"))
 
 
-def git(cwd, *args):
-    subprocess.run(["git", "-C", str(cwd), *args], check=True, capture_output=True)
-
-
 @pytest.fixture
-def project(make_project):
-    root = make_project({"requirements.txt": "numpy\n", "notebooks/intro.ipynb": "{}"}, name="lesson")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "first")
-    git(root, "remote", "add", "origin", "https://github.com/teach-org/lesson.git")
-    git(root, "update-ref", "refs/remotes/origin/main", "HEAD")
-    return root
+def project(tmp_path):
+    return lesson_repository(tmp_path / "lesson", "https://github.com/teach-org/lesson.git")
 
 
 @pytest.fixture
