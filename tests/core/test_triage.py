@@ -172,3 +172,13 @@ def test_lines_text_ends_every_message_line():
     assert lines_text(["a", "", "b\n"]) == "a\n\nb\n"
     assert lines_text(["a", "", "b\n"], keep_empty=False) == "a\nb\n"
     assert lines_text(iter(["x"])) == "x\n" and lines_text([]) == ""
+
+
+def test_the_saved_log_header_holds_no_control_codes_or_passwords(make_project):
+    project = make_project({}, name="header")
+    log = BuildLog(quick_git_facts(project), hub="https://ada:s3cret@hub.example.org/\x1b]52;c;AAAA\x07",
+                   provider="gh", spec="me/demo\x1b[2J/HEAD")
+    log.close()
+    header = log.path.read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("# binder-wizard build log: gh/me/demo")
+    assert "\x1b" not in header and "\x07" not in header and "s3cret" not in header

@@ -17,6 +17,7 @@ from typing import TextIO
 
 from wizard.core.common.fileio import check_inside, read_text
 from wizard.core.common.git_facts import GitFacts
+from wizard.core.common.safe_text import safe_text
 
 LOG_DIR = Path(".binder-wizard") / "logs"
 EXCLUDE_LINE = "/.binder-wizard/"
@@ -83,7 +84,8 @@ class BuildLog:
         self.error: OSError | None = None
         self._handle: TextIO | None = os.fdopen(fd, "w", encoding="utf-8", errors="replace", newline="\n")
         self._phase: str | None = None
-        self._write(f"# binder-wizard build log: {provider}/{spec} on {hub}\n")
+        # The hub and spec may come from a hand-edited config or origin: no control codes or passwords in the log.
+        self._write(safe_text(f"# binder-wizard build log: {provider}/{spec} on {hub}") + "\n")
 
     def _write(self, text: str) -> None:
         try:
