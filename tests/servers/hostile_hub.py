@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 import zlib
 from collections.abc import Callable, Iterable
 
 import pytest
+
+from tests.servers.loop_server import LoopServer
 
 EVENT_STREAM = [("Content-Type", "text/event-stream"), ("Cache-Control", "no-cache")]
 
@@ -64,50 +65,18 @@ def stream(body: Iterable[bytes] | Callable[[], Iterable[bytes]] = (), headers: 
     return Reply(status, EVENT_STREAM + list(headers or []), body, hold)
 
 
-class HostileHub:
+class HostileHub(LoopServer):
+    THREAD_NAME = "hostile-hub"
+
     def __init__(self) -> None:
         self.routes: dict[str, Reply] = {}
         self.requests: list[tuple[str, str, dict[str, str]]] = []  # (method, path, headers)
         self.sent: dict[str, int] = {}
-        self.port = 0
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._server: asyncio.AbstractServer | None = None
-        self._tasks: set[asyncio.Task] = set()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
+        super().__init__()
 
     def route(self, path: str, reply: Reply) -> str:
         self.routes[path] = reply
         return path
-
-    def start(self) -> "HostileHub":
-        started = threading.Event()
-
-        def run() -> None:
-            self._loop = asyncio.new_event_loop()
-            asyncio.set_event_loop(self._loop)
-            self._server = self._loop.run_until_complete(asyncio.start_server(self._handle, "127.0.0.1", 0))
-            self.port = self._server.sockets[0].getsockname()[1]
-            started.set()
-            self._loop.run_forever()
-
-        self._thread = threading.Thread(target=run, name="hostile-hub", daemon=True)
-        self._thread.start()
-        started.wait(10)
-        return self
-
-    def stop(self) -> None:
-        async def shutdown() -> None:
-            for task in list(self._tasks):
-                task.cancel()
-            self._server.close()
-
-        asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()

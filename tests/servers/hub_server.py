@@ -29,6 +29,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers.loop_server import LoopServer
+
 STREAMS = Path(__file__).resolve().parents[2].parent / "shared" / "binderhub-streams"
 CAPTURED_HUB = "http://127.0.0.1:8000/"  # the JupyterHub address inside the captured ready events
 
@@ -81,7 +83,10 @@ class Request:
     headers: dict[str, str]
 
 
-class HubServer:
+class HubServer(LoopServer):
+    THREAD_NAME = "hub-server"
+    READ_LIMIT = 2**20
+
     def __init__(self, *, keepalive: float = 25.0, hold_after_ready: float = 60.0, auth_token: str | None = None,
                  rate_limit: int | None = None, redirect_to: "HubServer | None" = None,
                  rewrite_hub: bool = True, coalesce: bool = False, versions: dict | None = None) -> None:
@@ -99,17 +104,9 @@ class HubServer:
         self.shutdowns: list[Request] = []
         self.disconnects: list[float] = []  # monotonic times a client went away mid-stream
         self.disconnected = threading.Event()
-        self.port = 0
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._server: asyncio.AbstractServer | None = None
-        self._tasks: set[asyncio.Task] = set()
+        super().__init__()
 
     # --- scripting ---------------------------------------------------------------------------
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
 
     def add_build(self, path: str, events: list, after: str = "hold", headers: dict | None = None) -> str:
         """Script `GET /build/<path>`; returns the full build URL's path part."""
@@ -125,39 +122,7 @@ class HubServer:
                 after = "close"
         return self.add_build(path, events, after)
 
-    # --- lifecycle ----------------------------------------------------------------------------
-
-    def start(self) -> "HubServer":
-        started = threading.Event()
-
-        def run() -> None:
-            self._loop = asyncio.new_event_loop()
-            asyncio.set_event_loop(self._loop)
-            self._server = self._loop.run_until_complete(
-                asyncio.start_server(self._handle, "127.0.0.1", 0, limit=2**20))
-            self.port = self._server.sockets[0].getsockname()[1]
-            started.set()
-            self._loop.run_forever()
-
-        self._thread = threading.Thread(target=run, name="hub-server", daemon=True)
-        self._thread.start()
-        started.wait(10)
-        return self
-
-    def stop(self) -> None:
-        if self._loop is None:
-            return
-
-        async def shutdown() -> None:
-            for task in list(self._tasks):
-                task.cancel()
-            self._server.close()
-
-        asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-
-    # --- HTTP ---------------------------------------------------------------------------------
+    # --- HTTP (start/stop: LoopServer) --------------------------------------------------------- ---------------------------------------------------------------------------------
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
