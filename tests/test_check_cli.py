@@ -160,7 +160,7 @@ def test_import_scan_bug_is_one_info_line(make_project, capsys, monkeypatch):
     def broken(*args, **kwargs):
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(deps, "undeclared_diagnostics", broken)
+    monkeypatch.setattr(deps, "code_diagnostics", broken)
     code, report = run_json(capsys, make_project({"requirements.txt": "numpy==2.1.0\n",
                                                   "runtime.txt": "python-3.12\n"}))
     assert code == 0 and report["ok"] is True
@@ -218,7 +218,7 @@ def test_import_scan_that_never_finishes_does_not_hang_check(make_project, capsy
     import wizard.core.environment.deps as deps
 
     release = threading.Event()
-    monkeypatch.setattr(deps, "undeclared_diagnostics", lambda *args, **kwargs: release.wait() and ())
+    monkeypatch.setattr(deps, "code_diagnostics", lambda *args, **kwargs: release.wait() and ())
     monkeypatch.setattr(check_command, "IMPORT_SCAN_SECONDS", 0.2)
     try:
         code, report = run_json(capsys, make_project({"requirements.txt": "numpy==2.1.0\n",

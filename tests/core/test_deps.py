@@ -538,7 +538,7 @@ def test_a_declared_windows_package_that_is_also_imported_gets_its_marker_row(ma
 
 
 def test_package_names_are_the_functions_whatever_the_import_order():
-    code = ("import wizard.core.environment.deps.infer, wizard.core.environment.deps.reconcile\n"
+    code = ("import wizard.core.environment.deps.inference, wizard.core.environment.deps.reconciliation\n"
             "from wizard.core.environment import deps\n"
             "from wizard.core.environment.deps import infer, reconcile\n"
             "print(callable(deps.infer), callable(deps.reconcile), callable(infer), callable(reconcile))")

@@ -7,7 +7,7 @@ import datetime
 from wizard.core.common.diagnostics import Diagnostic
 from wizard.core.environment.catalog import r_runtime_line, render_template
 from wizard.core.environment.deps import r_start_files, r_undeclared_diagnostics
-from wizard.core.environment.deps.r_packages import description_packages, install_r_packages
+from wizard.core.environment.deps.r_code import description_packages, install_r_packages
 from wizard.core.environment.install.fixes import fixes_for
 
 R_CODE = {"analysis.R": 'library(dplyr)\nrequire("ggplot2")\nx <- readr::read_csv("a.csv")\nlibrary(stats)\n'}

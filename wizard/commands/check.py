@@ -217,7 +217,7 @@ def _with_import_warnings(report):
     import dataclasses
     import threading
 
-    from wizard.core.environment.deps import r_undeclared_diagnostics, undeclared_diagnostics
+    from wizard.core.environment.deps import code_diagnostics
 
     # In a daemon thread with a time limit: it reads every code file, and one that blocks (a named pipe
     # called analysis.py) or a huge tree must not hang a pre-commit hook. The verdict never depends on it.
@@ -225,8 +225,7 @@ def _with_import_warnings(report):
 
     def scan() -> None:
         try:
-            outcome["extra"] = tuple(undeclared_diagnostics(report.project, ask_environment=False)) + \
-                tuple(r_undeclared_diagnostics(report.project))  # R packages loaded vs install.R/DESCRIPTION
+            outcome["extra"] = tuple(code_diagnostics(report.project))  # Python imports and R packages
         except Exception as error:  # advice on top of the verdict: a bug in it must not cost the whole report
             outcome["error"] = type(error).__name__
 

@@ -1,7 +1,7 @@
 """Dependencies: what the code and notebooks import, against the requirements file Binder uses.
 
 Scans the project and asks the project's own Python for versions (wizard.core.environment.deps) in a thread, then
-lists the differences (`deps.reconcile`): missing packages, unused lines, Windows/macOS-only packages,
+lists the differences (`deps.reconciliation`): missing packages, unused lines, Windows/macOS-only packages,
 lines Linux cannot install, imports no known package provides. The user ticks what to change; the
 new file is previewed as a diff and, on Apply, the dialog dismisses with the new texts by file (the screen
 puts each in the editor as one undoable edit). Every name, path and message is shown without markup.
@@ -110,8 +110,8 @@ class DependenciesDialog(ModalScreen[dict[str, str] | None]):
         # Imported from the modules themselves: the package's `infer`/`reconcile` names can end up bound to
         # the submodules rather than the functions, depending on import order.
         from wizard.core.environment.deps.project_python_adapter import PythonNotFound, project_environment
-        from wizard.core.environment.deps.infer import infer
-        from wizard.core.environment.deps.reconcile import reconcile
+        from wizard.core.environment.deps.inference import infer
+        from wizard.core.environment.deps.reconciliation import reconcile
 
         import dataclasses
 
@@ -216,7 +216,7 @@ class DependenciesDialog(ModalScreen[dict[str, str] | None]):
     def new_texts(self) -> dict[str, str]:
         """{relpath: new text} for each file the ticked rows change: the requirements file, and runtime.txt
         when the project's Python is pinned."""
-        from wizard.core.environment.deps.reconcile import apply_rows
+        from wizard.core.environment.deps.reconciliation import apply_rows
         from wizard.core.environment.install.pins import runtime_text
 
         chosen = [self.rows[i] for i in self.query_one("#deps-rows", SelectionList).selected]

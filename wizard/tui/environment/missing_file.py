@@ -138,7 +138,7 @@ class StartView(VerticalScroll):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="start-languages")
     def _find_languages(self, project: Path) -> None:
-        from wizard.core.environment.deps.r_packages import project_languages, r_start_files
+        from wizard.core.environment.deps.r_code import project_languages, r_start_files
         from wizard.core.environment.deps.scan import scan_project
 
         scan = scan_project(project)

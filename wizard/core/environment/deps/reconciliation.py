@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from wizard.core.environment.deps.declared import Declared, logical_lines, parse_requirements
-from wizard.core.environment.deps.infer import Inference, Package, Pin, format_requirement
+from wizard.core.environment.deps.inference import Inference, Package, Pin, format_requirement
 from wizard.core.environment.package_names import normalise, platform_of_distribution
 
 _MARKERS = {"Windows": 'sys_platform == "win32"', "macOS": 'sys_platform == "darwin"'}

@@ -16,15 +16,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from wizard.core.environment.deps.declared import Declared, DeclaredFile, declared_file, read_declared
-from wizard.core.environment.deps.project_python_adapter import PythonEnvironment
 from wizard.core.environment.package_names import (ALTERNATIVES, NAMESPACE_ROOTS, PLATFORM_IMPORTS, curated, is_stdlib, normalise,
                                     platform_of_distribution, popular)
 from wizard.core.environment.deps.python_source import REQUIRED
 from wizard.core.environment.deps.scan import ProjectScan, scan_project
 from wizard.core.environment.deps.sources import ImportSite, Location
+
+if TYPE_CHECKING:  # the adapter starts processes; inferring from the tables alone never loads it
+    from wizard.core.environment.deps.project_python_adapter import PythonEnvironment
 
 Status = Literal["undeclared", "declared", "unused", "unresolved"]
 Pin = Literal["exact", "compatible", "none"]
