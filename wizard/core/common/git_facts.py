@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.common import fileio
 
-_SHA = re.compile(r"[0-9a-f]{40,64}")
+_SHA = lazy_compile(r"[0-9a-f]{40,64}")
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,14 @@ Shared by the Publish step (is `origin` on GitHub? which repository?) and the La
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.common.safe_text import scrub_secrets
 
 # git@github.com:owner/name.git — user@ optional; no "://" and the part before ":" is not a drive letter.
-_SCP_LIKE = re.compile(r"^(?:(?P<user>[^@/\s]+)@)?(?P<host>[^:/\s]{2,}):(?!//)(?P<path>[^\s]+)$")
+_SCP_LIKE = lazy_compile(r"^(?:(?P<user>[^@/\s]+)@)?(?P<host>[^:/\s]{2,}):(?!//)(?P<path>[^\s]+)$")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.environment.detection import Detection, detect
 from wizard.core.common.fileio import read_file_bytes
 from wizard.core.common.diagnostics import Diagnostic
@@ -173,7 +174,7 @@ def _failed_detection(project: Path, error: Exception) -> Detection:
                      summary="binder-wizard could not analyse this folder (see the error).")
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = lazy_compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 MAX_MESSAGE = 4000
 
 

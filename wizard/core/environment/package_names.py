@@ -6,14 +6,14 @@ Everything here is data plus tiny lookups; `resolve.py` decides the order in whi
 
 from __future__ import annotations
 
-import re
 import sys
 from functools import lru_cache
 from pathlib import Path
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.environment.validators.os_only import pip_system
 
-_NORMALISE = re.compile(r"[-_.]+")
+_NORMALISE = lazy_compile(r"[-_.]+")
 
 
 def normalise(name: str) -> str:

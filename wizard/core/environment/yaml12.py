@@ -13,18 +13,20 @@ import math
 import re
 from dataclasses import dataclass
 
+from wizard.core.common.lazy_regex import lazy_compile
+
 # YAML 1.2 core schema, as ruamel's 1.2 resolver applies it to plain (unquoted) scalars.
-_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
-_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
-_INT = re.compile(r"^(?:[-+]?[0-9_]+|0o[0-7_]+|0x[0-9a-fA-F_]+)$")
-_FLOAT = re.compile(
+_NULL = lazy_compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = lazy_compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_INT = lazy_compile(r"^(?:[-+]?[0-9_]+|0o[0-7_]+|0x[0-9a-fA-F_]+)$")
+_FLOAT = lazy_compile(
     r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?"
     r"|[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)"
     r"|\.[0-9_]+(?:[eE][-+]?[0-9]+)?"
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
 )
 # Tags, anchors and aliases: rare in environment files, and libyaml's grammar for them is YAML 1.1's.
-_TAG = re.compile(r"(?:^|[\s\[{,])(?:(?:!(?!=)|[&*])\S|\?(?:\s|$))", re.MULTILINE)
+_TAG = lazy_compile(r"(?:^|[\s\[{,])(?:(?:!(?!=)|[&*])\S|\?(?:\s|$))", re.MULTILINE)
 _IMPLICIT_TAGS = {
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "value")
 }
@@ -98,7 +100,7 @@ def _mark(node) -> tuple[int, int]:
 _NOT_PLAIN_STRING_START = set("tTfFnN~.+-0123456789")
 # Plain scalars ruamel builds into classes of its own, which repo2docker then trips over or names in its
 # messages: dates and timestamps, and ints written in binary, octal or hex, with '_', a leading zero, or 0.
-_RUAMEL_SCALAR = re.compile(r"\d{4}-\d\d-\d\d|[-+]?0[box0-9_]|[-+]?0$|[-+]?\d+_")
+_RUAMEL_SCALAR = lazy_compile(r"\d{4}-\d\d-\d\d|[-+]?0[box0-9_]|[-+]?0$|[-+]?\d+_")
 
 
 class _NeedsRuamel(Exception):

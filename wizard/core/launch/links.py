@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode, urljoin, urlsplit, urlunsplit
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.common.errors import UserError
 from wizard.core.common.fileio import read_text
 from wizard.core.common.git_facts import GitFacts
@@ -101,7 +102,7 @@ def build_spec(provider: str, repo: str, ref: str = "HEAD") -> str:
 
 # What git itself refuses in a branch or tag name (git check-ref-format), plus what would change the link's
 # meaning: ".." segments (a browser resolves them), "?" and "#".
-_BAD_REF = re.compile(r"\.\.|//|@\{|[\x00-\x20\x7f~^:?*\[\\#]|^[/.-]|[/.]$|\.lock$|/\.")
+_BAD_REF = lazy_compile(r"\.\.|//|@\{|[\x00-\x20\x7f~^:?*\[\\#]|^[/.-]|[/.]$|\.lock$|/\.")
 
 
 def check_ref(ref: str) -> None:

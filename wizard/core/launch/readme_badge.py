@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.common.fileio import check_inside, read_file_bytes, write_file
 
 README_NAMES = ("README.md", "README.rst", "README.markdown", "README.txt", "README", "readme.md", "Readme.md")
@@ -18,16 +19,16 @@ README_NAMES = ("README.md", "README.rst", "README.markdown", "README.txt", "REA
 # A link that launches on some BinderHub: /v2/<provider>/…, the legacy /repo/<user>/<repo>, or any
 # mybinder.org link. Stale forms (master, filepath=, labpath=) are all matched so they get replaced.
 _BINDER_LINK = r"[^\s)\"'<>]*(?:/v2/(?:gh|gl|gist|git|zenodo|figshare|hydroshare|dataverse|ckan)/|mybinder\.org/repo/|mybinder\.org/?(?=[\s)\"'<>]))[^\s)\"'<>]*"
-_MD_BADGE = re.compile(r"\[!\[[^\]\n]*\]\([^)\s]*\)\]\(" + _BINDER_LINK + r"\)")
-_HTML_BADGE = re.compile(r"<a\s[^>]*href=\"" + _BINDER_LINK + r"\"[^>]*>\s*<img\s[^>]*>\s*</a>", re.IGNORECASE)
+_MD_BADGE = lazy_compile(r"\[!\[[^\]\n]*\]\([^)\s]*\)\]\(" + _BINDER_LINK + r"\)")
+_HTML_BADGE = lazy_compile(r"<a\s[^>]*href=\"" + _BINDER_LINK + r"\"[^>]*>\s*<img\s[^>]*>\s*</a>", re.IGNORECASE)
 # rST: ".. image:: IMG" or ".. |Binder| image:: IMG" followed by an indented ":target: URL" line.
-_RST_BADGE = re.compile(
+_RST_BADGE = lazy_compile(
     r"^(?P<head>\.\. (?:\|[^|\n]+\| )?image:: )(?P<image>\S+)[ \t]*(?P<nl>\r?\n)"
     r"(?P<opts>(?:[ \t]+:(?!target:)[a-z]+:.*\r?\n)*)"
     r"(?P<tprefix>[ \t]+:target: )(?P<target>" + _BINDER_LINK + r")[ \t]*$",
     re.MULTILINE,
 )
-_MD_ANY_BADGE = re.compile(r"^\s*(?:\[!\[[^\]\n]*\]\([^)]*\)\]\([^)]*\)\s*|<a\s[^>]*>\s*<img[^>]*>\s*</a>\s*|!\[[^\]\n]*\]\([^)]*\)\s*)+$")
+_MD_ANY_BADGE = lazy_compile(r"^\s*(?:\[!\[[^\]\n]*\]\([^)]*\)\]\([^)]*\)\s*|<a\s[^>]*>\s*<img[^>]*>\s*</a>\s*|!\[[^\]\n]*\]\([^)]*\)\s*)+$")
 
 
 @dataclass(frozen=True)
@@ -237,7 +238,7 @@ def _append_rst(lines: list[str], row_end: int, block: str, newline: str) -> Non
     lines[row_end:row_end] = [line + newline for line in block.split(newline)]
 
 
-_RST_ADORNMENT = re.compile(r"([=\-`:'\"~^_*+#<>.])\1{2,}\s*")
+_RST_ADORNMENT = lazy_compile(r"([=\-`:'\"~^_*+#<>.])\1{2,}\s*")
 
 
 def _rst_title_end(lines: list[str]) -> int | None:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.common.fileio import read_text
 
 # Failures show up at the end of the log; a huge log is only scanned at its tail.
@@ -127,7 +128,7 @@ def _no_environment(text: str, files: _ProjectFiles) -> Finding | None:
         files.path("requirements.txt") if files.project else None)
 
 
-_YAML_PLACE = re.compile(r'^\s*in "(?P<file>[^"\n]+)", line (?P<line>\d+)(?:, column \d+)?\s*$')
+_YAML_PLACE = lazy_compile(r'^\s*in "(?P<file>[^"\n]+)", line (?P<line>\d+)(?:, column \d+)?\s*$')
 
 
 def _yaml_error(text: str, files: _ProjectFiles) -> Finding | None:

@@ -11,11 +11,12 @@ nothing is said. httpx is imported inside the function.
 
 from __future__ import annotations
 
-import re
+
+from wizard.core.common.lazy_regex import lazy_compile
 
 VERSIONS_TIMEOUT = 3.0
 MAX_VERSIONS_BYTES = 64 * 1024
-_VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,79}$")
+_VERSION = lazy_compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,79}$")
 _checked: set[str] = set()  # hubs already asked in this process: the note is said once
 
 

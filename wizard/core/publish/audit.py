@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.common.fileio import check_inside, read_file_bytes
 from wizard.core.common.diagnostics import Diagnostic, Severity
 from wizard.core.publish import network
@@ -92,36 +93,36 @@ class AuditResult:
 # ----------------------------------------------------------------------------- secrets
 
 _TOKENS: list[tuple[str, re.Pattern]] = [
-    ("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})\b")),
-    ("a GitLab token", re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}\b")),
-    ("an AWS access key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("an AWS secret key", re.compile(r"(?i)aws_secret_access_key\s*[:=]\s*\\?[\"']?[A-Za-z0-9/+]{40}\b")),
-    ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
-    ("a Google OAuth client secret", re.compile(r"\bGOCSPX-[A-Za-z0-9_-]{28}\b")),
-    ("a Slack token", re.compile(r"\bxox[abprs]-[0-9A-Za-z-]{10,}\b")),
-    ("a Slack webhook", re.compile(r"https://hooks\.slack\.com/services/T[A-Za-z0-9]+/B[A-Za-z0-9]+/[A-Za-z0-9]+")),
-    ("an OpenAI API key", re.compile(r"\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{32,}\b")),
-    ("an Anthropic API key", re.compile(r"\bsk-ant-[A-Za-z0-9_-]{32,}\b")),
-    ("a Stripe secret key", re.compile(r"\b[sr]k_live_[0-9A-Za-z]{20,}\b")),
-    ("a Hugging Face token", re.compile(r"\bhf_[A-Za-z0-9]{34,}\b")),
-    ("an npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b")),
-    ("a PyPI token", re.compile(r"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{40,}")),
+    ("a GitHub token", lazy_compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})\b")),
+    ("a GitLab token", lazy_compile(r"\bglpat-[A-Za-z0-9_-]{20,}\b")),
+    ("an AWS access key", lazy_compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("an AWS secret key", lazy_compile(r"(?i)aws_secret_access_key\s*[:=]\s*\\?[\"']?[A-Za-z0-9/+]{40}\b")),
+    ("a Google API key", lazy_compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
+    ("a Google OAuth client secret", lazy_compile(r"\bGOCSPX-[A-Za-z0-9_-]{28}\b")),
+    ("a Slack token", lazy_compile(r"\bxox[abprs]-[0-9A-Za-z-]{10,}\b")),
+    ("a Slack webhook", lazy_compile(r"https://hooks\.slack\.com/services/T[A-Za-z0-9]+/B[A-Za-z0-9]+/[A-Za-z0-9]+")),
+    ("an OpenAI API key", lazy_compile(r"\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{32,}\b")),
+    ("an Anthropic API key", lazy_compile(r"\bsk-ant-[A-Za-z0-9_-]{32,}\b")),
+    ("a Stripe secret key", lazy_compile(r"\b[sr]k_live_[0-9A-Za-z]{20,}\b")),
+    ("a Hugging Face token", lazy_compile(r"\bhf_[A-Za-z0-9]{34,}\b")),
+    ("an npm token", lazy_compile(r"\bnpm_[A-Za-z0-9]{36}\b")),
+    ("a PyPI token", lazy_compile(r"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{40,}")),
 ]
-_PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY(?: BLOCK)?-----")
+_PRIVATE_KEY = lazy_compile(r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY(?: BLOCK)?-----")
 # password = "..." / PASSWORD: '...' / "password": "..." (also inside notebook JSON, where quotes are \")
-_PASSWORD = re.compile(
+_PASSWORD = lazy_compile(
     r"(?i)\b(?P<key>[A-Za-z_]*(?:password|passwd|pwd|secret|api_?key|access_?token|auth_?token))\b\\?[\"']?\s*"
     r"(?::|=|==)\s*(?P<q>\\?[\"'])(?P<value>[^\"'\\\n]{4,})(?P=q)"
 )
-_PLACEHOLDER = re.compile(
+_PLACEHOLDER = lazy_compile(
     r"(?i)^(?:x+|\*+|\.+|-+|<.*>|\{.*\}|\$\{?.*|%\(.*|changeme|change[-_ ]?me|password|secret|example|your[\w -]*|"
     r"my[\w -]*|enter[\w -]*|none|null|test|dummy|placeholder|todo|fixme|redacted|\.\.\.)$"
 )
 _LFS_POINTER = b"version https://git-lfs.github.com/spec/v1"
 
-_ENV_FILE = re.compile(r"^\.env(?:\.(?!example$|sample$|template$|dist$)[\w.-]+)?$")
+_ENV_FILE = lazy_compile(r"^\.env(?:\.(?!example$|sample$|template$|dist$)[\w.-]+)?$")
 # Private keys in text form are caught by their BEGIN line; these are the binary or conventional ones.
-_KEY_FILES = re.compile(r"^(?:id_(?:rsa|dsa|ecdsa|ed25519)|.*\.(?:p12|pfx|keystore|jks))$")
+_KEY_FILES = lazy_compile(r"^(?:id_(?:rsa|dsa|ecdsa|ed25519)|.*\.(?:p12|pfx|keystore|jks))$")
 
 
 def _mask(secret: str) -> str:

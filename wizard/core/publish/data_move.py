@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.common.errors import UserError
 from wizard.core.common.fileio import check_inside, read_file_bytes, write_file
 from wizard.core.common.safe_text import has_control, safe_text
@@ -39,7 +40,7 @@ MARKER = "# Data kept out of the repository: downloaded into the image while Bin
 SLOW_HOST, FAST_HOST = 5 * MB, 50 * MB  # bytes per second a build downloads at, from a slow or a fast host
 MAX_SCRIPT = 1_000_000
 _SHELLS = {"bash", "sh", "dash"}
-_SET_E = re.compile(r"^\s*set\s+(?:[^#]*\s)?(?P<sign>[-+])[a-zA-Z]*e[a-zA-Z]*\b|^\s*set\s+(?P<o>[-+])o\s+errexit\b")
+_SET_E = lazy_compile(r"^\s*set\s+(?:[^#]*\s)?(?P<sign>[-+])[a-zA-Z]*e[a-zA-Z]*\b|^\s*set\s+(?P<o>[-+])o\s+errexit\b")
 
 
 class DataMoveError(UserError):

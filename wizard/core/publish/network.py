@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.common.diagnostics import Diagnostic, Severity
 
 # mybinder.org's egress ports (mybinder/values.yaml networkPolicy.egress.tcpPorts).
@@ -38,23 +39,23 @@ R_SUFFIXES = {".r", ".rmd", ".qmd"}
 CODE_SUFFIXES = SHELL_SUFFIXES | PYTHON_SUFFIXES | R_SUFFIXES | {".jl", ".ipynb"}
 URL_FILES = {"apt.txt", "environment.yml", "environment.yaml", "requirements.txt", "install.R", "Dockerfile"}
 
-_LOCAL_HOST = re.compile(r"^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|::1)$", re.IGNORECASE | re.ASCII)
-_BLOCKED_URL = re.compile(
+_LOCAL_HOST = lazy_compile(r"^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|::1)$", re.IGNORECASE | re.ASCII)
+_BLOCKED_URL = lazy_compile(
     r"(?<![\w+.-])(?P<scheme>ftps?|sftp|scp|ssh|telnet|postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?"
     r"|amqps?|mssql|sqlserver|oracle)(?:\+[a-z0-9]+)?://(?P<rest>[^\s\"'<>)`\\]+)", re.IGNORECASE | re.ASCII)
-_PORT_URL = re.compile(r"(?<![\w+.-])https?://(?:[^\s/@\"'<>]*@)?(?P<host>[A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\])"
+_PORT_URL = lazy_compile(r"(?<![\w+.-])https?://(?:[^\s/@\"'<>]*@)?(?P<host>[A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\])"
                        r":(?P<port>\d{1,5})(?![\d])", re.IGNORECASE | re.ASCII)
-_USERINFO = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]{0,31}://)[^/@\s]+@")
-_HTTP_URL = re.compile(r"(?<![\w+.-])https?://[^\s\"'<>()`\\\]]+", re.IGNORECASE | re.ASCII)
-_SHELL_BLOCKED = re.compile(
+_USERINFO = lazy_compile(r"([a-zA-Z][a-zA-Z0-9+.-]{0,31}://)[^/@\s]+@")
+_HTTP_URL = lazy_compile(r"(?<![\w+.-])https?://[^\s\"'<>()`\\\]]+", re.IGNORECASE | re.ASCII)
+_SHELL_BLOCKED = lazy_compile(
     r"(?:^|[;&|(`]\s*|^\s*!\s*)(?:sudo\s+)?(?P<tool>scp|sftp|ssh|lftp|ftp|ncftpget|telnet|psql|mysql|mongo|mongosh"
     r"|redis-cli)\s")
-_RSYNC_SSH = re.compile(r"(?:^|[;&|]\s*|^\s*!\s*)rsync\s.*\s(?:[\w.-]+@)?[\w.-]+:(?!//)\S")
-_GIT_SSH = re.compile(r"\bgit\s+clone\s.*\b[\w.-]+@[\w.-]+:(?!//)\S")
-_PYTHON_BLOCKED = re.compile(r"^\s*(?:import|from)\s+(?P<module>ftplib|paramiko|pysftp|ftputil|asyncssh|fabric)\b")
-_SOCKET_PORT = re.compile(r"(?:create_connection|\.connect)\s*\(\s*\(\s*(?P<host>[^,()]+),\s*(?P<port>\d{1,5})\s*\)")
-_SHELL_DOWNLOAD = re.compile(r"(?:^|[\s;&|(`!])(?:wget|curl|aria2c|gdown|http)\s")
-_CODE_DOWNLOAD = re.compile(
+_RSYNC_SSH = lazy_compile(r"(?:^|[;&|]\s*|^\s*!\s*)rsync\s.*\s(?:[\w.-]+@)?[\w.-]+:(?!//)\S")
+_GIT_SSH = lazy_compile(r"\bgit\s+clone\s.*\b[\w.-]+@[\w.-]+:(?!//)\S")
+_PYTHON_BLOCKED = lazy_compile(r"^\s*(?:import|from)\s+(?P<module>ftplib|paramiko|pysftp|ftputil|asyncssh|fabric)\b")
+_SOCKET_PORT = lazy_compile(r"(?:create_connection|\.connect)\s*\(\s*\(\s*(?P<host>[^,()]+),\s*(?P<port>\d{1,5})\s*\)")
+_SHELL_DOWNLOAD = lazy_compile(r"(?:^|[\s;&|(`!])(?:wget|curl|aria2c|gdown|http)\s")
+_CODE_DOWNLOAD = lazy_compile(
     r"(?:read_\w+|read\.\w+|readRDS|readr::\w+|urlretrieve|urlopen|requests\.get|httpx\.get|\bget\(|download\w*"
     r"|open_dataset|open_mfdataset|open_zarr|open_rasterio|fsspec\.open|retrieve|fetch\w*|\bload\w*|\burl\(|"
     r"CSV\.File|Downloads\.download)", re.IGNORECASE | re.ASCII)
@@ -191,8 +192,8 @@ def network_findings(path: str, text: str) -> list[Diagnostic]:
 
 _SCHEMES = frozenset({"ftp", "ftps", "sftp", "scp", "ssh", "telnet", "postgres", "postgresql", "mysql", "mariadb",
                       "mongodb", "redis", "rediss", "amqp", "amqps", "mssql", "sqlserver", "oracle"})
-_SCHEME_BEFORE = re.compile(r"[a-z0-9+.-]{1,30}$")
-_PORT_AFTER = re.compile(r"[^/\s\"'<>]{0,200}?:\d")
+_SCHEME_BEFORE = lazy_compile(r"[a-z0-9+.-]{1,30}$")
+_PORT_AFTER = lazy_compile(r"[^/\s\"'<>]{0,200}?:\d")
 _WORDS = ("scp ", "sftp ", "ssh ", "ftp ", "telnet ", "psql ", "mysql ", "mongo", "redis-cli", "rsync ", "clone ",
           "ftplib", "paramiko", "pysftp", "ftputil", "asyncssh", "fabric", "create_connection", ".connect(")
 

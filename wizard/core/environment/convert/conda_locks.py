@@ -18,11 +18,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.environment.convert.draft import ConversionFailed, Context, Draft
 from wizard.core.environment.convert.graph import local_path
 
 PLATFORM = "linux-64"
-_ANACONDA = re.compile(r"^https?://conda\.anaconda\.org/([^/]+)/?$")
+_ANACONDA = lazy_compile(r"^https?://conda\.anaconda\.org/([^/]+)/?$")
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import os
 import re
 from pathlib import Path
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.common.diagnostics import Diagnostic
 from wizard.core.environment.convert.sources import (DEVCONTAINER, DEVCONTAINER_PATHS, FILE_KINDS, TABLE_KINDS, Kind,
                                                      digest, generated_from, kind_of)
@@ -28,7 +29,7 @@ MANAGER_IGNORED = "manager-ignored"
 OUT_OF_DATE = "lock-out-of-date"
 CONVERT_CODES = (LOCK_IGNORED, OUT_OF_DATE)  # findings a conversion fixes
 GENERATED_NAMES = ("requirements.txt", "environment.yml", "environment.yaml", "install.R")
-_TABLE = re.compile(r"^[ \t]*\[\[?[ \t]*tool\.(poetry|pixi|uv)[ \t]*[.\]]", re.MULTILINE)
+_TABLE = lazy_compile(r"^[ \t]*\[\[?[ \t]*tool\.(poetry|pixi|uv)[ \t]*[.\]]", re.MULTILINE)
 _digests: dict[tuple, str] = {}
 
 

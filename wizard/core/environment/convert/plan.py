@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.environment.convert.draft import ConversionFailed, Context, Draft
 from wizard.core.environment.convert.sources import CONVERTIBLE, digest, header, kind_of
 
@@ -202,8 +203,8 @@ def _engine_check(project: Path, files: tuple[OutputFile, ...]) -> list[str]:
 # What a lock pins (for the detector)
 
 _pin_cache: dict[tuple, dict[str, str] | None] = {}
-_REQ_PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===?\s*([^\s;#,]+)\s*(?:[;#].*)?$")
-_CONDA_PIN = re.compile(r"^\s*-\s*(?:[^\s:]+::)?([A-Za-z0-9][A-Za-z0-9._-]*)\s*={1,2}\s*([^\s=#,]+)")
+_REQ_PIN = lazy_compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===?\s*([^\s;#,]+)\s*(?:[;#].*)?$")
+_CONDA_PIN = lazy_compile(r"^\s*-\s*(?:[^\s:]+::)?([A-Za-z0-9][A-Za-z0-9._-]*)\s*={1,2}\s*([^\s=#,]+)")
 
 
 def pins_in(text: str, name: str, python: str | None = None) -> dict[str, str]:

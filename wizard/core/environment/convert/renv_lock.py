@@ -24,6 +24,7 @@ import datetime
 import json
 import re
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.environment.convert.draft import ConversionFailed, Context, Draft
 from wizard.core.environment.detection.rules import R_VERSION_MAP, RSPM_CUTOFF_DATE
 
@@ -34,9 +35,9 @@ R_RELEASED = {
 }
 RULES_DATE = datetime.date(2026, 4, 22)  # repo2docker 2026.4.0, whose rules binder-wizard reproduces
 NEWEST_R = max(R_VERSION_MAP, key=lambda v: tuple(map(int, v.split("."))))
-_DATED_REPOSITORY = re.compile(r"(?:packagemanager\.(?:posit\.co|rstudio\.com)|rspm|p3m\.dev|/snapshot/)"
+_DATED_REPOSITORY = lazy_compile(r"(?:packagemanager\.(?:posit\.co|rstudio\.com)|rspm|p3m\.dev|/snapshot/)"
                                r"\S*?/(\d{4}-\d{2}-\d{2})(?:/|$)", re.IGNORECASE)
-_CRAN_LIKE = re.compile(r"cran|packagemanager|rspm|p3m|r-project\.org", re.IGNORECASE)
+_CRAN_LIKE = lazy_compile(r"cran|packagemanager|rspm|p3m|r-project\.org", re.IGNORECASE)
 
 
 def _minor(version: str) -> tuple[int, ...]:

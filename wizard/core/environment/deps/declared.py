@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.environment.catalog import config_folder
 from wizard.core.environment.package_names import normalise
 from wizard.core.common.fileio import read_file_bytes
@@ -84,7 +85,7 @@ def read_text(path: Path, encoding: str = "utf-8", errors: str = "strict", limit
         return None
 
 
-_EGG = re.compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
+_EGG = lazy_compile(r"[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
 def logical_lines(text: str) -> list[tuple[int, str]]:

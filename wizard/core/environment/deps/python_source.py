@@ -17,11 +17,12 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.environment.package_names import is_stdlib
 
 REQUIRED, OPTIONAL, TYPE_CHECKING = "required", "optional", "type-checking"
 
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+_IDENT = lazy_compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 _IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
 
 
@@ -250,8 +251,8 @@ def imports_from_tree(tree: ast.Module, import_lines: list[int] | None = None) -
     return collector.found
 
 
-_LINE_IMPORT = re.compile(r"^\s*import\s+(.+?)\s*(?:#.*)?$")
-_LINE_FROM = re.compile(r"^\s*from\s+([A-Za-z_][\w.]*)\s+import\b")
+_LINE_IMPORT = lazy_compile(r"^\s*import\s+(.+?)\s*(?:#.*)?$")
+_LINE_FROM = lazy_compile(r"^\s*from\s+([A-Za-z_][\w.]*)\s+import\b")
 
 
 def imports_by_lines(text: str) -> list[FoundImport]:

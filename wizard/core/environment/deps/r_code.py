@@ -14,17 +14,18 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.common.diagnostics import Diagnostic
 from wizard.core.environment.deps.declared import read_text
 from wizard.core.environment.deps.sources import Location
 
 # What repo2docker's R image has before install.R runs (rules §2: remotes, devtools, IRkernel, shiny).
 PREINSTALLED = frozenset({"remotes", "devtools", "IRkernel", "shiny"})
-_INSTALL_CALL = re.compile(r"\b(install\.packages|install_version|install_github|install_gitlab|install_bitbucket|"
+_INSTALL_CALL = lazy_compile(r"\b(install\.packages|install_version|install_github|install_gitlab|install_bitbucket|"
                            r"install_cran|install_url|pkg_install|pak|p_load|p_install|install)\s*\(")
-_STRING = re.compile(r"\"((?:[^\"\\]|\\.)*)\"|'((?:[^'\\]|\\.)*)'")
-_NAMED = re.compile(r"^\s*([A-Za-z_.][A-Za-z0-9_.]*)\s*=(?!=)")
-_PACKAGE = re.compile(r"[A-Za-z][A-Za-z0-9.]*[A-Za-z0-9]")
+_STRING = lazy_compile(r"\"((?:[^\"\\]|\\.)*)\"|'((?:[^'\\]|\\.)*)'")
+_NAMED = lazy_compile(r"^\s*([A-Za-z_.][A-Za-z0-9_.]*)\s*=(?!=)")
+_PACKAGE = lazy_compile(r"[A-Za-z][A-Za-z0-9.]*[A-Za-z0-9]")
 _DESCRIPTION_FIELDS = ("Depends", "Imports", "LinkingTo", "Suggests")
 
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.environment.deps.declared import read_text
 from wizard.core.environment.deps.sources import SCANNERS, FileScan, ImportSite, InstallSite, Location, scan_file
 from wizard.core.common.fileio import FileTooLarge, read_file_bytes
@@ -24,7 +25,7 @@ SKIP_FILES = frozenset({"setup.py"})
 MAX_SOURCE_BYTES = 5_000_000
 MAX_NOTEBOOK_BYTES = 64_000_000  # a notebook with huge saved outputs is still read
 _MODULE_SUFFIXES = (".py", ".pyw", ".pyi", ".pyx", ".pxd", ".so", ".pyd")
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_IDENTIFIER = lazy_compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def is_environment_dir(path: Path) -> bool:

@@ -18,6 +18,7 @@ import tokenize
 from dataclasses import dataclass, field
 from io import BytesIO
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.environment.deps.python_source import FoundImport, imports_by_lines, python_imports
 
 
@@ -85,15 +86,15 @@ PYTHON_CELL_MAGICS = frozenset(
 _R_CELL_MAGICS = frozenset({"R", "r"})
 _SHELL_CELL_MAGICS = frozenset({"bash", "sh", "script", "system"})
 
-_PIP = re.compile(
+_PIP = lazy_compile(
     r"(?:^|[\s/;&|])(?:pip3?|(?:python3?|\{sys\.executable\}|\$\{?sys\.executable\}?)\s+-m\s+pip|uv\s+pip)"
     r"\s+install\s+(?P<args>.*)"
 )
-_CONDA = re.compile(r"(?:^|[\s/;&|])(?:conda|mamba|micromamba)\s+install\s+(?P<args>.*)")
-_ASSIGN_MAGIC = re.compile(r"^(\s*[\w.,\s\[\]]+=\s*)[!%]")
-_LOAD_EXT = re.compile(r"^\s*%(?:re)?load_ext\s+([A-Za-z_][\w.]*)\s*$")
+_CONDA = lazy_compile(r"(?:^|[\s/;&|])(?:conda|mamba|micromamba)\s+install\s+(?P<args>.*)")
+_ASSIGN_MAGIC = lazy_compile(r"^(\s*[\w.,\s\[\]]+=\s*)[!%]")
+_LOAD_EXT = lazy_compile(r"^\s*%(?:re)?load_ext\s+([A-Za-z_][\w.]*)\s*$")
 _IPYTHON_EXTENSIONS = {"autoreload", "storemagic"}  # shipped inside IPython itself
-_TIME_LINE = re.compile(r"^(\s*)%(?:time|timeit|prun|memit)\s+(?:-\S+\s+)*(.*)$")
+_TIME_LINE = lazy_compile(r"^(\s*)%(?:time|timeit|prun|memit)\s+(?:-\S+\s+)*(.*)$")
 _OPTIONS_WITH_VALUE = {"-r", "--requirement", "-c", "--constraint", "-i", "--index-url", "--extra-index-url",
                        "-f", "--find-links", "-t", "--target", "--prefix", "--root", "-e", "--editable",
                        "--channel", "-n", "--name", "-p", "--python", "--trusted-host", "--upgrade-strategy"}
@@ -184,11 +185,11 @@ def ipython_to_python(text: str) -> tuple[str, list[tuple[int, str, str | None]]
 _R_BASE = frozenset(
     "base stats utils methods graphics grDevices datasets tools parallel grid splines stats4 tcltk compiler".split()
 )
-_R_LOAD = re.compile(
+_R_LOAD = lazy_compile(
     r"\b(?:library|require|requireNamespace|install\.packages|p_load)\s*\(\s*(?:package\s*=\s*)?"
     r"[\"']?([A-Za-z][A-Za-z0-9.]*)[\"']?\s*[,)]"
 )
-_R_NAMESPACE = re.compile(r"(?<![\w.:$@])([A-Za-z][A-Za-z0-9.]*[A-Za-z0-9]):::?[A-Za-z_.]")
+_R_NAMESPACE = lazy_compile(r"(?<![\w.:$@])([A-Za-z][A-Za-z0-9.]*[A-Za-z0-9]):::?[A-Za-z_.]")
 
 
 def _strip_r_comment(line: str) -> str:
@@ -220,7 +221,7 @@ def r_packages(text: str) -> list[tuple[str, int]]:
 # ---------------------------------------------------------------- per file kind
 
 
-_GET_IPYTHON = re.compile(
+_GET_IPYTHON = lazy_compile(
     r"get_ipython\(\)\.(?:system\(\s*(?P<q1>['\"])(?P<command>.*?)(?P=q1)"
     r"|run_line_magic\(\s*['\"](?P<magic>pip|conda|mamba)['\"]\s*,\s*(?P<q2>['\"])(?P<args>.*?)(?P=q2))"
 )
@@ -309,7 +310,7 @@ def _scan_code_cell(scan: FileScan, source: str, path: str, offset: int, cell: i
     # Any other cell magic (%%html, %%javascript, %%sql, %%latex ...): the body is not Python.
 
 
-_JSON_SOURCE_LINE = re.compile(r'^\s*"((?:[^"\\]|\\.)*)(?:"\s*,?)?\s*$')  # a cut-off last line too
+_JSON_SOURCE_LINE = lazy_compile(r'^\s*"((?:[^"\\]|\\.)*)(?:"\s*,?)?\s*$')  # a cut-off last line too
 
 
 def scan_notebook(data: bytes, path: str) -> FileScan:
@@ -356,7 +357,7 @@ def _scan_broken_notebook(data: bytes, path: str) -> FileScan:
     return scan
 
 
-_FENCE = re.compile(r"^```+\s*\{(?P<lang>[A-Za-z0-9]+)[^}]*\}\s*$")
+_FENCE = lazy_compile(r"^```+\s*\{(?P<lang>[A-Za-z0-9]+)[^}]*\}\s*$")
 
 
 def scan_markdown_notebook(data: bytes, path: str) -> FileScan:

@@ -7,7 +7,8 @@ the detector can all import them at the top of the module.
 from __future__ import annotations
 
 import datetime
-import re
+
+from wizard.core.common.lazy_regex import lazy_compile
 
 REPO2DOCKER_VERSION = "2026.4.0"
 
@@ -70,6 +71,6 @@ CONFIG_FILES = (
 # Files read only at the repository root, and only when there is no config folder.
 ROOT_ONLY_FILES = ("DESCRIPTION", "setup.py", "pyproject.toml")
 
-PYTHON_REGEX = re.compile(r"python\s*=+\s*([\d\.]*)")  # conda/__init__.py PYTHON_REGEX, applied with match
-R_REGEX = re.compile(r"r-base\s*=+\s*([\d\.]*)")
-VERSION_PAT = re.compile(r"\d+(\.\d+)*")  # pipfile/__init__.py VERSION_PAT
+PYTHON_REGEX = lazy_compile(r"python\s*=+\s*([\d\.]*)")  # conda/__init__.py PYTHON_REGEX, applied with match
+R_REGEX = lazy_compile(r"r-base\s*=+\s*([\d\.]*)")
+VERSION_PAT = lazy_compile(r"\d+(\.\d+)*")  # pipfile/__init__.py VERSION_PAT

@@ -11,6 +11,7 @@ import datetime
 import re
 from collections.abc import Callable, Sequence
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.environment.detection.files import Unreadable
 from wizard.core.environment.detection.parsers import environment_dependencies, load_toml05
 from wizard.core.environment.detection.rules import (DEFAULT_JULIA_COMPAT, DEFAULT_PYTHON, DEFAULT_R, JULIA_RELEASES,
@@ -21,7 +22,7 @@ from wizard.core.environment.detection.state import DetectionState
 from wizard.core.environment.detection.stops import file_note, quoted_stop, unreadable_stop
 
 # semver's VersionInfo grammar: ASCII digits without leading zeros, optional pre-release and build parts.
-_SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+_SEMVER = lazy_compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
                      r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
                      r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?\Z", re.ASCII)
 

@@ -11,15 +11,16 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.common.diagnostics import Diagnostic
 from wizard.core.environment.package_names import normalise
 
-_PIN = re.compile(r"\b[Pp]in ([A-Za-z0-9][A-Za-z0-9._-]*)==([A-Za-z0-9.+!_-]*[A-Za-z0-9])")
-_RUNTIME = re.compile(r"\b(?:[Aa]dd|[Cc]hange) ((?:[^\s,]+/)?)runtime\.txt (?:with|to) python-(\d+\.\d+)\b")
-_CLOSE_NAME = re.compile(r"\b[Dd]id you mean ([A-Za-z0-9][A-Za-z0-9._-]*)\?")
+_PIN = lazy_compile(r"\b[Pp]in ([A-Za-z0-9][A-Za-z0-9._-]*)==([A-Za-z0-9.+!_-]*[A-Za-z0-9])")
+_RUNTIME = lazy_compile(r"\b(?:[Aa]dd|[Cc]hange) ((?:[^\s,]+/)?)runtime\.txt (?:with|to) python-(\d+\.\d+)\b")
+_CLOSE_NAME = lazy_compile(r"\b[Dd]id you mean ([A-Za-z0-9][A-Za-z0-9._-]*)\?")
 # One requirement on one line of requirements.txt or of environment.yml's `pip:` list: what comes before the
 # name (indentation, "- ", a quote), the name, extras, the version part, and what follows (marker, comment).
-_LINE = re.compile(r"""^(?P<lead>\s*(?:-\s+)?["']?)(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)(?P<extras>\s*\[[^\]]*\])?"""
+_LINE = lazy_compile(r"""^(?P<lead>\s*(?:-\s+)?["']?)(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)(?P<extras>\s*\[[^\]]*\])?"""
                    r"""(?P<spec>[^;#"']*?)(?P<tail>\s*(?:[;#"'].*|--\S.*)?)$""")
 
 

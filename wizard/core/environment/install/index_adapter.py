@@ -11,11 +11,12 @@ import re
 import time
 from dataclasses import dataclass
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.environment.install.binder_platform import is_sdist, wheel_rank
 
 _ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1"
-_ANCHOR = re.compile(r"<a\s([^>]*)>([^<]*)</a>", re.IGNORECASE)
-_ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_ANCHOR = lazy_compile(r"<a\s([^>]*)>([^<]*)</a>", re.IGNORECASE)
+_ATTRIBUTE = lazy_compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.common.diagnostics import Diagnostic
 from wizard.core.common.fileio import read_text
 from wizard.core.environment.deps.declared import logical_lines
@@ -26,8 +27,8 @@ from wizard.core.environment.install.conda_adapter import CondaSpec
 from wizard.core.environment.validators import MAX_BYTES
 
 PYPI = "https://pypi.org/simple"
-_NAME = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)")
-_PER_REQUIREMENT_OPTION = re.compile(r"\s--(?:hash|config-settings|global-option|install-option)[= ]\S+")
+_NAME = lazy_compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)")
+_PER_REQUIREMENT_OPTION = lazy_compile(r"\s--(?:hash|config-settings|global-option|install-option)[= ]\S+")
 
 
 @dataclass(frozen=True)

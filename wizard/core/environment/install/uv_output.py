@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from wizard.core.common.lazy_regex import lazy_compile
+
 _SPEC = r"[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]]*\])?"
 
 
@@ -52,7 +54,7 @@ def yanked_warnings(stderr: str) -> list[tuple[str, str, str]]:
                                  r"(?: \(reason: \"(?P<reason>[^\"]*)\"\))?", stderr)]
 
 
-_NETWORK = re.compile(r"Failed to fetch|error sending request|tcp connect error|dns error|operation timed out"
+_NETWORK = lazy_compile(r"Failed to fetch|error sending request|tcp connect error|dns error|operation timed out"
                       r"|Connection refused|Could not connect|failed to lookup address|Network is unreachable"
                       r"|Request failed after")
 

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import re
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.common.diagnostics import Diagnostic
 
 # repo2docker's own check, verbatim: only the start of the line is matched.
-R2D_NAME_START = re.compile(r"^[a-z0-9.+-]+")
+R2D_NAME_START = lazy_compile(r"^[a-z0-9.+-]+")
 # What apt-get really accepts as one argument: name[:arch][=version | /release].
-APT_ARG = re.compile(r"^[a-z0-9][a-z0-9.+-]+(:[a-z0-9-]+)?(=[A-Za-z0-9.+:~_-]+|/[a-z0-9.-]+)?$")
-SHELL_CHAR = re.compile(r"""[;&|$`<>(){}\[\]*?!'"\\^]""")
-QUALIFIER = re.compile(r"[=/:]")
-LINE_BREAK = re.compile(r"\r\n|\r|\n")  # how Python's text-mode open() splits lines
+APT_ARG = lazy_compile(r"^[a-z0-9][a-z0-9.+-]+(:[a-z0-9-]+)?(=[A-Za-z0-9.+:~_-]+|/[a-z0-9.-]+)?$")
+SHELL_CHAR = lazy_compile(r"""[;&|$`<>(){}\[\]*?!'"\\^]""")
+QUALIFIER = lazy_compile(r"[=/:]")
+LINE_BREAK = lazy_compile(r"\r\n|\r|\n")  # how Python's text-mode open() splits lines
 
 # Names that Ubuntu 24.04 "noble" (repo2docker's base image) no longer has -> their replacement.
 GONE_IN_NOBLE: dict[str, str] = {

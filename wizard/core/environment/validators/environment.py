@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.common.diagnostics import Diagnostic
 from wizard.core.common.fileio import read_file_bytes
 from wizard.core.environment.detection.parsers import load_environment
@@ -22,9 +23,9 @@ from wizard.core.environment.validators.requirements import FIXES as REQUIREMENT
 from wizard.core.environment.validators.requirements import Counts, Findings, apt_packages, check_include, check_line
 
 KNOWN_KEYS = {"name", "channels", "dependencies", "prefix", "variables", "channel_priority"}
-_SPEC_CHANNEL = re.compile(
+_SPEC_CHANNEL = lazy_compile(
     r"^\s*(?:(?P<channel>[A-Za-z0-9_./:-]+)::)?(?P<name>[A-Za-z0-9_][A-Za-z0-9_.+-]*)(?P<rest>.*)$", re.DOTALL)
-_SPEC_PLAIN = re.compile(r"^\s*(?P<channel>)(?P<name>[A-Za-z0-9_][A-Za-z0-9_.+-]*)(?P<rest>.*)$", re.DOTALL)
+_SPEC_PLAIN = lazy_compile(r"^\s*(?P<channel>)(?P<name>[A-Za-z0-9_][A-Za-z0-9_.+-]*)(?P<rest>.*)$", re.DOTALL)
 
 
 class _SpecMatcher:
@@ -36,7 +37,7 @@ class _SpecMatcher:
 
 
 _SPEC = _SpecMatcher()
-_BUILD = re.compile(r"^(?P<head>[^=<>!~\s]+=[^=<>!~\s]+)=(?P<build>[^=\s]+)$")
+_BUILD = lazy_compile(r"^(?P<head>[^=<>!~\s]+=[^=<>!~\s]+)=(?P<build>[^=\s]+)$")
 
 
 def validate(text: str, ctx: FileContext) -> list[Diagnostic]:
@@ -100,7 +101,7 @@ def _check_channels(env, out: Findings) -> None:
                 "Use conda-forge instead of defaults.")
 
 
-_PIP = re.compile(r"^\s*(?:[\w.-]+::)?pip(\s|=|<|>|$)")
+_PIP = lazy_compile(r"^\s*(?:[\w.-]+::)?pip(\s|=|<|>|$)")
 
 
 def _pip_names(deps) -> tuple[bool, list]:

@@ -13,12 +13,13 @@ import datetime
 import os
 import re
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.common.diagnostics import Diagnostic
 from wizard.core.environment.detection.parsers import load_toml
 from wizard.core.environment.detection.rules import DEFAULT_JULIA_COMPAT, JULIA_RELEASES, JULIA_REQUIRE_MESSAGE
 from wizard.core.environment.detection.versions import JuliaCompatError, find_julia_version
 
-UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+UUID = lazy_compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
 def _parts(release: str) -> tuple[int, ...]:

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import re
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.common.diagnostics import Diagnostic
 
-JUPYTER = re.compile(r"\b(jupyter|jupyterlab|notebook|jupyter_server|jupyter-server)\b")
+JUPYTER = lazy_compile(r"\b(jupyter|jupyterlab|notebook|jupyter_server|jupyter-server)\b")
 
 
 # What matters in each scanning mode; everything between matches is skipped in one step.
-CODE_TOKEN = re.compile(r"#[^\n]*|/\*|\"|''|[()\[\]{}]")
-STRING_TOKEN = re.compile(r"\\.|\"|\$\{", re.DOTALL)
-INDENTED_TOKEN = re.compile(r"'''|''\$|''\\.|''|\$\{", re.DOTALL)
+CODE_TOKEN = lazy_compile(r"#[^\n]*|/\*|\"|''|[()\[\]{}]")
+STRING_TOKEN = lazy_compile(r"\\.|\"|\$\{", re.DOTALL)
+INDENTED_TOKEN = lazy_compile(r"'''|''\$|''\\.|''|\$\{", re.DOTALL)
 OPENER = {")": "(", "]": "[", "}": "{"}
 
 

@@ -11,17 +11,18 @@ import datetime
 import os
 import re
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.common.diagnostics import Diagnostic
 from wizard.core.common.fileio import read_file_bytes
 from wizard.core.environment.catalog import config_folder
 from wizard.core.environment.detection.parsers import RuntimeTxtError, parse_runtime
 from wizard.core.environment.detection.rules import RSPM_CUTOFF_DATE
 
-PACKAGE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9.]*[A-Za-z0-9]$")
-PACKAGE_VERSION = re.compile(r"^([0-9]+[.-]){1,}[0-9]+$")
-DEPENDENCY = re.compile(r"^[A-Za-z][A-Za-z0-9.]*\s*(\(\s*(>=|<=|==|>|<|!=)\s*[0-9][0-9.-]*\s*\))?$")
-DCF_FIELD = re.compile(r"^([^:\s][^:]*):")
-LINE_BREAK = re.compile(r"\r\n|\r|\n")
+PACKAGE_NAME = lazy_compile(r"^[A-Za-z][A-Za-z0-9.]*[A-Za-z0-9]$")
+PACKAGE_VERSION = lazy_compile(r"^([0-9]+[.-]){1,}[0-9]+$")
+DEPENDENCY = lazy_compile(r"^[A-Za-z][A-Za-z0-9.]*\s*(\(\s*(>=|<=|==|>|<|!=)\s*[0-9][0-9.-]*\s*\))?$")
+DCF_FIELD = lazy_compile(r"^([^:\s][^:]*):")
+LINE_BREAK = lazy_compile(r"\r\n|\r|\n")
 HIGHER_PACKS = (("Dockerfile", "a Dockerfile"), ("JuliaProject.toml", "a Julia project"),
                 ("Project.toml", "a Julia project"), ("REQUIRE", "a Julia REQUIRE file"),
                 ("default.nix", "a Nix file (default.nix)"))
@@ -68,7 +69,7 @@ def _why_r_is_not_used(ctx) -> str | None:
 # ---- install.R ----
 
 # One token at a time: a string (possibly unclosed), a comment, or a bracket; everything else is skipped.
-R_TOKEN = re.compile(r"""\"(?:[^"\\]|\\.)*\"?|'(?:[^'\\]|\\.)*'?|`[^`]*`?|#[^\n]*|[()\[\]{}]""", re.DOTALL)
+R_TOKEN = lazy_compile(r"""\"(?:[^"\\]|\\.)*\"?|'(?:[^'\\]|\\.)*'?|`[^`]*`?|#[^\n]*|[()\[\]{}]""", re.DOTALL)
 PAIRS = {")": "(", "]": "[", "}": "{"}
 
 
@@ -107,14 +108,14 @@ def _escaped_end(token: str) -> bool:
     return backslashes % 2 == 1
 
 
-MRAN = re.compile(r"mran\.(microsoft|revolutionanalytics)\.com|\bcheckpoint\s*\(", re.IGNORECASE)
-DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-SNAPSHOT_HOST = re.compile(r"packagemanager|rstudio|posit|snapshot", re.IGNORECASE)
-REPOS = re.compile(r"\brepos\s*=")
-OTHER_REPOS = re.compile(r"mran|bioconductor|r-universe|getOption\(", re.IGNORECASE)
-INSTALL_GITHUB = re.compile(r"\binstall_github\s*\(\s*(['\"])([^'\"]+)\1")
-REF = re.compile(r"\bref\s*=")
-SYSTEM_APT = re.compile(r"\bsystem2?\s*\(\s*['\"]\s*(sudo|apt-get|apt)\b")
+MRAN = lazy_compile(r"mran\.(microsoft|revolutionanalytics)\.com|\bcheckpoint\s*\(", re.IGNORECASE)
+DATE = lazy_compile(r"\d{4}-\d{2}-\d{2}")
+SNAPSHOT_HOST = lazy_compile(r"packagemanager|rstudio|posit|snapshot", re.IGNORECASE)
+REPOS = lazy_compile(r"\brepos\s*=")
+OTHER_REPOS = lazy_compile(r"mran|bioconductor|r-universe|getOption\(", re.IGNORECASE)
+INSTALL_GITHUB = lazy_compile(r"\binstall_github\s*\(\s*(['\"])([^'\"]+)\1")
+REF = lazy_compile(r"\bref\s*=")
+SYSTEM_APT = lazy_compile(r"\bsystem2?\s*\(\s*['\"]\s*(sudo|apt-get|apt)\b")
 
 
 def _validate_install_r(text: str, ctx, add) -> None:

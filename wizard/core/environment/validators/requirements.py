@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import sys
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.common.diagnostics import Diagnostic
 from wizard.core.environment.convert.binder_python import both_apply_on_binder
 from wizard.core.common.fileio import read_file_bytes
@@ -22,7 +23,7 @@ from wizard.core.environment.validators import FileContext
 from wizard.core.environment.validators.os_only import pip_system
 
 # PEP 503 normalisation.
-_NORMALISE = re.compile(r"[-_.]+")
+_NORMALISE = lazy_compile(r"[-_.]+")
 # PEP 440 version (public + local), and the wildcard form allowed after == and !=.
 _VERSION = r"(?:v?(?:\d+!)?\d+(?:\.\d+)*(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)[-_.]?\d*)?" \
            r"(?:-\d+|[-_.]?(?:post|rev|r)[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?)"
@@ -35,18 +36,18 @@ _MARKER_OP = r"(?:===|==|!=|<=|>=|~=|<|>|not\s+in|in)"
 _MARKER_VALUE = r"(?:'[^']*'|\"[^\"]*\")"
 _MARKER_ITEM = rf"(?:{_MARKER_VAR}\s*{_MARKER_OP}\s*{_MARKER_VALUE}|{_MARKER_VALUE}\s*{_MARKER_OP}\s*{_MARKER_VAR})"
 _LOOSE_SPEC = r"(?:===|==|!=|~=|>=|<=|>|<)\s*[A-Za-z0-9.*+!_-]+"
-_SPEC_PARTS = re.compile(r"(===|==|!=|~=|>=|<=|>|<)\s*([A-Za-z0-9.*+!_-]+)")
-_PLAIN_VERSION = re.compile(r"\d+(?:\.\d+)*")
-_PLAIN_SPEC = re.compile(r"(?:==|!=|~=|>=|<=|>|<)\s*\d+(?:\.\d+)*(?:\s*,\s*(?:==|!=|~=|>=|<=|>|<)\s*\d+(?:\.\d+)*)*")
-_FULL_SPEC = re.compile(_SPEC, re.IGNORECASE)
-_ABSOLUTE = re.compile(r"^([A-Za-z]:[\\/]|/|~)")
-_SIMPLE = re.compile(
+_SPEC_PARTS = lazy_compile(r"(===|==|!=|~=|>=|<=|>|<)\s*([A-Za-z0-9.*+!_-]+)")
+_PLAIN_VERSION = lazy_compile(r"\d+(?:\.\d+)*")
+_PLAIN_SPEC = lazy_compile(r"(?:==|!=|~=|>=|<=|>|<)\s*\d+(?:\.\d+)*(?:\s*,\s*(?:==|!=|~=|>=|<=|>|<)\s*\d+(?:\.\d+)*)*")
+_FULL_SPEC = lazy_compile(_SPEC, re.IGNORECASE)
+_ABSOLUTE = lazy_compile(r"^([A-Za-z]:[\\/]|/|~)")
+_SIMPLE = lazy_compile(
     rf"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?P<extras>\[\s*[A-Za-z0-9._-]+(?:\s*,\s*[A-Za-z0-9._-]+)*\s*\])?"
     rf"\s*(?P<spec>{_LOOSE_SPEC}(?:\s*,\s*{_LOOSE_SPEC})*)?"
     rf"\s*(?:;\s*(?P<marker>{_MARKER_ITEM}(?:\s+(?:and|or)\s+{_MARKER_ITEM})*))?\s*$",
     re.IGNORECASE,
 )
-_NAME_START = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*")
+_NAME_START = lazy_compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*")
 
 # Import names that are not the package name on PyPI: import name -> distribution to install.
 IMPORT_NAMES = {
@@ -96,7 +97,7 @@ def normalise(name: str) -> str:
 _STDLIB = frozenset(name.lower() for name in sys.stdlib_module_names if not name.startswith("_"))
 
 
-_COMMENT = re.compile(r"(?:^|\s)#")
+_COMMENT = lazy_compile(r"(?:^|\s)#")
 
 
 def _strip_comment(line: str) -> str:
@@ -206,7 +207,7 @@ def check_line(raw: str, number: int | None, column0: int, out: Findings, ctx_pr
     return key
 
 
-_LOCAL_FILE_URL = re.compile(r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*@\s*(?P<url>file:\S+)$")
+_LOCAL_FILE_URL = lazy_compile(r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*@\s*(?P<url>file:\S+)$")
 
 
 def _report_local_file_url(line: str, name: str, url: str, number: int, col: int, out) -> None:

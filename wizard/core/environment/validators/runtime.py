@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime
 import re
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.common.diagnostics import Diagnostic
 from wizard.core.environment.detection.parsers import RuntimeTxtError, parse_runtime
 from wizard.core.environment.detection.rules import LOCKFILE_PYTHONS, MAJOR_PYTHONS, R_VERSION_MAP, RSPM_CUTOFF_DATE
 from wizard.core.environment.validators import FileContext
 
-PYTHON_OK = re.compile(r"^python-(2|3|2\.7|3\.(5|6|7|8|9|1[0-4]))(-\d{4}-\d{2}-\d{2})?$")
-R_OK = re.compile(r"^r-((3\.[3-6]|4\.[0-5])(\.\d+)?-)?\d{4}-\d{2}-\d{2}$")
+PYTHON_OK = lazy_compile(r"^python-(2|3|2\.7|3\.(5|6|7|8|9|1[0-4]))(-\d{4}-\d{2}-\d{2})?$")
+R_OK = lazy_compile(r"^r-((3\.[3-6]|4\.[0-5])(\.\d+)?-)?\d{4}-\d{2}-\d{2}$")
 
 
 def _add(out, line, column, severity, code, message, fix=None, file=""):

@@ -12,25 +12,26 @@ import re
 import shlex
 import stat
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.common.diagnostics import Diagnostic
 from wizard.core.common.fileio import read_file_bytes
 from wizard.core.environment.validators.jupyter_versions import server_versions
 
-LINE_BREAK = re.compile(r"\r\n|\r|\n")
+LINE_BREAK = lazy_compile(r"\r\n|\r|\n")
 SHELLS = {"bash", "sh", "dash"}
 # Interpreters a shebang can name that exist in every repo2docker image (buildpack-deps:24.04 + conda).
 KNOWN_PATHS = {"/bin/bash", "/bin/sh", "/bin/dash", "/usr/bin/bash", "/usr/bin/sh", "/usr/bin/env",
                "/usr/bin/perl", "/usr/bin/python3"}
 KNOWN_ENV_NAMES = SHELLS | {"python", "python3", "perl", "Rscript", "R", "julia", "node"}
 BOL = r"(?:^|[\s;&|(`])"  # a command starts at the line start or after a separator
-SUDO = re.compile(BOL + r"(sudo)\s")
-APT = re.compile(BOL + r"((?:apt-get|apt|dpkg)\s+(?:-\S+\s+)*(?:install|update|upgrade|-i)\b)")
-PIP_INSTALL = re.compile(BOL + r"((?:python3?\s+-m\s+)?pip3?\s+install)\s+(.*)$")
-CONDA_INSTALL = re.compile(BOL + r"((?:conda|mamba|micromamba)\s+install)\b")
-LABEXTENSION = re.compile(BOL + r"(jupyter\s+labextension\s+install)\b")
-LAB_BUILD = re.compile(BOL + r"(jupyter\s+lab\s+build)\b")
+SUDO = lazy_compile(BOL + r"(sudo)\s")
+APT = lazy_compile(BOL + r"((?:apt-get|apt|dpkg)\s+(?:-\S+\s+)*(?:install|update|upgrade|-i)\b)")
+PIP_INSTALL = lazy_compile(BOL + r"((?:python3?\s+-m\s+)?pip3?\s+install)\s+(.*)$")
+CONDA_INSTALL = lazy_compile(BOL + r"((?:conda|mamba|micromamba)\s+install)\b")
+LABEXTENSION = lazy_compile(BOL + r"(jupyter\s+labextension\s+install)\b")
+LAB_BUILD = lazy_compile(BOL + r"(jupyter\s+lab\s+build)\b")
 # Commands of the classic Notebook (< 7) and its extension tools: Notebook 7 has none of them.
-CLASSIC_COMMAND = re.compile(BOL + r"(jupyter[\s-](?:serverextension|nbextension|bundlerextension"
+CLASSIC_COMMAND = lazy_compile(BOL + r"(jupyter[\s-](?:serverextension|nbextension|bundlerextension"
                              r"|contrib[\s-]nbextension|nbextensions_configurator)\b(?:\s+[\w-]+)?)")
 # npm source extensions with no JupyterLab 4 release, or built into JupyterLab since 3: `install` fails.
 LAB4_FAILS = {"@jupyterlab/toc": "The table of contents is built into JupyterLab since 3.0: delete this line.",
@@ -47,13 +48,13 @@ PREBUILT = {"@jupyter-widgets/jupyterlab-manager": "ipywidgets (already in Binde
             "@jupyterlab/latex": "jupyterlab-latex", "@krassowski/jupyterlab-lsp": "jupyterlab-lsp",
             "@jupyterlab/server-proxy": "jupyter-server-proxy", "jupyterlab-drawio": "jupyterlab-drawio",
             "@lckr/jupyterlab_variableinspector": "lckr-jupyterlab-variableinspector", "nglview-js-widgets": "nglview"}
-DOWNLOAD = re.compile(BOL + r"(wget|curl|git\s+clone|gdown|aws\s+s3\s+cp)\b")
+DOWNLOAD = lazy_compile(BOL + r"(wget|curl|git\s+clone|gdown|aws\s+s3\s+cp)\b")
 DOWNLOAD_WORDS = ("wget", "curl", "git", "gdown", "aws")
-FTP = re.compile(r"\bftp://", re.IGNORECASE)
-SET_E = re.compile(r"^set\s+(?:[^#]*\s)?(?:-[a-zA-Z]*e[a-zA-Z]*|-o\s+errexit)\b")
-EXEC_ARGS = re.compile(r"^exec\s+(?:.*\s)?\"\$(?:@|\{@\})\"\s*;?$")
-EXEC_UNQUOTED = re.compile(r"^exec\s+(?:.*\s)?\$(?:@|\{@\})\s*;?$")
-BASHISM = re.compile(r"(\[\[\s|^\s*source\s|^\s*function\s+\w|\w=\(|\$\{\w+//|<<<|\bdeclare\s|&>)")
+FTP = lazy_compile(r"\bftp://", re.IGNORECASE)
+SET_E = lazy_compile(r"^set\s+(?:[^#]*\s)?(?:-[a-zA-Z]*e[a-zA-Z]*|-o\s+errexit)\b")
+EXEC_ARGS = lazy_compile(r"^exec\s+(?:.*\s)?\"\$(?:@|\{@\})\"\s*;?$")
+EXEC_UNQUOTED = lazy_compile(r"^exec\s+(?:.*\s)?\$(?:@|\{@\})\s*;?$")
+BASHISM = lazy_compile(r"(\[\[\s|^\s*source\s|^\s*function\s+\w|\w=\(|\$\{\w+//|<<<|\bdeclare\s|&>)")
 CLOSERS = {"fi", "done", "esac", "}", ")", "fi;", "done;"}
 # pip options that take a value, so the next word is not a package
 PIP_VALUE_OPTIONS = {"-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",

@@ -13,10 +13,11 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.common.fileio import read_file_bytes
 
 MAX_BYTES = 1_000_000
-_NBGITPULLER = re.compile(r"(?<![\w.-])nbgitpuller(?![\w-])", re.IGNORECASE)
+_NBGITPULLER = lazy_compile(r"(?<![\w.-])nbgitpuller(?![\w-])", re.IGNORECASE)
 # Files that install the project itself: its code stays with the content, so they are not copied.
 _PROJECT_INSTALLERS = ("setup.py", "pyproject.toml")
 

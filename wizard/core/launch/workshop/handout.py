@@ -8,9 +8,9 @@ characters for a terminal (two modules per character cell; the UI draws them dar
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass, field
 
+from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.launch.workshop.plan import is_mybinder
 
 QR_SCALE = 8  # pixels per module in the PNG
@@ -41,7 +41,7 @@ class Handout:
                 "Never type passwords or personal data into it."]
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
+_MD_SPECIAL = lazy_compile(r"([\\`*_{}\[\]<>()#+!|])")
 
 
 def _md(text: str) -> str:
