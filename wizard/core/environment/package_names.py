@@ -18,6 +18,8 @@ _NORMALISE = lazy_compile(r"[-_.]+")
 
 def normalise(name: str) -> str:
     """PEP 503 form: `Scikit_Learn` and `scikit-learn` are the same distribution."""
+    if "_" not in name and "." not in name and "--" not in name:  # most names: no regex needed
+        return name.lower()
     return _NORMALISE.sub("-", name).lower()
 
 

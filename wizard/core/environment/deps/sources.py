@@ -20,6 +20,7 @@ from io import BytesIO
 
 from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.environment.deps.python_source import FoundImport, imports_by_lines, python_imports
+from wizard.core.environment.requirement_syntax import simple_requirement
 
 
 @dataclass(frozen=True)
@@ -107,8 +108,6 @@ _NOT_PACKAGES = {"pip", "python", "conda", "mamba", "setuptools", "wheel"}
 
 def install_requests(command: str, conda: bool = False) -> list[tuple[str, str | None]]:
     """Distribution names (and == versions) named by a `pip install ...` or `conda install ...` command."""
-    from packaging.requirements import InvalidRequirement, Requirement
-
     try:
         words = shlex.split(command, comments=True)
     except ValueError:
@@ -132,12 +131,18 @@ def install_requests(command: str, conda: bool = False) -> list[tuple[str, str |
             version = version.lstrip("=") or None
             names.append((_CONDA_TO_PYPI.get(name.lower(), name), version if version and "*" not in version else None))
             continue
-        try:
-            req = Requirement(word)
-        except InvalidRequirement:
-            continue
-        pins = [s.version for s in req.specifier if s.operator == "=="]
-        names.append((req.name, pins[0] if len(pins) == 1 and "*" not in pins[0] else None))
+        simple = simple_requirement(word)
+        if simple is not None:  # `pkg`, `pkg==1.2`: no need to load packaging (~25 ms)
+            name, pins = simple.name, simple.pins()
+        else:
+            from packaging.requirements import InvalidRequirement, Requirement
+
+            try:
+                req = Requirement(word)
+            except InvalidRequirement:
+                continue
+            name, pins = req.name, [s.version for s in req.specifier if s.operator == "=="]
+        names.append((name, pins[0] if len(pins) == 1 and "*" not in pins[0] else None))
     return [(n, v) for n, v in names if n.lower() not in _NOT_PACKAGES and re.fullmatch(r"[A-Za-z0-9][\w.-]*", n)]
 
 

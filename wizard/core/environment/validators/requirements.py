@@ -20,33 +20,11 @@ from wizard.core.environment.convert.binder_python import both_apply_on_binder
 from wizard.core.common.fileio import read_file_bytes
 from wizard.core.environment.detection.parsers import load_toml
 from wizard.core.environment.validators import FileContext
+from wizard.core.environment.package_names import near_miss, normalise
+from wizard.core.environment.requirement_syntax import simple_requirement
 from wizard.core.environment.validators.os_only import pip_system
 
-# PEP 503 normalisation.
-_NORMALISE = lazy_compile(r"[-_.]+")
-# PEP 440 version (public + local), and the wildcard form allowed after == and !=.
-_VERSION = r"(?:v?(?:\d+!)?\d+(?:\.\d+)*(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)[-_.]?\d*)?" \
-           r"(?:-\d+|[-_.]?(?:post|rev|r)[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?)"
-_SPEC = rf"(?:(?:===|==|!=)\s*{_VERSION}(?:\.\*)?|(?:~=|>=|<=|>|<)\s*{_VERSION})"
-# PEP 508 environment markers without parentheses: `var op 'value'` joined by and/or.
-_MARKER_VAR = (r"(?:python_version|python_full_version|os_name|sys_platform|platform_release|platform_system"
-               r"|platform_version|platform_machine|platform_python_implementation|implementation_name"
-               r"|implementation_version|extra)")
-_MARKER_OP = r"(?:===|==|!=|<=|>=|~=|<|>|not\s+in|in)"
-_MARKER_VALUE = r"(?:'[^']*'|\"[^\"]*\")"
-_MARKER_ITEM = rf"(?:{_MARKER_VAR}\s*{_MARKER_OP}\s*{_MARKER_VALUE}|{_MARKER_VALUE}\s*{_MARKER_OP}\s*{_MARKER_VAR})"
-_LOOSE_SPEC = r"(?:===|==|!=|~=|>=|<=|>|<)\s*[A-Za-z0-9.*+!_-]+"
-_SPEC_PARTS = lazy_compile(r"(===|==|!=|~=|>=|<=|>|<)\s*([A-Za-z0-9.*+!_-]+)")
-_PLAIN_VERSION = lazy_compile(r"\d+(?:\.\d+)*")
-_PLAIN_SPEC = lazy_compile(r"(?:==|!=|~=|>=|<=|>|<)\s*\d+(?:\.\d+)*(?:\s*,\s*(?:==|!=|~=|>=|<=|>|<)\s*\d+(?:\.\d+)*)*")
-_FULL_SPEC = lazy_compile(_SPEC, re.IGNORECASE)
 _ABSOLUTE = lazy_compile(r"^([A-Za-z]:[\\/]|/|~)")
-_SIMPLE = lazy_compile(
-    rf"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?P<extras>\[\s*[A-Za-z0-9._-]+(?:\s*,\s*[A-Za-z0-9._-]+)*\s*\])?"
-    rf"\s*(?P<spec>{_LOOSE_SPEC}(?:\s*,\s*{_LOOSE_SPEC})*)?"
-    rf"\s*(?:;\s*(?P<marker>{_MARKER_ITEM}(?:\s+(?:and|or)\s+{_MARKER_ITEM})*))?\s*$",
-    re.IGNORECASE,
-)
 _NAME_START = lazy_compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*")
 
 # Import names that are not the package name on PyPI: import name -> distribution to install.
@@ -86,12 +64,6 @@ PIP_OPTIONS = {
     "--no-index", "-f", "--find-links", "--pre", "--no-binary", "--only-binary", "--prefer-binary",
     "--require-hashes", "--trusted-host", "--use-feature", "--hash", "--config-settings", "--global-option",
 }
-
-
-def normalise(name: str) -> str:
-    if "_" not in name and "." not in name and "--" not in name:
-        return name.lower()
-    return _NORMALISE.sub("-", name).lower()
 
 
 _STDLIB = frozenset(name.lower() for name in sys.stdlib_module_names if not name.startswith("_"))
@@ -168,13 +140,9 @@ def check_line(raw: str, number: int | None, column0: int, out: Findings, ctx_pr
         name, url = local.group("name"), local.group("url")
         _report_local_file_url(line, name, url, number, col, out)
         return normalise(name)
-    match = _SIMPLE.match(line)
-    if match and match.group("spec") and not _versions_ok(match.group("spec")):
-        match = None  # let packaging explain the bad version
-    if match:
-        name = match.group("name")
-        spec = match.group("spec") or ""
-        marker = match.group("marker") or ""
+    simple = simple_requirement(line)  # None: let packaging read it (and explain what is wrong)
+    if simple is not None:
+        name, _, spec, marker = simple
     else:
         parsed = _parse_pep508(line, number, col, out, in_conda)
         if parsed is None:
@@ -217,18 +185,6 @@ def _report_local_file_url(line: str, name: str, url: str, number: int, col: int
             "environment); that path does not exist inside Binder.",
             f"Write it as '{name}=={version}' (the version in the file name)." if version else
             f"Write it as '{name}', then add its version ('{name}==...', see `pip list --format=freeze`).")
-
-
-def _versions_ok(spec: str) -> bool:
-    """Every `op version` in a spec that matched loosely is a valid PEP 440 clause."""
-    if _PLAIN_SPEC.fullmatch(spec):
-        return True
-    for op, version in _SPEC_PARTS.findall(spec):
-        if _PLAIN_VERSION.fullmatch(version) and op != "===":
-            continue
-        if not _FULL_SPEC.fullmatch(f"{op}{version}"):
-            return False
-    return True
 
 
 def normalise_spec(spec: str) -> str:
@@ -368,13 +324,10 @@ def _check_name(key, name, spec, marker, number, col, out, in_conda):
                 f"'{name}' is a backport of a standard-library module that is built into Python 3; the old PyPI "
                 "package can shadow the built-in module or fail to install.", "Remove this line.")
     elif key in _STDLIB:
-        if True:
-            out.add(number, col, "error", "req-stdlib",
-                    f"'{name}' is part of Python's standard library, not a package on PyPI; pip will fail with "
-                    "'No matching distribution found'.", "Remove this line.")
+        out.add(number, col, "error", "req-stdlib",
+                f"'{name}' is part of Python's standard library, not a package on PyPI; pip will fail with "
+                "'No matching distribution found'.", "Remove this line.")
     else:
-        from wizard.core.environment.package_names import near_miss  # here: the deps package imports the validators
-
         close = near_miss(key)  # offline: the bundled list of popular names (issue 13)
         if close:
             out.add(number, col, "warning", "req-near-miss",
