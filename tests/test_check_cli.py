@@ -228,3 +228,22 @@ def test_import_scan_that_never_finishes_does_not_hang_check(make_project, capsy
     assert code == 0 and report["ok"] is True
     failed = [d for d in report["diagnostics"] if d["code"] == "import-scan-failed"]
     assert len(failed) == 1 and "still running after 0.2 s" in failed[0]["message"]
+
+
+def test_audit_that_never_finishes_does_not_hang_check(make_project, capsys, monkeypatch):
+    """A file on a hung network drive blocks the audit's read forever: check answers anyway, with an info line."""
+    import threading
+
+    import wizard.commands.check as check_command
+
+    release = threading.Event()
+    monkeypatch.setattr(check_command, "_audit", lambda *args: release.wait() and None)
+    monkeypatch.setattr(check_command, "AUDIT_SECONDS", 0.2)
+    try:
+        code, report = run_json(capsys, make_project({"requirements.txt": "numpy==2.1.0\n",
+                                                      "runtime.txt": "python-3.12\n"}))
+    finally:
+        release.set()
+    assert code == 0 and report["ok"] is True
+    failed = [d for d in report["diagnostics"] if d["code"] == "audit-failed"]
+    assert len(failed) == 1 and "still running after 0.2 s" in failed[0]["message"]

@@ -137,8 +137,9 @@ def platform_of_distribution(name: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def popular_distributions() -> dict[str, str]:
-    """Normalised name -> name, from the bundled list (wizard/data/popular_pypi.txt, already normalised)."""
+def popular_distributions() -> dict[str, None]:
+    """The bundled list of popular names (wizard/data/popular_pypi.txt, already normalised), most popular first:
+    an ordered set (a dict without values builds in half the time of a name -> name map)."""
     path = Path(__file__).resolve().parents[2] / "data" / "popular_pypi.txt"
     try:
         text = path.read_text(encoding="utf-8")
@@ -146,7 +147,11 @@ def popular_distributions() -> dict[str, str]:
         from importlib import resources
 
         text = resources.files("wizard").joinpath("data", "popular_pypi.txt").read_text(encoding="utf-8")
-    return {line: line for line in text.split("\n") if line and not line.startswith("#")}
+    lines = text.split("\n")
+    start = next((i for i, line in enumerate(lines) if line and not line.startswith("#")), len(lines))
+    names = dict.fromkeys(lines[start:])  # the comments are the file's first lines
+    names.pop("", None)
+    return names
 
 
 def curated(dotted: str) -> tuple[str, str | None] | None:
@@ -165,11 +170,12 @@ def popular(dotted: str) -> str | None:
     parts = dotted.split(".")
     if parts[0] in NAMESPACE_ROOTS:
         for end in range(len(parts), 1, -1):
-            hit = names.get(normalise(".".join(parts[:end])))
-            if hit:
-                return hit
+            name = normalise(".".join(parts[:end]))
+            if name in names:
+                return name
         return None
-    return names.get(normalise(parts[0]))
+    name = normalise(parts[0])
+    return name if name in names else None
 
 
 # --- near misses: a typo of a popular name, found offline ------------------------------------------------

@@ -84,10 +84,13 @@ def walk_project(root: Path):
 
 def _project_names(root: Path) -> set[str]:
     """The import name of the project's own package, from pyproject.toml's [project] name."""
+    text = read_text(root / "pyproject.toml")
+    if not text:  # most projects: no need to load the TOML parser
+        return set()
     import tomllib
 
     try:
-        data = tomllib.loads(read_text(root / "pyproject.toml") or "")
+        data = tomllib.loads(text)
     except (ValueError, RecursionError):  # RecursionError: 1,000 nested '['
         return set()
     name = data.get("project", {}).get("name") if isinstance(data.get("project"), dict) else None
