@@ -15,18 +15,16 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
-import shutil
-import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from wizard.core.common.fileio import read_file_bytes, write_file
 from wizard.core.common.remotes import RemoteURL, parse_remote, strip_credentials
 from wizard.core.common.safe_text import safe_text
+from wizard.core.publish.git_process_adapter import (Auth, Credentials, auth_failed, git_environment,
+                                                     token_secrets)
 from wizard.core.publish.plan import (DEFAULT_BRANCH, GITHUB_FILE_LIMIT, Problem, PublishError, PushProgress,
                                       PushResult, RepoState, classify, detached_error, explain, in_progress_error,
                                       joined_output, no_identity_error, not_a_repo_error, parse_status,
@@ -280,32 +278,6 @@ def set_origin(path: Path, url: str, replace: bool = False) -> str:
 # --------------------------------------------------------------------------- credentials
 
 
-@dataclass(frozen=True)
-class Credentials:
-    """A user name and a token or password for one HTTPS host: held in memory for this session only, sent
-    only to `host` (through GIT_ASKPASS), never written or shown. `source` says where the secret came from,
-    in words for the user ("the token you typed", "GH_TOKEN", "gh auth token")."""
-
-    host: str
-    username: str  # "" → x-access-token (what GitHub expects with a token)
-    secret: str = field(repr=False)
-    source: str = "typed"
-
-    @property
-    def described(self) -> str:
-        """What was sent, in a phrase: "the user name ada and the token you typed"."""
-        what = {"typed": "the token or password you typed"}.get(self.source, f"the token from {self.source}")
-        return f"the user name {self.username} and {what}" if self.username else what
-
-
-Auth = str | Credentials | None  # what the functions below accept: a bare str is a GitHub token
-
-
-def _secrets(token: Auth) -> tuple[str, ...]:
-    secret = token.secret if isinstance(token, Credentials) else token
-    return (secret,) if secret else ()
-
-
 def needs_credentials(path: Path, remote: str = "origin") -> bool:
     """True when a push to `remote` over http(s) would have nothing to answer the server's login question
     with: no user name in its URL, no credential helper for it in git's config, no ~/.netrc. (Tokens
@@ -327,86 +299,9 @@ def needs_credentials(path: Path, remote: str = "origin") -> bool:
     return not helper.strip()
 
 
-def auth_failed(error: PublishError, url: str, token: Auth) -> PublishError:
-    """An AUTH_FAILED error saying plainly what was sent and to which host, and how to give credentials."""
-    if error.kind != Problem.AUTH_FAILED:
-        return error
-    parsed = parse_remote(url)
-    if parsed is None or parsed.scheme not in {"http", "https"}:
-        return error  # ssh: the key, as the general explanation says
-    host = safe_text(parsed.host)
-    if isinstance(token, Credentials):
-        sent = f"did not accept {safe_text(token.described)} (sent only to {host})"
-    elif token:
-        sent = f"did not accept the GitHub token (sent only to {host})"
-    else:
-        sent = "asked who you are, and binder-wizard had no user name or token for it to send"
-    github_token = isinstance(token, str) or isinstance(token, Credentials) and token.source in (
-        "GH_TOKEN", "GITHUB_TOKEN", "gh auth token")
-    if parsed.is_github or github_token:  # github.com, or the GitHub Enterprise host of the settings
-        action = ("Give a GitHub token when asked (the app asks; so does `publish` on a terminal), set GH_TOKEN "
-                  "or GITHUB_TOKEN, or run `gh auth login`. Create one at github.com → Settings → Developer "
-                  "settings → Personal access tokens. Nothing you type is saved.")
-    else:
-        action = (f"Give your user name on {host} and a token or password when asked (the app asks; so does "
-                  "`publish` on a terminal); scripts set BINDER_WIZARD_GIT_TOKEN (and BINDER_WIZARD_GIT_USERNAME, "
-                  "or git_username in the settings). Nothing you type is saved.")
-    return PublishError(Problem.AUTH_FAILED, f"The server {host} {sent}, so nothing was pushed.", action,
-                        error.detail, error.files)
-
-
 def _classify(output: str, url: str, branch: str, token: Auth) -> PublishError:
-    secrets = _secrets(token)
+    secrets = token_secrets(token)
     return auth_failed(classify(output, safe_text(strip_credentials(url), secrets), branch, secrets), url, token)
-
-
-_ASKPASS = """#!/bin/sh
-# Written by binder-wizard for one git command, then deleted. The token is in the environment only.
-case "$1" in
-  Username*|username*) printf '%s\\n' "${BINDER_WIZARD_GIT_USERNAME:-x-access-token}" ;;
-  *) printf '%s\\n' "$BINDER_WIZARD_GIT_TOKEN" ;;
-esac
-"""
-
-
-@contextmanager
-def git_environment(repo, url: str, token: Auth = None) -> Iterator[dict[str, str]]:
-    """Environment for a git command that talks to `url`: no terminal prompts, and the token (if any)
-    offered through a throwaway GIT_ASKPASS script — never written to the URL or any config. Credentials
-    for another host than `url`'s are not offered.
-
-    With a token, credential helpers are switched off for this one command so that git neither
-    prefers a stale stored password nor saves the token into a credential store.
-    """
-    env = {"GIT_TERMINAL_PROMPT": "0", "GIT_HTTP_LOW_SPEED_LIMIT": "1", "GIT_HTTP_LOW_SPEED_TIME": "60"}
-    if not os.environ.get("GIT_SSH_COMMAND") and not os.environ.get("GIT_SSH"):
-        ssh_command = repo.config_reader().get_value("core", "sshCommand", default="") or "ssh"
-        env["GIT_SSH_COMMAND"] = f"{ssh_command} -o BatchMode=yes"  # fail instead of prompting
-    parsed = parse_remote(url)
-    username = ""
-    if isinstance(token, Credentials):
-        username = token.username
-        token = token.secret if parsed is not None and parsed.host == token.host else None
-    if not token or parsed is None or parsed.scheme not in {"http", "https"}:
-        yield env
-        return
-    folder = tempfile.mkdtemp(prefix="binder-wizard-askpass-")
-    try:
-        script = Path(folder) / "askpass.sh"
-        script.write_text(_ASKPASS, encoding="utf-8")
-        script.chmod(stat.S_IRWXU)
-        count = int(os.environ.get("GIT_CONFIG_COUNT", "0") or 0)  # keep the user's own entries
-        env.update({
-            "GIT_ASKPASS": str(script),
-            "BINDER_WIZARD_GIT_TOKEN": token,
-            "BINDER_WIZARD_GIT_USERNAME": username,
-            "GIT_CONFIG_COUNT": str(count + 1),
-            f"GIT_CONFIG_KEY_{count}": "credential.helper",
-            f"GIT_CONFIG_VALUE_{count}": "",
-        })
-        yield env
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _remote_url(repo, remote: str) -> str:
@@ -515,7 +410,7 @@ def push(path: Path, *, branch: str | None = None, remote: str = "origin", token
     target = branch or local
     sha = repo.head.commit.hexsha
     url = _remote_url(repo, remote)
-    clean_url = safe_text(strip_credentials(url), _secrets(token))
+    clean_url = safe_text(strip_credentials(url), token_secrets(token))
     too_big = oversized_in_push(path, remote)
     if too_big:
         files = [f"{rel} ({size / 1_000_000:.0f} MB)" for rel, size in too_big]
