@@ -6,6 +6,11 @@ limit, on `cancel` or when its output grows past `max_output`, the whole group i
 ends when the child itself has exited: a grandchild that left the group (its own `setsid`) and still
 holds the pipe open cannot keep the caller waiting, because the pipes are read with a deadline and
 closed, never read to their end.
+
+Options for long runs: `quiet_limit` ends a child that has written nothing for that long (stuck, while
+a slow but working one may run to `timeout`); `grace` sends SIGTERM first and SIGKILL that much later,
+so a child that cleans up on SIGTERM (git removes its lock files) can; `on_output` sees each chunk as
+it arrives (progress).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import signal
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # Output kept from each stream; more ends the run (a runaway child must not fill memory).
@@ -34,6 +40,7 @@ class Finished:
     cancelled: bool = False
     too_much_output: bool = False
     error: str | None = None  # why it could not be started
+    quiet: bool = False  # timed out because it wrote nothing for `quiet_limit` seconds
 
     @property
     def ok(self) -> bool:
@@ -47,11 +54,15 @@ class BoundedProcess:
     """A started child; `finish()` waits for it within the limit and returns what it wrote."""
 
     def __init__(self, argv: list[str], *, timeout: float, cwd=None, env: dict[str, str] | None = None,
-                 input: bytes | None = None, max_output: int = MAX_OUTPUT) -> None:
+                 input: bytes | None = None, max_output: int = MAX_OUTPUT, quiet_limit: float | None = None,
+                 grace: float = 0.0, on_output: Callable[[str, bytes], None] | None = None) -> None:
         self.argv = [os.fspath(a) for a in argv]
         self.started = time.monotonic()
         self.deadline = self.started + max(0.0, timeout)
         self.max_output = max_output
+        self.quiet_limit = quiet_limit
+        self.grace = grace
+        self.on_output = on_output
         self._input = input
         self.error: str | None = None
         try:
@@ -75,16 +86,36 @@ class BoundedProcess:
             except OSError:
                 pass
 
+    def group_ended(self, within: float = 2.0) -> bool:
+        """True once no process of the child's group is left, waiting up to `within` seconds: killed
+        descendants count until their new parent (init) has reaped them, which takes a moment."""
+        give_up = time.monotonic() + within
+        while self.process is not None and _group_running(self.process.pid):
+            if time.monotonic() >= give_up:
+                return False
+            time.sleep(0.01)  # a non-child's end cannot be waited on, only seen
+        return True
+
+    def terminate(self) -> None:
+        """SIGTERM the child's whole process group: its chance to clean up before `kill()`."""
+        process = self.process
+        if process is not None:
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+            except (ProcessLookupError, PermissionError):
+                pass
+
     def finish(self, cancel: threading.Event | None = None) -> Finished:
         process = self.process
         if process is None:
             return Finished(None, b"", b"", 0.0, error=self.error)
         out, err = bytearray(), bytearray()
-        timed_out = cancelled = too_much = False
+        timed_out = cancelled = too_much = quiet = False
         pending = memoryview(self._input or b"")
         try:
             with selectors.DefaultSelector() as selector:
                 buffers = {process.stdout: out, process.stderr: err}
+                names = {process.stdout: "stdout", process.stderr: "stderr"}
                 for stream in buffers:
                     os.set_blocking(stream.fileno(), False)
                     selector.register(stream, selectors.EVENT_READ)
@@ -92,19 +123,29 @@ class BoundedProcess:
                     os.set_blocking(process.stdin.fileno(), False)
                     selector.register(process.stdin, selectors.EVENT_WRITE)
                 stop_at = None  # once the child has exited or been killed: the end of the short drain
+                kill_at = None  # after SIGTERM (with a grace period): when SIGKILL follows
+                last_output = self.started
                 while selector.get_map():
                     now = time.monotonic()
-                    if stop_at is None:
-                        timed_out = now >= self.deadline
+                    if stop_at is None and kill_at is None:
+                        quiet = self.quiet_limit is not None and now - last_output >= self.quiet_limit
+                        timed_out = now >= self.deadline or quiet
                         cancelled = cancel is not None and cancel.is_set()
-                        if timed_out or cancelled or too_much:
+                        if (timed_out or cancelled or too_much) and self.grace > 0:
+                            self.terminate()
+                            kill_at = now + self.grace
+                        elif timed_out or cancelled or too_much:
                             self.kill()
                             stop_at = now + DRAIN_SECONDS
                         elif process.poll() is not None:
                             stop_at = now + DRAIN_SECONDS  # read what is left, briefly
+                    elif stop_at is None:  # terminated: SIGKILL once the grace is over, unless all have ended
+                        if now >= kill_at or process.poll() is not None and not _group_running(process.pid):
+                            self.kill()
+                            stop_at = now + DRAIN_SECONDS
                     elif now >= stop_at:
                         break
-                    until = stop_at if stop_at is not None else self.deadline
+                    until = next(t for t in (stop_at, kill_at, self.deadline) if t is not None)
                     for key, _ in selector.select(max(0.0, min(until - now, 0.1))):
                         if key.fileobj is process.stdin:
                             try:
@@ -124,6 +165,9 @@ class BoundedProcess:
                         if not chunk:
                             selector.unregister(key.fileobj)
                             continue
+                        last_output = time.monotonic()
+                        if self.on_output is not None:
+                            self.on_output(names[key.fileobj], chunk)
                         buffer = buffers[key.fileobj]
                         if len(buffer) + len(chunk) > self.max_output:
                             too_much = True
@@ -148,7 +192,7 @@ class BoundedProcess:
         if _group_alive(process.pid):
             self.kill()  # descendants left in its group hold no pipe we wait on; end them too
         return Finished(None if killed else process.returncode, bytes(out), bytes(err),
-                        time.monotonic() - self.started, timed_out, cancelled, too_much)
+                        time.monotonic() - self.started, timed_out, cancelled, too_much, quiet=quiet and timed_out)
 
 
 def _group_alive(pgid: int) -> bool:
@@ -159,10 +203,33 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
+def _group_running(pgid: int) -> bool:
+    """Like _group_alive, but a killed process waiting to be reaped (a zombie) does not count, where
+    /proc says so (Linux)."""
+    if not _group_alive(pgid):
+        return False
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return True
+    for entry in entries:
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as handle:
+                    fields = handle.read().rsplit(b")", 1)[1].split()  # after the name, which may hold spaces
+            except (OSError, IndexError):
+                continue
+            if len(fields) > 2 and fields[2] == str(pgid).encode() and fields[0] != b"Z":
+                return True
+    return False
+
+
 def start_bounded(argv: list[str], *, timeout: float, cwd=None, env: dict[str, str] | None = None,
-                  input: bytes | None = None, max_output: int = MAX_OUTPUT) -> BoundedProcess:
+                  input: bytes | None = None, max_output: int = MAX_OUTPUT, quiet_limit: float | None = None,
+                  grace: float = 0.0, on_output: Callable[[str, bytes], None] | None = None) -> BoundedProcess:
     """Start `argv` in its own process group; `finish()` later (scan the project meanwhile)."""
-    return BoundedProcess(argv, timeout=timeout, cwd=cwd, env=env, input=input, max_output=max_output)
+    return BoundedProcess(argv, timeout=timeout, cwd=cwd, env=env, input=input, max_output=max_output,
+                          quiet_limit=quiet_limit, grace=grace, on_output=on_output)
 
 
 def run_bounded(argv: list[str], *, timeout: float, cwd=None, env: dict[str, str] | None = None,
