@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from wizard.commands.common import (EXIT_FAILED, EXIT_OK, UsageError, add_target_arguments, choice_warnings,
-                                    choose_target)
+from wizard.commands.common import EXIT_FAILED, EXIT_OK, UsageError
+from wizard.commands.launch_target import add_target_arguments, choice_warnings, choose_target
 from wizard.core.common.errors import UserError
 from wizard.core.common.safe_text import safe_text
 

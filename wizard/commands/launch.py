@@ -11,7 +11,8 @@ import json
 import math
 import sys
 
-from wizard.commands.common import EXIT_FAILED, EXIT_OK, add_target_arguments, choice_warnings, choose_target
+from wizard.commands.common import EXIT_FAILED, EXIT_OK
+from wizard.commands.launch_target import add_target_arguments, choice_warnings, choose_target
 from wizard.core.common.safe_text import safe_text
 
 

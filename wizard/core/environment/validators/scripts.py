@@ -15,7 +15,6 @@ import stat
 from wizard.core.common.lazy_regex import lazy_compile
 from wizard.core.common.diagnostics import Diagnostic
 from wizard.core.common.fileio import read_file_bytes
-from wizard.core.environment.validators.jupyter_versions import server_versions
 
 LINE_BREAK = lazy_compile(r"\r\n|\r|\n")
 SHELLS = {"bash", "sh", "dash"}
@@ -260,6 +259,8 @@ def _jupyter_checks(number, code, ctx, code_lines, shebang_has_e, is_start, add)
     labext = LABEXTENSION.search(code)
     if not classic and not labext and not LAB_BUILD.search(code):
         return
+    from wizard.core.environment.validators.jupyter_versions import server_versions  # only for Jupyter commands
+
     earlier = [c for n, c in code_lines if n < number]
     versions = server_versions(ctx, earlier) if ctx is not None else server_versions(_NoContext(), earlier)
     stops = _stops_here(number, code_lines, shebang_has_e, is_start)
