@@ -1,7 +1,9 @@
 """Everything the Publish step runs git for: status, identity, .gitignore, commit, origin, push with
 progress, the ls-remote check, the rebase/merge offer, and the list of files git would commit.
 
-Every function blocks (the TUI calls them from a thread worker) and imports GitPython lazily.
+Every function blocks (the TUI calls them from a thread worker) and imports GitPython lazily; GitPython
+only reads files (refs, config): every git command runs through `git_process_adapter.run_git`, in its
+own process group with a time limit, and those that may wait long take `cancel` (the app's worker).
 Rules kept here, not in the callers:
 * never force-push, never rewrite a commit the user already has;
 * a token (from the environment, `gh`, or typed by the user for this session: `Credentials`) reaches git
@@ -19,19 +21,25 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wizard.core.common.fileio import read_file_bytes, write_file
 from wizard.core.common.remotes import RemoteURL, parse_remote, strip_credentials
 from wizard.core.common.safe_text import safe_text
-from wizard.core.publish.git_process_adapter import (Auth, Credentials, auth_failed, git_environment,
-                                                     token_secrets)
+from wizard.core.publish.git_process_adapter import (HOOK_LIMIT, LOCAL_LIMIT, QUERY_LIMIT, QUIET_LIMIT,
+                                                     TRANSFER_LIMIT, Auth, Credentials, GitFailed, GitStopped,
+                                                     IndexCopy, auth_failed, git_environment, progress_reader,
+                                                     run_git, token_secrets)
 from wizard.core.publish.plan import (DEFAULT_BRANCH, GITHUB_FILE_LIMIT, Problem, PublishError, PushProgress,
                                       PushResult, RepoState, classify, detached_error, explain, in_progress_error,
                                       joined_output, no_identity_error, not_a_repo_error, parse_status,
                                       unrelated_error)
 
-# GitPython, subprocess and the audit (its patterns compile on import) are imported inside the
-# functions that use them, so that `import wizard.core.publish` stays cheap.
+if TYPE_CHECKING:
+    import threading
+
+# GitPython and the audit (its patterns compile on import) are imported inside the functions that use
+# them, so that `import wizard.core.publish` stays cheap.
 
 
 def _open(path: Path):
@@ -50,10 +58,22 @@ def _require_repo(path: Path):
     return repo
 
 
-def _stderr(error) -> str:
-    parts = [getattr(error, "stderr", "") or "", getattr(error, "stdout", "") or ""]
-    text = "\n".join(p if isinstance(p, str) else p.decode("utf-8", "replace") for p in parts)
-    return text.replace("  stderr: '", "").replace("  stdout: '", "").strip().rstrip("'")
+def _git(repo, *args: str, **options) -> str:
+    """`git *args` in `repo` (run_git's options: limit, quiet_limit, env, cancel, on_line)."""
+    return run_git(Path(repo.working_dir), *args, git_dir=Path(repo.git_dir), **options)
+
+
+def _rev(repo, name: str) -> str | None:
+    """The object `name` names (`git rev-parse`), or None."""
+    try:
+        return _git(repo, "rev-parse", "--quiet", "--verify", name).strip() or None
+    except GitFailed:
+        return None
+
+
+def _head(repo) -> str | None:
+    """The commit HEAD points at; None on a branch without commits yet."""
+    return _rev(repo, "HEAD^{commit}")
 
 
 def _operation(git_dir: Path) -> str | None:
@@ -75,14 +95,12 @@ def repo_state(path: Path) -> RepoState:
     repo = _open(path)
     if repo is None:
         return RepoState(path=path, is_repo=False)
-    import git
-
     try:
         # GIT_OPTIONAL_LOCKS=0: reading must never take index.lock from a commit or rebase running alongside
-        out = repo.git.status("--porcelain=v2", "--branch", "-z", "--untracked-files=all",
-                              strip_newline_in_stdout=False, env={"GIT_OPTIONAL_LOCKS": "0"})
-    except git.GitCommandError as error:
-        raise classify(_stderr(error)) from None
+        out = _git(repo, "status", "--porcelain=v2", "--branch", "-z", "--untracked-files=all",
+                   env={"GIT_OPTIONAL_LOCKS": "0"})
+    except GitFailed as error:
+        raise classify(error.output) from None
     state = parse_status(out, path)
     branch = state.branch
     if branch is None and state.head_sha is None and not repo.head.is_detached:
@@ -110,10 +128,9 @@ def origin_remote(path: Path) -> RemoteURL | None:
 
 def init_repo(path: Path, branch: str = DEFAULT_BRANCH) -> RepoState:
     """`git init` with the given first branch (main unless the user asks otherwise)."""
-    import git
-
     if _open(path) is None:
-        git.Repo.init(path, initial_branch=branch)
+        Path(path).mkdir(parents=True, exist_ok=True)
+        run_git(Path(path), "init", "--quiet", f"--initial-branch={branch}")
     return repo_state(path)
 
 
@@ -122,7 +139,8 @@ def committable_files(root: Path) -> list[str]:
     outside a repository: the audit's own walk with a basic .gitignore reading."""
     from wizard.core.common.process_adapter import run_bounded
 
-    done = run_bounded(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=root, timeout=60)
+    done = run_bounded(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=root,
+                       timeout=LOCAL_LIMIT)
     if done.ok:
         return sorted({p for p in done.stdout.decode("utf-8", "surrogateescape").split("\0") if p})
     from wizard.core.publish.audit import files_without_git
@@ -205,13 +223,12 @@ def _pathspec_file(paths: Sequence[str]) -> Iterator[str]:
         os.unlink(handle.name)
 
 
-def commit(path: Path, files: Sequence[str], message: str) -> str:
+def commit(path: Path, files: Sequence[str], message: str, *, cancel: threading.Event | None = None) -> str:
     """Commit exactly `files` (new, changed or deleted) with `message`; returns the new commit SHA.
 
-    Other changes, staged or not, stay as they were.
+    Other changes, staged or not, stay as they were; when no commit is made (a hook refused or was
+    stopped at HOOK_LIMIT or on `cancel`) the index is put back as it was before.
     """
-    import git
-
     repo = _require_repo(path)
     _ensure_branch(repo)
     if not files:
@@ -222,21 +239,32 @@ def commit(path: Path, files: Sequence[str], message: str) -> str:
                            "Write one line saying what this version contains.")
     if not has_identity(path):
         raise no_identity_error()
-    env = {"GIT_LITERAL_PATHSPECS": "1"}
+    options = {"env": {"GIT_LITERAL_PATHSPECS": "1"}, "limit": HOOK_LIMIT, "cancel": cancel}  # hooks, filters
+    before = _head(repo)
+    index = IndexCopy(Path(repo.git_dir) / "index")
     with _pathspec_file(files) as listing:
         try:
-            repo.git.add("--all", f"--pathspec-from-file={listing}", "--pathspec-file-nul", env=env)
-            repo.git.commit("--quiet", "-m", message,
-                            f"--pathspec-from-file={listing}", "--pathspec-file-nul", env=env)
-        except git.GitCommandError as error:
-            text = _stderr(error)
+            _git(repo, "add", "--all", f"--pathspec-from-file={listing}", "--pathspec-file-nul", **options)
+            _git(repo, "commit", "--quiet", "-m", message,
+                 f"--pathspec-from-file={listing}", "--pathspec-file-nul", **options)
+        except GitStopped as error:
+            if _head(repo) != before:  # stopped in post-commit: the commit is there
+                raise error.add("Your commit was made; publish again to push it.") from None
+            raise error.add(f"Nothing was committed{index.put_back()}.") from None
+        except GitFailed as error:
+            index.put_back()
+            text = error.output
             if any(n in text for n in ("nothing to commit", "nothing added to commit", "no changes added")):
                 raise PublishError(Problem.NOTHING_TO_COMMIT, "The selected files have no changes to commit.",
                                    "Nothing new to commit; you can push the commits you already have.") from None
             if "tell me who you are" in text.lower() or "unable to auto-detect email" in text.lower():
                 raise no_identity_error() from None
             raise classify(text) from None
-    return repo.head.commit.hexsha
+        except BaseException:  # Ctrl-C: the runner stopped git; the staging is not left behind either
+            if _head(repo) == before:
+                index.put_back()
+            raise
+    return _head(repo)
 
 
 # --------------------------------------------------------------------------- origin
@@ -257,7 +285,7 @@ def set_origin(path: Path, url: str, replace: bool = False) -> str:
         current = repo.remote("origin")
         current_url = current.url
     except ValueError:
-        repo.create_remote("origin", clean)
+        _git(repo, "remote", "add", "--", "origin", clean)
         return clean
     if strip_credentials(current_url) == clean:
         return current_url
@@ -271,7 +299,7 @@ def set_origin(path: Path, url: str, replace: bool = False) -> str:
             f"not to {safe_text(clean)}.",
             "Keep the existing remote (leave out --remote), or replace it on purpose (--replace-origin).",
         )
-    current.set_url(clean)
+    _git(repo, "remote", "set-url", "--", "origin", clean)
     return clean
 
 
@@ -282,8 +310,6 @@ def needs_credentials(path: Path, remote: str = "origin") -> bool:
     """True when a push to `remote` over http(s) would have nothing to answer the server's login question
     with: no user name in its URL, no credential helper for it in git's config, no ~/.netrc. (Tokens
     from the environment are the caller's to check.)"""
-    import git
-
     repo = _require_repo(path)
     url = _remote_url(repo, remote)
     parsed = parse_remote(url)
@@ -293,8 +319,8 @@ def needs_credentials(path: Path, remote: str = "origin") -> bool:
     if (home / ".netrc").exists() or (home / "_netrc").exists():
         return False
     try:
-        helper = repo.git.config("--get-urlmatch", "credential.helper", strip_credentials(url))
-    except git.GitCommandError:  # exit 1: no helper configured for this URL
+        helper = _git(repo, "config", "--get-urlmatch", "credential.helper", strip_credentials(url))
+    except GitFailed:  # exit 1: no helper configured for this URL
         helper = ""
     return not helper.strip()
 
@@ -315,20 +341,21 @@ def _remote_url(repo, remote: str) -> str:
 # --------------------------------------------------------------------------- remote queries
 
 
-def remote_branch_sha(path: Path, branch: str, remote: str = "origin", token: Auth = None) -> str | None:
+def remote_branch_sha(path: Path, branch: str, remote: str = "origin", token: Auth = None, *,
+                      cancel: threading.Event | None = None) -> str | None:
     """The commit the remote branch points at (`git ls-remote`), or None if it does not exist.
 
-    Raises PublishError when the remote cannot be reached or refuses us (auth, missing repository).
+    Raises PublishError when the remote cannot be reached or refuses us (auth, missing repository), or
+    does not answer within QUERY_LIMIT.
     """
-    import git
-
     repo = _require_repo(path)
     url = _remote_url(repo, remote)
     with git_environment(repo, url, token) as env:
         try:
-            out = repo.git.ls_remote("--heads", remote, f"refs/heads/{branch}", env=env)
-        except git.GitCommandError as error:
-            raise _classify(_stderr(error), url, branch, token) from None
+            out = _git(repo, "ls-remote", "--heads", remote, f"refs/heads/{branch}", env=env, limit=QUERY_LIMIT,
+                       cancel=cancel)
+        except GitFailed as error:
+            raise _classify(error.output, url, branch, token) from None
     for line in out.splitlines():
         sha, _, ref = line.partition("\t")
         if ref == f"refs/heads/{branch}":
@@ -340,16 +367,15 @@ def oversized_in_push(path: Path, remote: str = "origin", rev: str = "HEAD") -> 
     """Files over GitHub's limit in the commits a push would send: [(path, size)]."""
     repo = _require_repo(path)
     base = ["--objects", rev, "--not", f"--remotes={remote}"]
-    omitted = repo.git.rev_list(*base, f"--filter=blob:limit={GITHUB_FILE_LIMIT + 1}",
-                                "--filter-print-omitted")
+    omitted = _git(repo, "rev-list", *base, f"--filter=blob:limit={GITHUB_FILE_LIMIT + 1}", "--filter-print-omitted")
     big = {line[1:] for line in omitted.splitlines() if line.startswith("~")}
     if not big:
         return []
     found: list[tuple[str, int]] = []
-    for line in repo.git.rev_list(*base).splitlines():
+    for line in _git(repo, "rev-list", *base).splitlines():
         sha, _, rel = line.partition(" ")
         if sha in big and rel:
-            found.append((rel, int(repo.git.cat_file("-s", sha))))
+            found.append((rel, int(_git(repo, "cat-file", "-s", sha))))
             big.discard(sha)
     return found
 
@@ -357,113 +383,83 @@ def oversized_in_push(path: Path, remote: str = "origin", rev: str = "HEAD") -> 
 # --------------------------------------------------------------------------- push
 
 
-def _progress_class():
-    import logging
-
-    import git
-
-    # GitPython logs git's error lines (which may hold a URL) as warnings; we explain them instead.
-    logging.getLogger("git.remote").setLevel(logging.ERROR)
-
-    names = {git.RemoteProgress.COUNTING: "counting", git.RemoteProgress.COMPRESSING: "compressing",
-             git.RemoteProgress.WRITING: "writing", git.RemoteProgress.RECEIVING: "receiving",
-             git.RemoteProgress.RESOLVING: "resolving"}
-
-    class Progress(git.RemoteProgress):
-        def __init__(self, callback: Callable[[PushProgress], None] | None) -> None:
-            super().__init__()
-            self.callback = callback
-            self.lines: list[str] = []
-
-        def _parse_progress_line(self, line):  # keep every line for the error explanation
-            text = line.decode("utf-8", "replace") if isinstance(line, bytes) else line
-            self.lines.append(text)
-            return super()._parse_progress_line(text)
-
-        def update(self, op_code, cur_count, max_count=None, message=""):
-            if self.callback is None:
-                return
-            stage = names.get(op_code & self.OP_MASK, "working")
-            transferred, _, speed = (message or "").partition("|")
-            self.callback(PushProgress(stage, int(cur_count or 0), int(max_count) if max_count else None,
-                                       transferred.strip(), speed.strip(), bool(op_code & self.END)))
-
-    return Progress
-
-
 def push(path: Path, *, branch: str | None = None, remote: str = "origin", token: Auth = None,
-         progress: Callable[[PushProgress], None] | None = None) -> PushResult:
+         progress: Callable[[PushProgress], None] | None = None,
+         cancel: threading.Event | None = None) -> PushResult:
     """Push the current branch to `remote` (as `branch`, default the same name), set it as upstream,
     then check with ls-remote that the remote branch is exactly local HEAD.
 
     Never forces. Raises PublishError for every failure; the local repository is never changed
-    except for the upstream setting and remote-tracking ref of a successful push.
+    except for the upstream setting and remote-tracking ref of a successful push. Stopped at
+    TRANSFER_LIMIT, after QUIET_LIMIT without progress, or on `cancel`.
     """
-    import git
-
     repo = _require_repo(path)
     _ensure_branch(repo)
-    if not repo.head.is_valid():
+    sha = _head(repo)
+    if sha is None:
         raise PublishError(Problem.NOTHING_TO_COMMIT, "This repository has no commits yet, so there is "
                            "nothing to push.", "Commit your files first.")
     local = repo.active_branch.name
     target = branch or local
-    sha = repo.head.commit.hexsha
     url = _remote_url(repo, remote)
     clean_url = safe_text(strip_credentials(url), token_secrets(token))
     too_big = oversized_in_push(path, remote)
     if too_big:
         files = [f"{rel} ({size / 1_000_000:.0f} MB)" for rel, size in too_big]
         raise explain(Problem.FILE_TOO_LARGE, clean_url, target, "", files)
-    handler = _progress_class()(progress)
+    handler = progress_reader(progress)
     with git_environment(repo, url, token) as env:
-        try:
-            results = repo.remote(remote).push(f"refs/heads/{local}:refs/heads/{target}", progress=handler,
-                                               set_upstream=True, env=env)
-        except git.GitCommandError as error:
-            raise _unrelated_or(_classify(joined_output(handler.lines, _stderr(error)), url, target, token),
-                                path, target, remote, token, clean_url) from None
-        failed = [r for r in results if r.flags & (r.ERROR | r.REJECTED | r.REMOTE_REJECTED | r.REMOTE_FAILURE)]
-        if failed or not results or results.error is not None:
-            summary = "\n".join(f"{r.summary}" for r in failed)
-            if any(r.flags & r.REJECTED for r in failed):
+        try:  # --porcelain: one line per ref on stdout, its flag first ("!": refused)
+            out = _git(repo, "push", "--porcelain", "--progress", "--set-upstream", "--", remote,
+                       f"refs/heads/{local}:refs/heads/{target}", env=env, limit=TRANSFER_LIMIT,
+                       quiet_limit=QUIET_LIMIT, cancel=cancel, on_line=handler.line)
+            exited_ok = True
+        except GitFailed as error:
+            out, exited_ok = error.stdout, False
+        refs = [line.split("\t") for line in out.splitlines() if line[:1] in " +-*!=" and line[1:2] == "\t"]
+        failed = [fields[2] if len(fields) > 2 else "" for fields in refs if fields[0] == "!"]
+        if failed or not refs or not exited_ok:
+            summary = "\n".join(failed)
+            if any(text.startswith("[rejected]") for text in failed):
                 summary += "\n[rejected] non-fast-forward"
             raise _unrelated_or(_classify(joined_output(handler.lines, summary), url, target, token),
-                                path, target, remote, token, clean_url)
-    verify(path, target, sha, remote, token)
+                                path, target, remote, token, clean_url, cancel)
+    verify(path, target, sha, remote, token, cancel=cancel)
     return PushResult(sha=sha, branch=target, remote_url=clean_url)
 
 
-def _unrelated_or(error: PublishError, path: Path, branch: str, remote: str, token: Auth, where: str) -> PublishError:
+def _unrelated_or(error: PublishError, path: Path, branch: str, remote: str, token: Auth, where: str,
+                  cancel: threading.Event | None = None) -> PublishError:
     """A rejected push to a remote whose branch shares no commit with ours is another project, not new commits
     someone added: say that (and offer another remote) instead of offering a rebase."""
-    if error.kind == Problem.REJECTED and unrelated_history(path, branch, remote, token):
+    if error.kind == Problem.REJECTED and unrelated_history(path, branch, remote, token, cancel=cancel):
         return unrelated_error(where, branch)
     return error
 
 
-def unrelated_history(path: Path, branch: str, remote: str = "origin", token: Auth = None) -> bool:
+def unrelated_history(path: Path, branch: str, remote: str = "origin", token: Auth = None, *,
+                      cancel: threading.Event | None = None) -> bool:
     """True when the remote branch exists and has no commit in common with HEAD (fetched, nothing else
     changed); False when they share history or it cannot be told."""
-    import git
-
     repo = _require_repo(path)
     url = _remote_url(repo, remote)
     with git_environment(repo, url, token) as env:
         try:
-            repo.git.fetch(remote, f"refs/heads/{branch}", env=env)
-        except git.GitCommandError:
+            _git(repo, "fetch", "--progress", remote, f"refs/heads/{branch}", env=env, limit=TRANSFER_LIMIT,
+                 quiet_limit=QUIET_LIMIT, cancel=cancel)
+        except GitFailed:
             return False
     try:
-        repo.git.merge_base("HEAD", "FETCH_HEAD")
-    except git.GitCommandError as error:
+        _git(repo, "merge-base", "HEAD", "FETCH_HEAD")
+    except GitFailed as error:
         return error.status == 1  # 1: no common ancestor; anything else: cannot tell
     return False
 
 
-def verify(path: Path, branch: str, sha: str, remote: str = "origin", token: Auth = None) -> None:
+def verify(path: Path, branch: str, sha: str, remote: str = "origin", token: Auth = None, *,
+           cancel: threading.Event | None = None) -> None:
     """Raise unless the remote branch points at exactly `sha`."""
-    found = remote_branch_sha(path, branch, remote, token)
+    found = remote_branch_sha(path, branch, remote, token, cancel=cancel)
     if found != sha:
         raise PublishError(
             Problem.NOT_VERIFIED,
@@ -474,26 +470,27 @@ def verify(path: Path, branch: str, sha: str, remote: str = "origin", token: Aut
 
 
 def commit_and_push(path: Path, files: Sequence[str], message: str, *, branch: str | None = None,
-                    token: Auth = None,
-                    progress: Callable[[PushProgress], None] | None = None) -> PushResult:
+                    token: Auth = None, progress: Callable[[PushProgress], None] | None = None,
+                    cancel: threading.Event | None = None) -> PushResult:
     """The Publish step in one call: reach the remote first (so wrong credentials, a missing
     repository or no network stop before anything changes), commit `files` if they changed, push, verify.
+    `cancel` (a threading.Event) stops whichever git command runs.
     """
     repo = _require_repo(path)
     _ensure_branch(repo)
     local = repo.active_branch.name
     if files and not has_identity(path):
         raise no_identity_error()
-    remote_branch_sha(path, branch or local, token=token)
+    remote_branch_sha(path, branch or local, token=token, cancel=cancel)
     committed = 0
     if files:
         try:
-            commit(path, files, message)
+            commit(path, files, message, cancel=cancel)
             committed = len(files)
         except PublishError as error:
-            if error.kind != Problem.NOTHING_TO_COMMIT or not repo.head.is_valid():
+            if error.kind != Problem.NOTHING_TO_COMMIT or _head(repo) is None:
                 raise
-    result = push(path, branch=branch, token=token, progress=progress)
+    result = push(path, branch=branch, token=token, progress=progress, cancel=cancel)
     return PushResult(result.sha, result.branch, result.remote_url, committed)
 
 
@@ -501,14 +498,13 @@ def commit_and_push(path: Path, files: Sequence[str], message: str, *, branch: s
 
 
 def integrate_remote(path: Path, how: str, *, branch: str | None = None, remote: str = "origin",
-                     token: Auth = None) -> str:
+                     token: Auth = None, cancel: threading.Event | None = None) -> str:
     """Fetch the remote branch and rebase local commits onto it (how="rebase") or merge it ("merge").
 
-    Run only when the user asked for it. On conflicts everything is put back exactly as it was
-    and PublishError(CONFLICT) lists the files. Returns the new HEAD SHA.
+    Run only when the user asked for it. On conflicts, or a hook stopped at HOOK_LIMIT (or on
+    `cancel`), everything is put back exactly as it was; PublishError(CONFLICT) lists the files.
+    Returns the new HEAD SHA.
     """
-    import git
-
     if how not in {"rebase", "merge"}:
         raise ValueError(how)
     repo = _require_repo(path)
@@ -520,24 +516,27 @@ def integrate_remote(path: Path, how: str, *, branch: str | None = None, remote:
     url = _remote_url(repo, remote)
     with git_environment(repo, url, token) as env:
         try:
-            repo.git.fetch(remote, f"refs/heads/{target}", env=env)
-        except git.GitCommandError as error:
-            raise _classify(_stderr(error), url, target, token) from None
-    theirs = repo.git.rev_parse("FETCH_HEAD")
-    before = repo.head.commit.hexsha
+            _git(repo, "fetch", "--progress", remote, f"refs/heads/{target}", env=env, limit=TRANSFER_LIMIT,
+                 quiet_limit=QUIET_LIMIT, cancel=cancel)
+        except GitFailed as error:
+            raise _classify(error.output, url, target, token) from None
+    theirs = _rev(repo, "FETCH_HEAD")
+    before = _head(repo)
     try:
         if how == "rebase":
-            repo.git.rebase("--autostash", theirs)
+            _git(repo, "rebase", "--autostash", theirs, limit=HOOK_LIMIT, cancel=cancel)
         else:
-            repo.git.merge("--autostash", "--no-edit", "--allow-unrelated-histories", "-m",
-                           f"Merge the changes from {remote}/{target}", theirs)
-    except git.GitCommandError as error:
-        detail = safe_text(_stderr(error))
-        conflicted = [p for p in repo.git.diff("--name-only", "--diff-filter=U", "-z").split("\0") if p]
+            _git(repo, "merge", "--autostash", "--no-edit", "--allow-unrelated-histories", "-m",
+                 f"Merge the changes from {remote}/{target}", theirs, limit=HOOK_LIMIT, cancel=cancel)
+    except GitStopped as error:  # a hook that did not finish
+        raise error.add(_put_back_stopped(repo, how, before, local)) from None
+    except GitFailed as error:  # a conflict or a refusal
+        detail = safe_text(error.output)
+        conflicted = [p for p in _git(repo, "diff", "--name-only", "--diff-filter=U", "-z").split("\0") if p]
         operation = _operation(Path(repo.git_dir))
         if operation in {"rebase", "merge"}:
-            repo.git.execute(["git", operation, "--abort"])
-        if repo.head.commit.hexsha != before or repo.active_branch.name != local:
+            _git(repo, operation, "--abort")
+        if _head(repo) != before or repo.active_branch.name != local:
             raise PublishError(Problem.GIT_FAILED, "git could not restore your branch after stopping.",
                                f"Your commits are safe; run `git switch {local}` and `git reset --keep "
                                f"{before[:12]}`.", detail) from None
@@ -556,4 +555,37 @@ def integrate_remote(path: Path, how: str, *, branch: str | None = None, remote:
                            f"{detail.splitlines()[-1] if detail else 'unknown error'}",
                            "Nothing was changed. Read the details, fix the cause, and try again.",
                            detail) from None
-    return repo.head.commit.hexsha
+    return _head(repo)
+
+
+def _put_back_stopped(repo, how: str, before: str | None, local: str) -> str:
+    """Undo what a rebase or merge stopped at its limit had done; a sentence saying where things are.
+
+    `--abort` needs the state git writes once it is under way: stopped in pre-rebase, the state is half
+    written; stopped in pre-merge-commit, the merge's result is in the files with no MERGE_HEAD yet. The
+    user's uncommitted changes (the autostash) come back in every case, or stay in `git stash list`."""
+    git_dir = Path(repo.git_dir)
+    autostash = _rev(repo, "MERGE_AUTOSTASH") or next(
+        (read_file_bytes(f, limit=100, root=None).decode().strip() for f in
+         (git_dir / "rebase-merge" / "autostash", git_dir / "rebase-apply" / "autostash") if f.is_file()), None)
+    operation = _operation(git_dir)
+    if operation in {"rebase", "merge"}:
+        try:
+            _git(repo, operation, "--abort")  # applies the autostash too
+        except GitFailed:  # its state was not complete: forget it (the autostash goes to the stash list)
+            _git(repo, operation, "--quit")
+    elif how == "merge" and _head(repo) == before:
+        _git(repo, "reset", "--merge")  # the merge's result out of index and files (the autostash: to the list)
+    if autostash and _rev(repo, "MERGE_AUTOSTASH") == autostash:
+        _git(repo, "stash", "store", "-m", "autostash", autostash)
+        _git(repo, "update-ref", "-d", "MERGE_AUTOSTASH")
+    saved = ""
+    if autostash and _rev(repo, "refs/stash") == autostash:
+        try:
+            _git(repo, "stash", "pop")
+        except GitFailed:
+            saved = " Your uncommitted changes are in `git stash list`: `git stash pop` brings them back."
+    if _head(repo) != before or repo.active_branch.name != local:
+        return (f"The {how} had finished when it stopped, so your commits now include the remote's; publish "
+                f"again to push them.{saved}")
+    return f"Everything is back as it was.{saved}"
