@@ -22,7 +22,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Button, Input, Label, ProgressBar, SelectionList, Static
-from textual.worker import Worker
+from textual.worker import Worker, get_current_worker
 
 from wizard.core.publish import PublishError, PushProgress, PushResult, RepoState
 from wizard.core.common.safe_text import safe_text
@@ -440,6 +440,7 @@ class PublishScreen(StepScreen):
             return
         try:
             result = gitops.commit_and_push(path, files, message, token=auth,
+                                            cancel=get_current_worker().cancelled_event,  # leaving stops git
                                             progress=lambda p: self.post_message(self.PushProgressed(p)))
         except PublishError as error:
             if error.kind == Problem.AUTH_FAILED:
@@ -452,8 +453,8 @@ class PublishScreen(StepScreen):
         from wizard.core import publish as gitops
 
         token = self._auth(ask=False)
-        gitops.integrate_remote(self.state.project, how.value, token=token)
-        result = gitops.push(self.state.project, token=token,
+        gitops.integrate_remote(self.state.project, how.value, token=token, cancel=get_current_worker().cancelled_event)
+        result = gitops.push(self.state.project, token=token, cancel=get_current_worker().cancelled_event,
                              progress=lambda p: self.post_message(self.PushProgressed(p)))
         self._after_push(result)
 
