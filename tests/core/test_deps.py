@@ -565,3 +565,31 @@ def test_requirements_warns_about_a_near_miss_with_a_one_key_fix(make_project):
         (3, "warning", "Did you mean pandas? Write pandas instead.")]
     [fix] = fixes_for(found[0])
     assert fix.apply("numpy\nmatplotlb==3.9\npandsa\n") == "numpy\nmatplotlib==3.9\npandsa\n"
+
+
+def test_walk_leaves_out_environments_build_output_and_hidden_folders(make_project):
+    """Only the project's own code is scanned: environments (whatever their name), build output, caches."""
+    from wizard.core.environment.deps.scan import walk_project
+
+    project = make_project({
+        "analysis.py": "import pandas\n",
+        "notebooks/explore.ipynb": "{}",
+        "myenv/pyvenv.cfg": "home = /usr/bin\n",
+        "myenv/lib/python3.12/site-packages/requests/api.py": "import urllib3\n",
+        "tools/condaenv/conda-meta/history": "",
+        "tools/condaenv/lib/thing.py": "import numpy\n",
+        "build/figures.py": "import matplotlib\n",  # a folder of code that happens to be called build
+        "dist/mypkg-1.0-py3-none-any.whl": "",
+        "dist/lib/mypkg/mod.py": "import scipy\n",  # next to a wheel: build output
+        ".hidden/secret.py": "import boto3\n",
+        "node_modules/x/y.py": "import six\n",
+        "pkg.egg-info/z.py": "import attr\n",
+        "src/mypkg/__init__.py": "",
+        "setup.py": "import setuptools\n",
+    })
+    files, local = walk_project(project)
+    assert sorted(rel for rel, _ in files) == ["analysis.py", "build/figures.py", "notebooks/explore.ipynb",
+                                               "src/mypkg/__init__.py"]
+    assert all(path == project / rel for rel, path in files)
+    assert {"analysis", "figures", "mypkg", "src", "build"} <= local
+    assert "requests" not in local and "thing" not in local
