@@ -46,15 +46,18 @@ def run(args) -> int:
     project = project_path(args.path)
     if (args.refresh or args.index_url) and not args.resolve:
         raise UsageError(f"{'--refresh' if args.refresh else '--index-url'} only applies with --resolve")
+    from wizard.core.common.bounded_call_adapter import BoundedCall
     from wizard.core.environment.engine import analyse
     from wizard.core.publish.file_listing_adapter import FileListing
 
     try:
-        listing = FileListing(project)  # git lists the files on another core while the analysis runs
+        # Beside the analysis, on the other cores: the import scan in a forked copy (started first, before
+        # any thread), and git listing the files the audit reads.
+        imports = BoundedCall(IMPORT_SCAN_SECONDS, _code_warnings, project, fork=True)
+        listing = FileListing(project)
         report = analyse(project)
-        report = _with_import_warnings(report)
-        audit = _Bounded(AUDIT_SECONDS, _audit, listing, args.check_urls)
-        report = _with_audit(report, audit)
+        audit = BoundedCall(AUDIT_SECONDS, _audit, listing, args.check_urls).wait()
+        report = _with_audit(_with_import_warnings(report, imports.wait()), audit)
     except PermissionError as error:
         raise UsageError(f"cannot read {error.filename or project}: {error.strerror or error}") from None
     except OSError as error:
@@ -89,30 +92,6 @@ def _with_resolution(report, index_url: str | None, refresh: bool):
     return dataclasses.replace(report, diagnostics=resolved.diagnostics(report.diagnostics)), resolved.result
 
 
-class _Bounded:
-    """`function(*args)` run in a daemon thread, waited for at most `seconds`: its `result`, or why there is
-    none (`error`). The import scan and the audit read every file, and one that blocks (a hung network
-    drive) or a huge tree must not hang a pre-commit hook. One at a time, after the verdict: threads side by
-    side only take turns on the GIL, and measured ~15% slower in all."""
-
-    def __init__(self, seconds: float, function, *args) -> None:
-        import threading
-
-        self.result = None
-        self.error: str | None = None
-        worker = threading.Thread(target=self._run, args=(function, *args), name=function.__name__, daemon=True)
-        worker.start()
-        worker.join(seconds)
-        if worker.is_alive():  # left behind: a daemon thread does not keep the process alive
-            self.error = f"still running after {seconds:g} s"
-
-    def _run(self, function, *args) -> None:
-        try:
-            self.result = function(*args)
-        except Exception as error:  # advice on top of the verdict: a bug in it must not cost the whole report
-            self.error = type(error).__name__
-
-
 def _audit(listing, downloads: bool):
     """The audit of every file git would commit, and the Python environments found among them."""
     from wizard.core.publish.audit import audit_files, environment_folders
@@ -129,7 +108,7 @@ _SAME_AS = {"ftp-url": {"script-ftp", "docker-ftp"}}
 _NETWORK_CODES = {"ftp-url", "blocked-protocol", "blocked-port"}
 
 
-def _with_audit(report, audit: _Bounded):
+def _with_audit(report, audit):
     """The report with the audit's findings joined in reading order (those the validators already made, at the
     same line, left out; a blocked download in a script Binder ignores is a warning, not an error)."""
     import dataclasses
@@ -171,7 +150,7 @@ def _joined(report, extra):
     return dataclasses.replace(report, diagnostics=tuple(merged))
 
 
-def _with_url_checks(report, audit: _Bounded):
+def _with_url_checks(report, audit):
     """`--check-urls`: the report with what each downloaded URL answered, and (checked, unreachable) counts."""
     from wizard.core.common.url_check_adapter import check_urls
     from wizard.core.publish.network import url_diagnostics
@@ -204,19 +183,24 @@ def _write(report, fmt: str, resolution=None, urls=None) -> None:
         _print_text(report, resolution, urls)
 
 
-def _with_import_warnings(report):
-    """Add "imported but not declared" warnings: the code needs a package Binder will not install.
+def _code_warnings(project):
+    """"Imported but not declared" warnings, for Python imports and R packages: the code needs a package
+    Binder will not install.
 
     Only here, not in `analyse`: the editor calls that on every pause in typing, and scanning the
     code is too slow for that. The project's Python is not asked (a subprocess, ~0.2 s): the table of
     known mismatches and the popular names map imports well enough for a warning, and `check` must
     stay fast enough for a pre-commit hook. `binder-wizard requirements` asks it.
     """
-    import dataclasses
-
     from wizard.core.environment.deps import code_diagnostics
 
-    scan = _Bounded(IMPORT_SCAN_SECONDS, code_diagnostics, report.project)  # Python imports and R packages
+    return code_diagnostics(project)
+
+
+def _with_import_warnings(report, scan):
+    """The report with the import scan's warnings, or one info line saying why there are none."""
+    import dataclasses
+
     extra = tuple(scan.result or ())
     if scan.error is not None:
         from wizard.core.common.diagnostics import Diagnostic

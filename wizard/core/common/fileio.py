@@ -20,7 +20,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from wizard.core.common.errors import UserError
@@ -222,6 +221,8 @@ def write_file(path: str | os.PathLike, data: bytes, *, root=_REGISTERED, mode: 
         if mode is None:
             mode = stat.S_IMODE(info.st_mode) if info is not None else default_mode()
         target.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # here: it loads shutil, random and the compressors; most runs write nothing
+
         fd, temp = tempfile.mkstemp(prefix=f".{target.name[:100]}.", suffix=".tmp", dir=target.parent)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
