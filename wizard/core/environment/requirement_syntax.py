@@ -32,7 +32,8 @@ _PLAIN_SPEC = lazy_compile(r"(?:==|!=|~=|>=|<=|>|<)\s*\d+(?:\.\d+)*(?:\s*,\s*(?:
 _FULL_SPEC = lazy_compile(_SPEC, re.IGNORECASE)  # PEP 440 letters are case-insensitive
 # The marker is its own pattern, compiled only when a line has one (most do not).
 _SIMPLE = lazy_compile(
-    r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?P<extras>\[\s*[A-Za-z0-9._-]+(?:\s*,\s*[A-Za-z0-9._-]+)*\s*\])?"
+    r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)"
+    r"\s*(?P<extras>\[\s*[A-Za-z0-9._-]+(?:\s*,\s*[A-Za-z0-9._-]+)*\s*\])?"
     rf"\s*(?P<spec>{_LOOSE_SPEC}(?:\s*,\s*{_LOOSE_SPEC})*)?\s*(?:;\s*(?P<marker>.*?))?\s*$")
 _MARKER = lazy_compile(rf"{_MARKER_ITEM}(?:\s+(?:and|or)\s+{_MARKER_ITEM})*")
 

@@ -113,7 +113,8 @@ def _duration(seconds: float) -> str:
 
 def big_files(project: Path, files: Iterable[str], over: int = 10 * MB) -> list[tuple[str, int]]:
     """(path, size) of the files over `over` bytes (the medium tier starts at 10 MB), biggest first; links,
-    folders and files that vanished are left out. `files`: what git would commit (git_adapter.committable_files)."""
+    folders and files that vanished are left out. `files`: what git would commit
+    (file_listing_adapter.committable_files)."""
     found = []
     for path in files:
         try:

@@ -36,7 +36,7 @@ class FileListing:
                 return sorted({p for p in done.stdout.decode("utf-8", "surrogateescape").split("\0") if p})
         from wizard.core.publish.audit import files_without_git
 
-        return files_without_git(self.root)
+        return sorted(files_without_git(self.root))  # in git's order too: paths sorted as strings
 
 
 def committable_files(root: Path) -> list[str]:

@@ -380,7 +380,7 @@ class EnvironmentScreen(StepScreen):
     def _find_big_data(self, open_dialog: bool) -> None:
         """The files over 10 MB git would commit (a listing and a stat each: no file is read)."""
         from wizard.core.publish.data_move import big_files
-        from wizard.core.publish.git_adapter import committable_files
+        from wizard.core.publish.file_listing_adapter import committable_files
 
         self.post_message(self.BigData(big_files(self.state.project, committable_files(self.state.project)),
                                        open_dialog))
