@@ -29,10 +29,15 @@ SLACK = 5.0  # seconds past a limit (and SIGTERM's grace) that a loaded machine 
 BOUND = LIMIT + git_process_adapter.GRACE_SECONDS + SLACK
 
 
-@pytest.fixture(autouse=True)
-def short_limits(monkeypatch):
-    for name in ("LOCAL_LIMIT", "HOOK_LIMIT", "QUERY_LIMIT", "TRANSFER_LIMIT", "QUIET_LIMIT"):
-        monkeypatch.setattr(git_adapter, name, LIMIT)
+@pytest.fixture
+def shorten(monkeypatch):
+    """shorten("HOOK_LIMIT"): from then on that limit is LIMIT seconds (set-up runs with the real ones)."""
+
+    def apply(*names: str) -> None:
+        for name in names:
+            monkeypatch.setattr(git_adapter, name, LIMIT)
+
+    return apply
 
 
 def ended(pid: int, within: float = SLACK) -> bool:
@@ -95,11 +100,12 @@ def no_locks(project: Path) -> list[str]:
 # --------------------------------------------------------------------------- commit hooks
 
 
-def test_a_stuck_pre_commit_hook_is_stopped_with_its_child_and_nothing_changes(make_project, tmp_path):
+def test_a_stuck_pre_commit_hook_is_stopped_with_its_child_and_nothing_changes(make_project, tmp_path, shorten):
     project = repository(make_project, tmp_path)
     pids = tmp_path / "pids"
     hook(project, "pre-commit", f'echo $$ > {pids}/hook.pid\nsleep 300 &\necho $! > {pids}/child.pid\nwait')
     before = state(project)
+    shorten("HOOK_LIMIT")
     error, _ = stopped(publish.commit, project, ["analysis.py", "results.csv"], "Update")
     assert error.message == ("The pre-commit hook did not finish within 2 seconds, so binder-wizard stopped it. "
                              "Nothing was committed; your files and staged changes are as they were.")
@@ -112,22 +118,24 @@ def test_a_stuck_pre_commit_hook_is_stopped_with_its_child_and_nothing_changes(m
     assert git(project, "show", "--name-only", "--format=", sha).split() == ["analysis.py", "results.csv"]
 
 
-def test_staged_changes_of_the_user_stay_staged_after_a_stopped_commit(make_project, tmp_path):
+def test_staged_changes_of_the_user_stay_staged_after_a_stopped_commit(make_project, tmp_path, shorten):
     project = repository(make_project, tmp_path)
     (project / "notes.md").write_text("staged by the user\n")
     git(project, "add", "notes.md")
     hook(project, "pre-commit", "sleep 300")
     before = state(project)
+    shorten("HOOK_LIMIT")
     stopped(publish.commit, project, ["results.csv"], "Results")
     assert state(project) == before
     assert git(project, "diff", "--cached", "--name-only") == "notes.md"
 
 
-def test_a_stuck_commit_msg_hook_is_stopped(make_project, tmp_path):
+def test_a_stuck_commit_msg_hook_is_stopped(make_project, tmp_path, shorten):
     project = repository(make_project, tmp_path)
     pids = tmp_path / "pids"
     hook(project, "commit-msg", f'echo $$ > {pids}/hook.pid\nsleep 300 &\necho $! > {pids}/child.pid\nwait')
     before = state(project)
+    shorten("HOOK_LIMIT")
     error, _ = stopped(publish.commit, project, ["results.csv"], "Results")
     assert error.message.startswith("The commit-msg hook did not finish within 2 seconds, so binder-wizard "
                                     "stopped it. Nothing was committed")
@@ -148,13 +156,14 @@ def test_a_hook_that_leaves_a_child_holding_gits_output_does_not_hold_the_commit
     assert ended(pid(pids, "child"))
 
 
-def test_a_child_that_left_the_group_cannot_hold_a_stuck_commit(make_project, tmp_path):
+def test_a_child_that_left_the_group_cannot_hold_a_stuck_commit(make_project, tmp_path, shorten):
     """setsid: out of reach of the group, holding the pipe. The stop still returns at the limit."""
     project = repository(make_project, tmp_path)
     pids = tmp_path / "pids"
     hook(project, "pre-commit", f"echo $$ > {pids}/hook.pid\nsetsid sleep 300 &\necho $! > {pids}/escaped.pid\n"
                                 "sleep 300")
     before = state(project)
+    shorten("HOOK_LIMIT")
     try:
         error, _ = stopped(publish.commit, project, ["results.csv"], "Results")
         assert error.message.startswith("The pre-commit hook did not finish within 2 seconds")
@@ -164,13 +173,14 @@ def test_a_child_that_left_the_group_cannot_hold_a_stuck_commit(make_project, tm
         os.kill(pid(pids, "escaped"), signal.SIGKILL)
 
 
-def test_a_lock_file_left_by_a_killed_git_is_removed_and_said(make_project, tmp_path, monkeypatch):
+def test_a_lock_file_left_by_a_killed_git_is_removed_and_said(make_project, tmp_path, shorten, monkeypatch):
     """Without SIGTERM's grace git is killed holding .git/index.lock; once nothing of it runs, the lock
     goes, the message says so, and the next commit is not blocked."""
     monkeypatch.setattr(git_process_adapter, "GRACE_SECONDS", 0.0)
     project = repository(make_project, tmp_path)
     hook(project, "pre-commit", "sleep 300")
     before = state(project)
+    shorten("HOOK_LIMIT")
     error, _ = stopped(publish.commit, project, ["results.csv"], "Results")
     assert ".git/index.lock" in error.message and "binder-wizard removed" in error.message
     assert no_locks(project) == [] and state(project) == before
@@ -201,7 +211,7 @@ def test_cancel_stops_a_stuck_hook_at_once(make_project, tmp_path):
 
 
 @pytest.mark.parametrize("how, stuck", [("merge", "pre-merge-commit"), ("rebase", "pre-rebase")])
-def test_a_rebase_or_merge_stopped_early_puts_back_the_branch_and_uncommitted_changes(make_project, tmp_path,
+def test_a_rebase_or_merge_stopped_early_puts_back_the_branch_and_uncommitted_changes(make_project, tmp_path, shorten,
                                                                                       bare_remote, how, stuck):
     """Stopped before git has written the state that `--abort` needs (no MERGE_HEAD yet; a half-written
     rebase-merge folder), with the user's uncommitted change put aside by --autostash: both come back."""
@@ -213,6 +223,7 @@ def test_a_rebase_or_merge_stopped_early_puts_back_the_branch_and_uncommitted_ch
     publish.commit(project, ["results.csv"], "Results")
     hook(project, stuck, "sleep 300")
     before = snapshot(project)  # analysis.py: changed and not committed
+    shorten("HOOK_LIMIT")
     error, _ = stopped(publish.integrate_remote, project, how)
     assert error.message == (f"The {stuck} hook did not finish within 2 seconds, so binder-wizard stopped it. "
                              "Everything is back as it was.")
@@ -238,11 +249,12 @@ def stuck_helper(project: Path, pids: Path) -> None:
         f"!f() {{ echo $$ > {pids}/hook.pid; sleep 300 & echo $! > {pids}/child.pid; wait; }}; f")
 
 
-def test_a_stuck_password_helper_on_push(on_auth_server, tmp_path):
+def test_a_stuck_password_helper_on_push(on_auth_server, tmp_path, shorten):
     project, bare = on_auth_server
     pids = tmp_path / "pids"
     stuck_helper(project, pids)
     before = state(project)
+    shorten("QUIET_LIMIT")
     error, _ = stopped(publish.push, project)
     assert error.message == ("git was waiting for a password helper (credential.helper) that did not answer "
                              "within 2 seconds, so binder-wizard stopped it.")
@@ -251,16 +263,17 @@ def test_a_stuck_password_helper_on_push(on_auth_server, tmp_path):
     assert branch_sha(bare) is None and state(project) == before and no_locks(project) == []
 
 
-def test_a_stuck_password_helper_on_ls_remote(on_auth_server, tmp_path):
+def test_a_stuck_password_helper_on_ls_remote(on_auth_server, tmp_path, shorten):
     project, _ = on_auth_server
     pids = tmp_path / "pids"
     stuck_helper(project, pids)
+    shorten("QUERY_LIMIT")
     error, _ = stopped(git_adapter.remote_branch_sha, project, "main")
     assert error.message.startswith("git was waiting for a password helper (credential.helper)")
     assert ended(pid(pids, "hook")) and ended(pid(pids, "child"))
 
 
-def test_a_stuck_password_helper_on_fetch_leaves_the_branch_as_it_was(on_auth_server, tmp_path):
+def test_a_stuck_password_helper_on_fetch_leaves_the_branch_as_it_was(on_auth_server, tmp_path, shorten):
     project, bare = on_auth_server
     publish.push(project, token=TEST_TOKEN)  # a token: no helper asked
     commit_on_remote(bare, {"theirs.md": "theirs\n"})
@@ -268,19 +281,21 @@ def test_a_stuck_password_helper_on_fetch_leaves_the_branch_as_it_was(on_auth_se
     pids = tmp_path / "pids"
     stuck_helper(project, pids)
     before = state(project)
+    shorten("TRANSFER_LIMIT")
     error, _ = stopped(publish.integrate_remote, project, "rebase")
     assert error.message.startswith("git was waiting for a password helper (credential.helper)")
     assert ended(pid(pids, "hook")) and ended(pid(pids, "child"))
     assert state(project) == before
 
 
-def test_a_stuck_password_program_is_named(on_auth_server, tmp_path):
+def test_a_stuck_password_program_is_named(on_auth_server, tmp_path, shorten):
     project, _ = on_auth_server
     pids = tmp_path / "pids"
     program = tmp_path / "askpass"
     program.write_text(f"#!/bin/sh\necho $$ > {pids}/hook.pid\nsleep 300\n")
     program.chmod(0o755)
     git(project, "config", "core.askPass", str(program))
+    shorten("QUERY_LIMIT")
     error, _ = stopped(git_adapter.remote_branch_sha, project, "main")
     assert error.message.startswith("git was waiting for a password program (core.askPass, GIT_ASKPASS or "
                                     "SSH_ASKPASS) that did not answer within 2 seconds")
