@@ -163,12 +163,15 @@ def _run_app(args: argparse.Namespace) -> int:
         path = create_demo_project()  # where it is is said after the app closes: printed now, it shows behind it
     else:
         path = project_path(args.path)
-    from wizard.core.environment.engine import analyse_in_background
+    from wizard.core.common.bounded_call_adapter import BoundedCall
+    from wizard.core.environment.first_look import FIRST_LOOK_SECONDS, first_look
 
-    first_report = analyse_in_background(path)  # while Textual loads (~150 ms), so the first frame shows it
+    # Analysed on another core (a forked copy: no thread runs yet) while Textual loads (~150 ms), so the first
+    # frame shows what Binder will build and this process never imports the engine before it.
+    first = BoundedCall(FIRST_LOOK_SECONDS, first_look, path, fork=True)
     from wizard.tui.app import WizardApp
 
-    WizardApp(path, first_report=first_report).run()
+    WizardApp(path, first_look=first).run()
     if args.demo:
         print(f"The sample project is in {path}", file=sys.stderr)
     return EXIT_OK

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.waiting import settle
+from tests.waiting import settle, until
 from wizard.tui.common.choice_dialog import ConfirmDialog
 from wizard.tui.common.help_dialog import HelpDialog
 
@@ -162,3 +162,39 @@ def test_step_bar_claims_nothing_about_earlier_steps():
     line = step_line(3).plain
     assert "Step 3 of 3" in line and "✓" not in line
     assert line.count("●") == 1
+
+
+async def test_overview_composes_its_first_frame_with_a_first_look_already_made(make_project, monkeypatch):
+    """Started before Textual (as the cli does), the first look is in the first frame: no second analysis."""
+    from wizard.core.common.bounded_call_adapter import BoundedCall
+    from wizard.core.environment import first_look as first_look_module
+    from wizard.tui import overview
+    from wizard.tui.app import WizardApp
+
+    project = make_project({"requirements.txt": "numpy==2.1.0\n", "runtime.txt": "python-3.12\n"})
+    first = BoundedCall(30, first_look_module.first_look, project).wait()
+    assert first.error is None
+    analysed_again = []
+    monkeypatch.setattr(overview, "first_look", lambda path: analysed_again.append(path))
+    app = WizardApp(project, first_look=first)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        build = str(app.screen.query_one("#build-summary").render())
+        assert "Binder will build" in build and "requirements.txt" in build
+    assert analysed_again == []
+
+
+async def test_overview_analyses_again_when_the_first_look_failed(make_project):
+    from wizard.core.common.bounded_call_adapter import BoundedCall
+    from wizard.tui.app import WizardApp
+
+    def broken(path):
+        raise MemoryError
+
+    project = make_project({"requirements.txt": "numpy==2.1.0\n", "runtime.txt": "python-3.12\n"})
+    first = BoundedCall(30, broken, project).wait()
+    assert first.error == "MemoryError"
+    app = WizardApp(project, first_look=first)
+    async with app.run_test() as pilot:
+        await until(pilot, lambda: "requirements.txt" in str(app.screen.query_one("#build-summary").render()),
+                    "the summary from a second analysis")

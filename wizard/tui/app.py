@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import importlib
-from concurrent.futures import Future
 from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
 
+from wizard.core.common.bounded_call_adapter import BoundedCall
 from wizard.core.common.config import Config
 from wizard.core.common.state import WizardState
 from wizard.tui.common.step_screen import StepScreen
@@ -30,11 +30,11 @@ class WizardApp(App[None]):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
-    def __init__(self, project: Path, config: Config | None = None, first_report: Future | None = None) -> None:
-        """`first_report`: the overview's analysis, if the caller started it already (see cli)."""
+    def __init__(self, project: Path, config: Config | None = None, first_look: BoundedCall | None = None) -> None:
+        """`first_look`: the overview's analysis, if the caller started it already (see cli)."""
         super().__init__()
         self.state = WizardState(Path(project), config or Config.load())
-        self.install_screen(OverviewScreen(self.state, first_report), SCREENS[0][0])
+        self.install_screen(OverviewScreen(self.state, first_look), SCREENS[0][0])
 
     def on_mount(self) -> None:
         self.push_screen(self.step_screen(0))

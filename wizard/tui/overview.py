@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import Future
 from dataclasses import dataclass
 
 from textual import work
@@ -13,7 +12,8 @@ from textual.message import Message
 from textual.widgets import Button, Static
 from textual.worker import Worker
 
-from wizard.core.environment.catalog import FOLDER_WORDS
+from wizard.core.common.bounded_call_adapter import BoundedCall
+from wizard.core.environment.first_look import FIRST_LOOK_SECONDS, FirstLook, first_look, folder_words
 from wizard.core.common.git_facts import GitFacts, quick_git_facts
 from wizard.core.common.safe_text import safe_text
 from wizard.tui.common.step_screen import StepScreen
@@ -40,21 +40,19 @@ def describe_git(overview: GitFacts) -> Content:
     return git + remote
 
 
-def describe_build(report) -> Content:
-    """What repo2docker will do and what is wrong, from a `wizard.core.environment.engine.Report`."""
-    detection = report.detection
-    errors = [d for d in report.diagnostics if d.is_error]
+def describe_build(look: FirstLook) -> Content:
+    """What repo2docker will do and what is wrong."""
     parts = [
-        _row("Binder will build", detection.summary, "$error" if errors else "$success"),
-        _row("Binder reads files in", FOLDER_WORDS.get(detection.binder_dir, detection.binder_dir)),
-        _row("Files it will use", ", ".join(detection.files_used) or "none yet — step 1 helps you create one",
-             "" if detection.files_used else "$warning"),
+        _row("Binder will build", look.summary, "$error" if look.error_count else "$success"),
+        _row("Binder reads files in", folder_words(look.binder_dir) or look.binder_dir),
+        _row("Files it will use", ", ".join(look.files_used) or "none yet — step 1 helps you create one",
+             "" if look.files_used else "$warning"),
     ]
-    for path, reason in detection.files_ignored:
+    for path, reason in look.files_ignored:
         parts.append(_row("Ignored", f"{path}: {reason}", "$text-muted"))
-    if errors:
-        files = sorted({"the project as a whole" if d.file in (".", "") else d.file for d in errors})
-        problems = f"{len(errors)} error{'s' if len(errors) > 1 else ''} in {', '.join(files)}"
+    if look.error_count:
+        files = ["the project as a whole" if file in (".", "") else file for file in look.error_files]
+        problems = f"{look.error_count} error{'s' if look.error_count > 1 else ''} in {', '.join(files)}"
         parts.append(_row("Problems", f"{problems} — step 1 shows and fixes them", "$error"))
     return Content("").join(parts)
 
@@ -72,25 +70,21 @@ This screen sums up your project folder. The wizard then goes through three step
    badge to put in your README so anyone can run your work.
 """
 
-    def __init__(self, state, first_report: Future | None = None) -> None:
+    def __init__(self, state, first: BoundedCall | None = None) -> None:
         super().__init__(state)
-        # The first analysis runs while Textual starts (`analyse_in_background`), so the first frame can
-        # show what Binder will build instead of painting the screen twice.
-        if first_report is None:
-            from wizard.core.environment.engine import analyse_in_background
-
-            first_report = analyse_in_background(state.project)
-        self._first_report: Future | None = first_report
+        # The first analysis runs while Textual starts (the cli forks it onto another core), so the first
+        # frame can show what Binder will build instead of painting the screen twice.
+        self._first: BoundedCall | None = first or BoundedCall(FIRST_LOOK_SECONDS, first_look, state.project)
         self._report_shown = False
 
     def compose_body(self) -> ComposeResult:
-        first = self._first_report
-        ready = first is not None and first.done() and first.exception() is None
+        first = self._first
+        ready = first is not None and first.done() and first.wait().error is None
         self._report_shown = ready
         with VerticalScroll(id="overview"):
             yield Static(Content.styled(f"Project: {self.state.project.name}", "bold"), id="project-name")
             yield Static(describe_git(quick_git_facts(self.state.project)), id="git-summary")
-            yield Static(describe_build(first.result()) if ready else
+            yield Static(describe_build(first.result) if ready else
                          Content.styled("Looking at the environment files…", "$text-muted"), id="build-summary")
             with Vertical(id="next-steps"):
                 yield Static(
@@ -108,7 +102,7 @@ This screen sums up your project folder. The wizard then goes through three step
     def refresh_summary(self) -> None:
         if self._report_shown:  # the first showing: composed with the report already
             self._report_shown = False
-            self._first_report = None
+            self._first = None
             return
         self.query_one("#git-summary", Static).update(describe_git(quick_git_facts(self.state.project)))
         self.detect_build()
@@ -116,21 +110,19 @@ This screen sums up your project folder. The wizard then goes through three step
     @work(thread=True, exclusive=True, exit_on_error=False, group="overview")
     def detect_build(self) -> None:
         # Off the UI thread: the engine reads and checks the environment files.
-        first, self._first_report = self._first_report, None
-        if first is not None:
-            report = first.result()  # started with the screen; raises what the analysis raised
-        else:
-            from wizard.core.environment.engine import analyse
-
-            report = analyse(self.state.project)
-        self.post_message(self.BuildDetected(report))
+        first, self._first = self._first, None
+        if first is not None and first.wait().error is None:
+            look = first.result
+        else:  # analysed here (again, if the first try failed): an error now reaches worker_failed
+            look = first_look(self.state.project)
+        self.post_message(self.BuildDetected(look))
 
     @dataclass
     class BuildDetected(Message):
-        report: object  # wizard.core.environment.engine.Report (imported lazily, see detect_build)
+        look: FirstLook
 
     def on_overview_screen_build_detected(self, message: BuildDetected) -> None:
-        self.query_one("#build-summary", Static).update(describe_build(message.report))
+        self.query_one("#build-summary", Static).update(describe_build(message.look))
 
     def worker_failed(self, worker: Worker) -> None:
         self.query_one("#build-summary", Static).update(

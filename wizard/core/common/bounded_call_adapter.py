@@ -68,6 +68,16 @@ class BoundedCall:
         os.close(write_end)
         self._pid, self._pipe = pid, read_end
 
+    def done(self) -> bool:
+        """Whether `wait()` would return at once: the call has finished (or, forked, has started answering)."""
+        if self._thread is not None:
+            return not self._thread.is_alive()
+        if self._pid is None:
+            return True
+        import select
+
+        return bool(select.select([self._pipe], [], [], 0)[0])
+
     def wait(self) -> BoundedCall:
         if self._thread is not None:
             self._thread.join(max(0.0, self.deadline - time.monotonic()))

@@ -7,11 +7,9 @@ which rewrites only those lines: the user's comments and other keys stay as they
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import re
-import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
@@ -47,8 +45,14 @@ class Config:
         """Read the user's config file if there is one; unknown keys and bad values are ignored."""
         path = path or config_path()
         try:
-            data = tomllib.loads(read_file_bytes(path, limit=100_000, root=None).decode("utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            text = read_file_bytes(path, limit=100_000, root=None).decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return cls()
+        import tomllib  # here: most people never write a config file, and the app's start-up is measured
+
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
             return cls()
         known = {f.name: f.type for f in fields(cls)}
         values = {}
@@ -97,6 +101,8 @@ class Config:
                 lines.insert(top, line)
                 top += 1
         new_text = "\n".join(lines) + "\n"
+        import tomllib
+
         try:  # e.g. a key written "quoted" or over several lines: never leave a file that reads differently
             saved = tomllib.loads(new_text)
         except tomllib.TOMLDecodeError:
@@ -117,6 +123,8 @@ SETTINGS = ("hub_url", "default_provider", "default_interface", "github_api", "g
 
 def _toml_string(value: str) -> str:
     """A TOML basic string (JSON's escapes are TOML's; non-ASCII stays as it is: TOML has no surrogates)."""
+    import json
+
     return json.dumps(value, ensure_ascii=False)
 
 

@@ -463,6 +463,3 @@ def config_folder(project: Path | str) -> str:
     """
     project = Path(project)
     return ".binder" if (project / ".binder").is_dir() else "binder" if (project / "binder").is_dir() else ""
-
-
-FOLDER_WORDS = {"": "the top folder", "binder": "the binder/ folder", ".binder": "the .binder/ folder"}

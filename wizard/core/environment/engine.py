@@ -233,23 +233,3 @@ def _dedupe_and_sort(findings: list[Diagnostic]) -> list[Diagnostic]:
             seen[key] = replace(seen[key], fix=finding.fix, column=seen[key].column or finding.column)
     return sorted(map(_bounded, seen.values()), key=lambda d: (d.file, d.line or 0, d.column or 0,
                                                 _SEVERITY_RANK.get(d.severity, 3), d.code))
-
-
-def analyse_in_background(project: Path) -> "Future":
-    """`analyse(project)` started in a daemon thread; the Future holds its Report or its exception.
-
-    The app starts it before Textual has loaded, so the first frame can already say what Binder will
-    build. Safe to leave running: every read the engine makes is bounded (fileio), so it cannot hang."""
-    import threading
-    from concurrent.futures import Future  # here: `check` does not need it (6 ms of imports)
-
-    future: Future = Future()
-
-    def run() -> None:
-        try:
-            future.set_result(analyse(project))
-        except BaseException as error:  # the one place that shows worker errors reports it
-            future.set_exception(error)
-
-    threading.Thread(target=run, name="first-analysis", daemon=True).start()
-    return future

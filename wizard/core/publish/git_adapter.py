@@ -137,15 +137,9 @@ def init_repo(path: Path, branch: str = DEFAULT_BRANCH) -> RepoState:
 def committable_files(root: Path) -> list[str]:
     """Files git would commit: tracked plus untracked-not-ignored (`git ls-files`). Without git, or
     outside a repository: the audit's own walk with a basic .gitignore reading."""
-    from wizard.core.common.process_adapter import run_bounded
+    from wizard.core.publish.file_listing_adapter import committable_files as listed
 
-    done = run_bounded(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=root,
-                       timeout=LOCAL_LIMIT)
-    if done.ok:
-        return sorted({p for p in done.stdout.decode("utf-8", "surrogateescape").split("\0") if p})
-    from wizard.core.publish.audit import files_without_git
-
-    return files_without_git(root)
+    return listed(root)
 
 
 def audit_project(root: Path):

@@ -10,12 +10,12 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
+from wizard.core.environment.first_look import folder_words
 from wizard.core.environment.detection import Detection
 from wizard.core.common.diagnostics import Diagnostic
 from wizard.tui.common.visible import visible, visible_name
 from wizard.tui.environment.install_check import InstallLine
 
-_FOLDER_WORDS = {"": "the top folder", "binder": "the binder/ folder", ".binder": "the .binder/ folder"}
 _MAX_IGNORED_SHOWN = 4
 _MAX_STOPS_SHOWN = 2
 # Packs whose packages the install check resolves (pip and conda files); the others decide for themselves.
@@ -38,7 +38,7 @@ def describe(detection: Detection, errors: int, warnings: int, unsaved: bool,
     else:
         summary_style = "bold $warning" if errors else "bold $success"
     lines.append(Content.styled(visible(detection.summary), summary_style))
-    folder = _FOLDER_WORDS.get(detection.binder_dir, visible_name(detection.binder_dir))
+    folder = folder_words(detection.binder_dir) or visible_name(detection.binder_dir)
     lines.append(_row("Reads", f"files in {folder}"))
     if detection.python_version:
         source = visible_name(detection.python_version_source or "default")
