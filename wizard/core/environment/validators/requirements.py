@@ -127,7 +127,7 @@ def check_line(raw: str, number: int | None, column0: int, out: Findings, ctx_pr
             out.add(number, col, "warning", "req-url-scheme", f"'{line}' uses an unusual URL scheme.",
                     "Use an https:// URL or a package name.")
         return None
-    if _ABSOLUTE.match(line):
+    if line[0] in "/~" or line[1:2] == ":" and _ABSOLUTE.match(line):  # the regex only for `C:\...`
         out.add(number, col, "error", "req-absolute-path",
                 f"'{line}' is a path on your computer; it does not exist inside Binder.",
                 "Use the package name (and version) instead, or a path inside the repository starting with './'.")
@@ -135,7 +135,7 @@ def check_line(raw: str, number: int | None, column0: int, out: Findings, ctx_pr
     if line.startswith("."):
         _check_local_path(line, line, number, col, out, ctx_project)
         return None  # a local path pip resolves from the repository root
-    local = _LOCAL_FILE_URL.match(line)  # `pip freeze` in conda: common, and no need to load packaging
+    local = "@" in line and _LOCAL_FILE_URL.match(line)  # `pip freeze` in conda: no need to load packaging
     if local:
         name, url = local.group("name"), local.group("url")
         _report_local_file_url(line, name, url, number, col, out)
