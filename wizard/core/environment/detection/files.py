@@ -26,6 +26,7 @@ class ProjectFiles:
         self._texts: dict[str, str] = {}
         self._listings: dict[str, dict[str, tuple[bool, bool, bool]] | None] = {}
         self.symlinks: set[str] = set()  # relative paths of the links seen in the listings
+        self._found: dict[str, tuple[bool, bool, bool]] = {}
 
     def absolute(self, rel: str) -> str:
         return os.path.join(self.root, rel)
@@ -48,6 +49,12 @@ class ProjectFiles:
         return self._listings[folder]
 
     def _lookup(self, rel: str) -> tuple[bool, bool, bool]:
+        found = self._found.get(rel)
+        if found is None:  # the build packs ask about the same few names ~60 times an analysis
+            found = self._found[rel] = self._look_up(rel)
+        return found
+
+    def _look_up(self, rel: str) -> tuple[bool, bool, bool]:
         folder, _, name = rel.rpartition("/")
         if folder.count("/") == 0:
             listing = self.listing(folder)
