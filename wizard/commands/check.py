@@ -47,13 +47,15 @@ def run(args) -> int:
     if (args.refresh or args.index_url) and not args.resolve:
         raise UsageError(f"{'--refresh' if args.refresh else '--index-url'} only applies with --resolve")
     from wizard.core.common.bounded_call_adapter import BoundedCall
-    from wizard.core.environment.engine import analyse
-    from wizard.core.publish.file_listing_adapter import FileListing
 
     try:
         # Beside the analysis, on the other cores: the import scan in a forked copy (started first, before
-        # any thread), and git listing the files the audit reads.
+        # any thread and before the engine loads, so each process imports only what it uses), and git
+        # listing the files the audit reads.
         imports = BoundedCall(IMPORT_SCAN_SECONDS, _code_warnings, project, fork=True)
+        from wizard.core.environment.engine import analyse
+        from wizard.core.publish.file_listing_adapter import FileListing
+
         listing = FileListing(project)
         report = analyse(project)
         audit = BoundedCall(AUDIT_SECONDS, _audit, listing, args.check_urls).wait()
