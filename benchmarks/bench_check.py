@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 FIXTURES = ROOT / "tests" / "fixtures" / "r2d"
+ROUNDS = 15
 
 
 def median_seconds(function, repeat: int) -> float:
@@ -109,7 +110,8 @@ def bench_whole_process() -> None:
     plain = committed(environment_only_project())
     realistic, code_files = realistic_project()
     realistic = committed(realistic)
-    print("(b) whole process, median of 9 (wall clock; CPU time in brackets):")
+    print(f"(b) whole process, {ROUNDS} rounds taking turns, medians (wall clock; CPU time in brackets; ratios "
+          "pair by pair):")
     whole_process(plain, "environment files only, no code")
     whole_process(realistic, f"realistic: + {code_files} notebooks and scripts")
 
@@ -127,32 +129,37 @@ def whole_process(project: Path, title: str) -> None:
 
     compileall.compile_dir(str(ROOT / "wizard"), quiet=1)
 
-    def run(command):
+    def run(command) -> tuple[float, float]:
+        """Wall and CPU seconds (user + system, of the command and every process it waited for)."""
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
         result = subprocess.run(command, capture_output=True, env=env, cwd=project)
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if result.returncode not in (0, 1):
             raise SystemExit(f"{command[0]} failed: {result.stderr.decode(errors='replace')[-400:]}")
+        return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
-    def cpu(command) -> float:
-        """CPU seconds (user + system) the child used: steady even when the shared machine is busy."""
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    commands = {"repo2docker --no-build PATH": r2d, "binder-wizard check PATH": wizard,
+                "binder-wizard check PATH --format json": wizard + ["--format", "json"]}
+    for command in commands.values():
         run(command)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-    for command in (wizard, r2d):
-        run(command)
-    figures = {}
-    for label, command in (("repo2docker --no-build PATH", r2d), ("binder-wizard check PATH", wizard),
-                           ("binder-wizard check PATH --format json", wizard + ["--format", "json"])):
-        wall = median_seconds(lambda: run(command), 9)
-        used = statistics.median(cpu(command) for _ in range(9))
-        figures[label] = (wall, used)
+    times: dict[str, list[tuple[float, float]]] = {label: [] for label in commands}
+    for _ in range(ROUNDS):  # in turn, so a slower moment of the shared machine hits every command alike
+        for label, command in commands.items():
+            times[label].append(run(command))
     shutil.rmtree(project, ignore_errors=True)
-    base_wall, base_cpu = figures["repo2docker --no-build PATH"]
+    base = times["repo2docker --no-build PATH"]
     print(f"  project: {title}")
-    for label, (wall, used) in figures.items():
-        tail = "(baseline)" if label.startswith("repo2docker") else \
-            f"-> {wall / base_wall:4.2f}x [{used / base_cpu:4.2f}x] (target <= 0.5x)"
+    for label, runs in times.items():
+        wall = statistics.median(w for w, _ in runs)
+        used = statistics.median(c for _, c in runs)
+        if label.startswith("repo2docker"):
+            tail = "(baseline)"
+        else:  # the ratio pair by pair (each run against the baseline run next to it), then the median
+            ratio = statistics.median(w / b for (w, _), (b, _) in zip(runs, base))
+            cpu_ratio = statistics.median(c / b for (_, c), (_, b) in zip(runs, base))
+            tail = f"-> {ratio:4.2f}x [{cpu_ratio:4.2f}x] (target <= 0.5x)"
         print(f"    {label:<40} {wall * 1000:7.1f} ms [{used * 1000:6.1f} ms]  {tail}")
 
 
