@@ -210,40 +210,27 @@ def test_reader_closing_the_pipe_early_is_quiet_and_keeps_the_exit_code(make_pro
     assert b"Traceback" not in stderr and b"BrokenPipe" not in stderr, stderr
 
 
-def test_import_scan_that_never_finishes_does_not_hang_check(make_project, capsys, monkeypatch):
-    """A named pipe called analysis.py blocks the code scan forever: check answers anyway (a pre-commit hook)."""
-    import threading
-
-    import wizard.commands.check as check_command
-    import wizard.core.environment.deps as deps
-
-    release = threading.Event()
-    monkeypatch.setattr(deps, "code_diagnostics", lambda *args, **kwargs: release.wait() and ())
-    monkeypatch.setattr(check_command, "IMPORT_SCAN_SECONDS", 0.2)
-    try:
-        code, report = run_json(capsys, make_project({"requirements.txt": "numpy==2.1.0\n",
-                                                      "runtime.txt": "python-3.12\n"}))
-    finally:
-        release.set()
-    assert code == 0 and report["ok"] is True
-    failed = [d for d in report["diagnostics"] if d["code"] == "import-scan-failed"]
-    assert len(failed) == 1 and "still running after 0.2 s" in failed[0]["message"]
-
-
-def test_audit_that_never_finishes_does_not_hang_check(make_project, capsys, monkeypatch):
-    """A file on a hung network drive blocks the audit's read forever: check answers anyway, with an info line."""
+@pytest.mark.parametrize("module, function, limit, code", [
+    # A named pipe called analysis.py, or a file on a hung network drive: the code scan blocks forever.
+    ("wizard.core.environment.deps", "code_diagnostics", "IMPORT_SCAN_SECONDS", "import-scan-failed"),
+    ("wizard.commands.check", "_audit", "AUDIT_SECONDS", "audit-failed"),  # the audit's reads, likewise
+])
+def test_a_scan_that_never_finishes_does_not_hang_check(make_project, capsys, monkeypatch, module, function,
+                                                         limit, code):
+    """check answers anyway (it runs as a pre-commit hook), with one info line saying what is missing."""
+    import importlib
     import threading
 
     import wizard.commands.check as check_command
 
     release = threading.Event()
-    monkeypatch.setattr(check_command, "_audit", lambda *args: release.wait() and None)
-    monkeypatch.setattr(check_command, "AUDIT_SECONDS", 0.2)
+    monkeypatch.setattr(importlib.import_module(module), function, lambda *args, **kwargs: release.wait() and ())
+    monkeypatch.setattr(check_command, limit, 0.2)
     try:
-        code, report = run_json(capsys, make_project({"requirements.txt": "numpy==2.1.0\n",
-                                                      "runtime.txt": "python-3.12\n"}))
+        exit_code, report = run_json(capsys, make_project({"requirements.txt": "numpy==2.1.0\n",
+                                                           "runtime.txt": "python-3.12\n"}))
     finally:
         release.set()
-    assert code == 0 and report["ok"] is True
-    failed = [d for d in report["diagnostics"] if d["code"] == "audit-failed"]
+    assert exit_code == 0 and report["ok"] is True
+    failed = [d for d in report["diagnostics"] if d["code"] == code]
     assert len(failed) == 1 and "still running after 0.2 s" in failed[0]["message"]

@@ -3,12 +3,10 @@ limit, nothing committed or pushed, and the hook's processes gone."""
 
 from __future__ import annotations
 
-import os
-import select
 import time
 
 from tests.servers.git_server import branch_sha, git, snapshot
-from tests.waiting import finishes
+from tests.waiting import finishes, process_ended
 from wizard.cli import main
 from wizard.core import publish
 from wizard.core.publish import git_adapter, git_process_adapter
@@ -18,15 +16,7 @@ SLACK = 5.0  # a loaded machine's margin; without the limit the hook would hold 
 
 
 def ended(pid: int) -> bool:
-    """True once process `pid` has ended (waits on its pidfd, never polls)."""
-    try:
-        fd = os.pidfd_open(pid)
-    except ProcessLookupError:
-        return True
-    try:
-        return bool(select.select([fd], [], [], SLACK)[0])
-    finally:
-        os.close(fd)
+    return process_ended(pid, SLACK)
 
 
 def test_publish_yes_with_a_stuck_pre_commit_hook_exits_1_with_the_plain_message(make_project, bare_remote,

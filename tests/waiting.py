@@ -64,3 +64,18 @@ async def until(pilot, condition: Callable[[], object], what: str = "the expecte
         if time.monotonic() > give_up:
             raise AssertionError(f"never happened: {what}")
         await settle(pilot)
+
+
+def process_ended(pid: int, within: float = BOUND_SECONDS) -> bool:
+    """True once process `pid` has ended, waiting at most `within` seconds on its pidfd (readable when it
+    exits): a wait on the process itself, never a poll."""
+    import select
+
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        return bool(select.select([fd], [], [], within)[0])
+    finally:
+        os.close(fd)

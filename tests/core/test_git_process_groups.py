@@ -9,7 +9,6 @@ limits are set to a few seconds."""
 from __future__ import annotations
 
 import os
-import select
 import signal
 import subprocess
 import threading
@@ -19,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.servers.git_server import TEST_TOKEN, branch_sha, commit_on_remote, git, snapshot
-from tests.waiting import finishes
+from tests.waiting import finishes, process_ended
 from wizard.core import publish
 from wizard.core.publish import Problem, PublishError, git_adapter, git_process_adapter
 from wizard.core.publish.git_process_adapter import GitStopped
@@ -41,15 +40,7 @@ def shorten(monkeypatch):
 
 
 def ended(pid: int, within: float = SLACK) -> bool:
-    """True once process `pid` has ended: waits on its pidfd (readable when it exits), never polls."""
-    try:
-        fd = os.pidfd_open(pid)
-    except ProcessLookupError:
-        return True
-    try:
-        return bool(select.select([fd], [], [], within)[0])
-    finally:
-        os.close(fd)
+    return process_ended(pid, within)
 
 
 def pid(folder: Path, name: str) -> int:

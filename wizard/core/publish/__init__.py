@@ -11,7 +11,7 @@ GitHub); GitPython and httpx load only when a function runs git or calls GitHub.
 
 from __future__ import annotations
 
-import importlib
+from wizard.core.common.lazy_package import lazy_names
 
 _MODULE_OF = {
     # plan
@@ -32,13 +32,5 @@ _MODULE_OF = {
 }
 
 
-def __getattr__(name: str):
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
+__getattr__, __dir__ = lazy_names(__name__, _MODULE_OF)
 __all__ = sorted(_MODULE_OF)

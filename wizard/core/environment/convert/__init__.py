@@ -19,15 +19,11 @@ This file imports nothing: the names below load on first use.
 
 from __future__ import annotations
 
-import importlib
+from wizard.core.common.lazy_package import lazy_names
 
 __all__ = ["Conversion", "OutputFile", "UnknownSource", "convert", "find_sources", "generated_from"]
 _MODULE_OF = {"Conversion": "plan", "OutputFile": "plan", "UnknownSource": "plan", "convert": "plan",
               "find_sources": "plan", "generated_from": "sources"}
 
 
-def __getattr__(name: str):
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+__getattr__, __dir__ = lazy_names(__name__, _MODULE_OF)

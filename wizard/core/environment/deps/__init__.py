@@ -25,7 +25,7 @@ Modules: `sources` (one file -> imports; notebooks, magics, R), `python_source` 
 
 from __future__ import annotations
 
-import importlib
+from wizard.core.common.lazy_package import lazy_names
 
 # Each public name and the submodule that defines it, loaded on first use: `check` needs the scanner and
 # the tables, never the adapter that starts the project's Python (~14 ms of imports). Submodule names
@@ -46,14 +46,4 @@ _MODULE_OF = {name: module for module, names in _HOME.items() for name in names}
 __all__ = sorted(_MODULE_OF)
 
 
-def __getattr__(name: str):
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return __all__
+__getattr__, __dir__ = lazy_names(__name__, _MODULE_OF)

@@ -21,7 +21,7 @@ This file runs first on every import of those modules (the validators and the de
 
 from __future__ import annotations
 
-import importlib
+from wizard.core.common.lazy_package import lazy_names
 
 __all__ = [
     "CONFIG_FILES", "JULIA_RELEASES", "REPO2DOCKER_VERSION", "ROOT_ONLY_FILES", "Detection", "Runtime",
@@ -42,8 +42,4 @@ if TYPE_CHECKING:
     from wizard.core.environment.detection.versions import find_julia_version
 
 
-def __getattr__(name: str):
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+__getattr__, __dir__ = lazy_names(__name__, _MODULE_OF)
