@@ -332,3 +332,30 @@ def test_every_git_command_of_the_publish_step_runs_in_its_own_session(make_proj
     assert {command.split()[1] for command, _ in git_commands} >= {"init", "status", "add", "commit", "ls-remote",
                                                                   "push", "fetch", "rebase", "rev-parse"}
     assert [command for command, own in started if not own] == []
+
+
+# --------------------------------------------------------------------------- GitPython's own `git version`
+
+
+def test_a_git_that_hangs_is_stopped_before_gitpython_is_imported(tmp_path, monkeypatch):
+    """GitPython runs `git version` when imported, with no limit: a hanging git must be caught first."""
+    stuck = tmp_path / "bin" / "git"
+    stuck.parent.mkdir()
+    stuck.write_text(f"#!/bin/sh\necho $$ > {tmp_path}/git.pid\nexec /bin/sleep 300\n")
+    stuck.chmod(0o755)
+    monkeypatch.setenv("PATH", str(stuck.parent))
+    monkeypatch.setattr(git_process_adapter, "_GIT_ANSWERED", False)
+    monkeypatch.setattr(git_process_adapter, "LOCAL_LIMIT", LIMIT)
+    started = time.monotonic()
+    with pytest.raises(GitStopped) as stopped_error:
+        git_process_adapter.gitpython()
+    assert time.monotonic() - started < LIMIT + SLACK
+    assert "git version" in stopped_error.value.message
+    assert ended(int((tmp_path / "git.pid").read_text()))
+    assert git_process_adapter._GIT_ANSWERED is False  # asked again next time, not assumed
+
+
+def test_gitpython_is_handed_out_once_git_answers(monkeypatch):
+    monkeypatch.setattr(git_process_adapter, "_GIT_ANSWERED", False)
+    module = git_process_adapter.gitpython()
+    assert module.Repo and git_process_adapter._GIT_ANSWERED is True

@@ -28,8 +28,8 @@ from wizard.core.common.remotes import RemoteURL, parse_remote, strip_credential
 from wizard.core.common.safe_text import safe_text
 from wizard.core.publish.git_process_adapter import (HOOK_LIMIT, LOCAL_LIMIT, QUERY_LIMIT, QUIET_LIMIT,
                                                      TRANSFER_LIMIT, Auth, Credentials, GitFailed, GitStopped,
-                                                     IndexCopy, auth_failed, git_environment, progress_reader,
-                                                     run_git, token_secrets)
+                                                     IndexCopy, auth_failed, git_environment, gitpython,
+                                                     progress_reader, run_git, token_secrets)
 from wizard.core.publish.plan import (DEFAULT_BRANCH, GITHUB_FILE_LIMIT, Problem, PublishError, PushProgress,
                                       PushResult, RepoState, classify, detached_error, explain, in_progress_error,
                                       joined_output, no_identity_error, not_a_repo_error, parse_status,
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 
 def _open(path: Path):
-    import git
+    git = gitpython()
 
     try:
         return git.Repo(path)

@@ -127,6 +127,22 @@ def run_git(cwd: Path, *args: str, git_dir: Path | None = None, limit: float = L
     return stdout
 
 
+_GIT_ANSWERED = False
+
+
+def gitpython():
+    """The `git` module of GitPython, imported only once git has answered `git version` within LOCAL_LIMIT:
+    GitPython's import runs that command itself with no time limit, so a git that hangs (a broken wrapper
+    on PATH) would hang the import, and with it the Publish step."""
+    global _GIT_ANSWERED
+    if not _GIT_ANSWERED:
+        run_git(Path(tempfile.gettempdir()), "version", limit=LOCAL_LIMIT)  # GitStopped/PublishError, no hang
+        _GIT_ANSWERED = True
+    import git
+
+    return git
+
+
 class _Lines:
     """Cuts git's stderr into lines at newlines and carriage returns, for a progress handler."""
 
@@ -445,7 +461,7 @@ def git_environment(repo, url: str, token: Auth = None) -> Iterator[dict[str, st
 def progress_reader(callback: Callable[[PushProgress], None] | None):
     """Reads git push's progress lines (GitPython's parser) into PushProgress for `callback`, and keeps
     every line of git's stderr for explaining a failure (`.lines`); pass its `.line` as run_git's on_line."""
-    import git
+    git = gitpython()
 
     names = {git.RemoteProgress.COUNTING: "counting", git.RemoteProgress.COMPRESSING: "compressing",
              git.RemoteProgress.WRITING: "writing", git.RemoteProgress.RECEIVING: "receiving",
