@@ -198,3 +198,16 @@ async def test_overview_analyses_again_when_the_first_look_failed(make_project):
     async with app.run_test() as pilot:
         await until(pilot, lambda: "requirements.txt" in str(app.screen.query_one("#build-summary").render()),
                     "the summary from a second analysis")
+
+
+@pytest.mark.parametrize("how", ["click", "enter", "space"])
+async def test_the_overview_start_link_opens_step_1_like_a_button(make_app, make_project, how):
+    app = make_app(make_project({"requirements.txt": "numpy\n"}))
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        if how == "click":
+            await pilot.click("#start")
+        else:
+            app.screen.query_one("#start").focus()
+            await pilot.press(how)
+        await until(pilot, lambda: type(app.screen).__name__ == "EnvironmentScreen", "step 1")

@@ -9,13 +9,14 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Button, Static
+from textual.widgets import Static
 from textual.worker import Worker
 
 from wizard.core.common.bounded_call_adapter import BoundedCall
 from wizard.core.environment.first_look import FIRST_LOOK_SECONDS, FirstLook, first_look, folder_words
 from wizard.core.common.git_facts import GitFacts, quick_git_facts
 from wizard.core.common.safe_text import safe_text
+from wizard.tui.common.start_link import StartLink
 from wizard.tui.common.step_screen import StepScreen
 
 LABEL_WIDTH = 22
@@ -93,7 +94,7 @@ This screen sums up your project folder. The wizard then goes through three step
                     "  2. Publish — commit and push to a public GitHub repository\n"
                     "  3. Launch — build on Binder, then share the link and badge",
                 )
-                yield Button("Start with step 1  (Ctrl+N)", id="start", variant="primary")
+                yield StartLink("Start with step 1  (Ctrl+N)", id="start")
 
     def on_screen_resume(self) -> None:
         # Also sent when the screen is first shown: one refresh at start-up, not two.
@@ -128,6 +129,5 @@ This screen sums up your project folder. The wizard then goes through three step
         self.query_one("#build-summary", Static).update(
             Content.styled("Could not look at the environment files (the message says why).", "$error"))
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "start":
-            self.action_next_step()
+    def on_start_link_pressed(self, event: StartLink.Pressed) -> None:
+        self.action_next_step()
