@@ -66,6 +66,17 @@ async def until(pilot, condition: Callable[[], object], what: str = "the expecte
         await settle(pilot)
 
 
+async def until_while_working(pilot, condition: Callable[[], object], what: str = "the expected state") -> None:
+    """Let the app run (workers included: they are not waited for) until `condition()` is true. For what the
+    app's own workers bring about while they go on, e.g. a connection they close: a blocking wait here
+    would stop the very event loop that has to close it."""
+    give_up = time.monotonic() + BOUND_SECONDS
+    while not condition():
+        if time.monotonic() > give_up:
+            raise AssertionError(f"never happened: {what}")
+        await pilot.pause()
+
+
 def process_ended(pid: int, within: float = BOUND_SECONDS) -> bool:
     """True once process `pid` has ended, waiting at most `within` seconds on its pidfd (readable when it
     exits): a wait on the process itself, never a poll."""

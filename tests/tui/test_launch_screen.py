@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.servers.hub_server import HubServer, sse
-from tests.waiting import until
+from tests.waiting import until, until_while_working
 from wizard.core.common.config import Config
 from wizard.tui.common.step_screen import StepScreen
 from wizard.tui.launch.screen import LaunchScreen
@@ -116,7 +116,8 @@ async def test_failure_is_triaged_and_g_opens_step_1_at_the_line(make_app, make_
         await pilot.press("ctrl+l")
         await until(pilot, lambda: screen.outcome is not None)
         assert screen.outcome.result == "failed"
-        assert local_hub.disconnected.wait(5), "the screen closed the never-ending failed stream"
+        await until_while_working(pilot, local_hub.disconnected.is_set,
+                                  "the screen closed the never-ending failed stream")
         triage = screen.query_one(TriagePanel)
         assert triage.fix_target.file == "environment.yml" and triage.fix_target.line == 5
         assert "environment.yml is not valid YAML" in str(triage.query_one(".panel-text").render())
@@ -138,7 +139,7 @@ async def test_cancel_stops_the_build_and_closes_the_connection(make_app, projec
         await until(pilot, lambda: screen.outcome is not None)
         assert screen.outcome.result == "cancelled" and not screen.building
         assert screen.query_one(LaunchPhases).result == "cancelled"
-        assert local_hub.disconnected.wait(5)
+        await until_while_working(pilot, local_hub.disconnected.is_set, "the screen closed the cancelled stream")
 
 
 async def test_badge_written_into_readme_after_showing_the_diff(make_app, project, local_hub):

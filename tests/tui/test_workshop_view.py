@@ -12,7 +12,7 @@ import pytest
 from tests.trees import lesson_repository
 from tests.core.test_workshop_handout import decode_png, decode_rows
 from tests.servers.federation import Federation
-from tests.waiting import until
+from tests.waiting import until, until_while_working
 from wizard.core.common.config import Config
 from wizard.core.launch.links import open_target_for
 from wizard.core.launch.workshop.links import content_repo, env_target, nbgitpuller_url
@@ -119,7 +119,7 @@ async def test_ctrl_x_cancels_warming_and_closes_the_builds(make_app, project, f
         await pilot.press("ctrl+x")
         assert not view.warming and set(map(str, view.warm_rows.values())) == {"cancelled"}
         for member in fed.members.values():
-            assert member.disconnected.wait(5), f"{member.name}'s build stream was closed"
+            await until_while_working(pilot, member.disconnected.is_set, f"{member.name}'s build stream was closed")
 
 
 async def test_plan_and_status(make_app, project, fed):
