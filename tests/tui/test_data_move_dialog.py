@@ -153,3 +153,25 @@ async def test_step_1_links_the_example_repository_of_a_file_it_explains(make_ap
         await app.screen.open_file("apt.txt")
         await pilot.pause()
         assert "https://github.com/binder-examples/apt_install" in text_of(app.screen, "#missing-when")
+
+
+async def test_a_check_that_fails_unexpectedly_is_said_in_the_dialog_and_can_be_tried_again(make_app, project,
+                                                                                          data_server, monkeypatch):
+    """A dialog's workers do not reach the step screen's error handler: the dialog says it, and Check works
+    again (before, the button stayed disabled and nothing was said)."""
+    import wizard.core.publish.data_move as data_move
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(data_move, "plan_move", broken)
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot, project, {"data/survey.csv": len(DATA)})
+        dialog.query_one("#move-url", Input).value = data_server.url("/survey.csv")
+        await settle(pilot)
+        await pilot.click("#move-check")
+        await until(pilot, lambda: "disk on fire" in text_of(dialog, "#move-result"), "the failure is said")
+        assert "Something unexpected went wrong (RuntimeError: disk on fire)" in text_of(dialog, "#move-result")
+        assert not dialog.query_one("#move-check", Button).disabled
+        assert dialog.query_one("#move-apply", Button).disabled

@@ -23,8 +23,10 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Select, Static
+from textual.worker import Worker, WorkerState
 
 from wizard.tui.common.diff_view import diff_content
+from wizard.tui.common.error_text import explain
 from wizard.tui.common.visible import visible
 
 MB = 1_000_000
@@ -233,6 +235,14 @@ class DataMoveDialog(ModalScreen[bool]):
     def on_data_move_dialog_failed(self, message: Failed) -> None:
         self._say(message.text, error=True)
         self.query_one("#move-apply", Button).disabled = False
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A check or move that failed unexpectedly: said here, where the user looks (a dialog's workers do not
+        reach the step screen's handler), and both buttons work again so the user can try again."""
+        if event.worker.group == "data-move" and event.state is WorkerState.ERROR:
+            self._say(" ".join(part for part in explain(event.worker.error) if part), error=True)
+            self.query_one("#move-check", Button).disabled = False
+            self.query_one("#move-apply", Button).disabled = self.checked is None or self.checked.plan is None
 
     @on(Button.Pressed, "#move-cancel")
     def action_cancel(self) -> None:
