@@ -52,8 +52,11 @@ async def check(pilot, dialog: DataMoveDialog, url: str, download: bool = False)
     await settle(pilot)
     dialog.checked = None  # the answer awaited below is this check's, not the one before
     await pilot.click("#move-check")
-    await until(pilot, lambda: dialog.checked is not None and not dialog.query_one("#move-check", Button).disabled,
-                "the URL was checked")
+    try:
+        await until(pilot, lambda: dialog.checked is not None and not dialog.query_one("#move-check", Button).disabled,
+                    "the URL was checked")
+    except AssertionError as error:  # say what the dialog shows: the reason is there
+        raise AssertionError(f"{error}; the dialog says: {text_of(dialog, '#move-result')!r}") from None
 
 
 async def test_step_2_moves_the_file_out_after_showing_every_change(make_app, project, data_server):
