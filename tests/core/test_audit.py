@@ -11,7 +11,8 @@ import subprocess
 import pytest
 
 from wizard.core.publish.audit import FILE_GITHUB_LIMIT, MB, audit_files, gitignore_text
-from wizard.core.publish.git_adapter import audit_project, committable_files
+from wizard.core.publish.file_listing_adapter import committable_files
+from wizard.core.publish.git_adapter import audit_project
 
 _RANDOM = random.Random(20261201)
 

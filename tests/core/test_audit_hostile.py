@@ -6,7 +6,7 @@ import os
 
 from tests.waiting import finishes
 from wizard.core.publish.audit import audit_files
-from wizard.core.publish.git_adapter import committable_files
+from wizard.core.publish.file_listing_adapter import committable_files
 
 
 def test_a_gitattributes_pipe_does_not_hang_the_audit(make_project):

@@ -134,17 +134,10 @@ def init_repo(path: Path, branch: str = DEFAULT_BRANCH) -> RepoState:
     return repo_state(path)
 
 
-def committable_files(root: Path) -> list[str]:
-    """Files git would commit: tracked plus untracked-not-ignored (`git ls-files`). Without git, or
-    outside a repository: the audit's own walk with a basic .gitignore reading."""
-    from wizard.core.publish.file_listing_adapter import committable_files as listed
-
-    return listed(root)
-
-
 def audit_project(root: Path):
     """The audit's AuditResult for every file that would be committed from `root` (.gitignore respected)."""
     from wizard.core.publish.audit import audit_files
+    from wizard.core.publish.file_listing_adapter import committable_files
 
     return audit_files(root, committable_files(root))
 
