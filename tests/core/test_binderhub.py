@@ -63,6 +63,46 @@ async def test_build_failure_closes_on_the_first_failed_event(hub, shared_dir):
     assert outcome.problem.message == "The build failed."
 
 
+class SlowlyClosingTransport(httpx.AsyncBaseTransport):
+    """The real transport, with a response close that takes a few turns of the loop (as a TLS close does)."""
+
+    def __init__(self) -> None:
+        self.real = httpx.AsyncHTTPTransport()
+        self.closed = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.real.handle_async_request(request)
+        body, transport = response.stream, self
+
+        class Body(httpx.AsyncByteStream):
+            async def __aiter__(self):
+                async for chunk in body:
+                    yield chunk
+
+            async def aclose(self) -> None:
+                for _ in range(5):
+                    await asyncio.sleep(0)
+                await body.aclose()
+                transport.closed = True
+
+        return httpx.Response(response.status_code, headers=response.headers, stream=Body(),
+                              extensions=response.extensions)
+
+    async def aclose(self) -> None:
+        await self.real.aclose()
+
+
+async def test_the_end_of_a_build_is_heard_only_once_the_connection_is_closed(hub, shared_dir):
+    # The caller stops the reader when it hears the end: a stop landing mid-close left the socket open, and
+    # the hub holds a failed build's stream forever (a flaky step-3 test under load).
+    hub.add_capture("git/demo/broken", "failed-broken-environment-yml.txt")
+    transport = SlowlyClosingTransport()
+    outcome, _, _ = await run(hub.url, "git/demo/broken", transport=transport)
+    assert outcome.result == "failed"
+    assert transport.closed, "the connection was closed before the outcome came back"
+    assert hub.disconnected.wait(PROMPT)
+
+
 async def test_bad_sha_failure(hub, shared_dir):
     hub.add_capture("git/demo/0123", "failed-bad-sha.txt")
     outcome, events, _ = await run(hub.url, "git/demo/0123")

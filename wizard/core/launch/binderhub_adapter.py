@@ -316,6 +316,7 @@ class BuildStream:
         reader = self.reader
         headers_seen: dict[str, str] = {}
         count = 0
+        ended: BuildOutcome | None = None
         pending: list[tuple[str, str, dict]] = []
 
         async def flush() -> None:
@@ -351,21 +352,8 @@ class BuildStream:
                             continue
                         batch = reader.batch(pending)
                         await queue.put(batch)
-                        last = batch[-1]
-                        if reader.phase == "ready":
-                            ready, problem = checked_ready(last.data)
-                            await queue.put(reader.finish("failed", problem=problem, rate_limit=headers_seen,
-                                                          events=count) if problem else
-                                            reader.finish("ready", ready=ready, rate_limit=headers_seen,
-                                                          events=count))
-                            return
-                        code = last.data.get("status_code")
-                        problem = (problem_for_status(code, last.message, headers_seen)
-                                   if isinstance(code, int) and not isinstance(code, bool) and 100 <= code <= 999
-                                   else problem_for_failed_event(last.message, headers_seen))
-                        await queue.put(reader.finish("failed", problem=problem, rate_limit=headers_seen,
-                                                      events=count))
-                        return
+                        ended = _final_outcome(reader, batch[-1], headers_seen, count)
+                        break
             problem = HubProblem("The hub closed the connection before the build finished.",
                                  "Launch again: the hub picks up the same build.")
         except _Refused as error:
@@ -381,8 +369,27 @@ class BuildStream:
             except Exception:
                 problem = HubProblem(f"Unexpected error: {reader.clean(f'{type(error).__name__}: {error}')}",
                                      "Please report this to binder-wizard's authors.")
-        await flush()
-        await queue.put(reader.finish("failed", problem=problem, rate_limit=headers_seen, events=count))
+        # Only now, with the connection closed, may the consumer hear the end: it cancels this task then,
+        # and a cancel landing in httpx's close would leave the socket open (the hub holds a failed build's
+        # stream forever) until the garbage collector happens to close it. A fault while closing changes
+        # nothing: the build had already ended.
+        if ended is None:
+            await flush()
+            ended = reader.finish("failed", problem=problem, rate_limit=headers_seen, events=count)
+        await queue.put(ended)
+
+
+def _final_outcome(reader: EventReader, last: BuildEvent, headers_seen: dict[str, str], count: int) -> BuildOutcome:
+    """The outcome a `ready` or `failed` event ends the build with."""
+    if reader.phase == "ready":
+        ready, problem = checked_ready(last.data)
+        return reader.finish("failed", problem=problem, rate_limit=headers_seen, events=count) if problem else \
+            reader.finish("ready", ready=ready, rate_limit=headers_seen, events=count)
+    code = last.data.get("status_code")
+    problem = (problem_for_status(code, last.message, headers_seen)
+               if isinstance(code, int) and not isinstance(code, bool) and 100 <= code <= 999
+               else problem_for_failed_event(last.message, headers_seen))
+    return reader.finish("failed", problem=problem, rate_limit=headers_seen, events=count)
 
 
 def _rate_limit_headers(headers) -> dict[str, str]:
