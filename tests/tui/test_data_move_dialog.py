@@ -51,10 +51,18 @@ async def check(pilot, dialog: DataMoveDialog, url: str, download: bool = False)
     dialog.query_one("#move-download", Checkbox).value = download
     await settle(pilot)
     dialog.checked = None  # the answer awaited below is this check's, not the one before
-    await pilot.click("#move-check")
+    button = dialog.query_one("#move-check", Button)
+    # A Button ignores clicks during its 0.2 s press effect; under load the last check can end inside it.
+    await until(pilot, lambda: not button.has_class("-active"), "the last press's effect ended")
+    assert await pilot.click("#move-check"), "the click reached the Check button"
+
+    def answered() -> bool:
+        checked = dialog.checked
+        return (checked is not None and (checked.url, checked.download) == (url, download)
+                and not dialog.query_one("#move-check", Button).disabled)
+
     try:
-        await until(pilot, lambda: dialog.checked is not None and not dialog.query_one("#move-check", Button).disabled,
-                    "the URL was checked")
+        await until(pilot, answered, "the URL was checked")
     except AssertionError as error:  # say what the dialog shows: the reason is there
         raise AssertionError(f"{error}; the dialog says: {text_of(dialog, '#move-result')!r}") from None
 
@@ -177,4 +185,20 @@ async def test_a_check_that_fails_unexpectedly_is_said_in_the_dialog_and_can_be_
         await until(pilot, lambda: "disk on fire" in text_of(dialog, "#move-result"), "the failure is said")
         assert "Something unexpected went wrong (RuntimeError: disk on fire)" in text_of(dialog, "#move-result")
         assert not dialog.query_one("#move-check", Button).disabled
+        assert dialog.query_one("#move-apply", Button).disabled
+
+
+async def test_an_answer_stands_while_it_is_about_what_is_asked(make_app, project, data_server):
+    # The answer is compared with what is asked now: a change event for the same value keeps it, another value
+    # drops it (and an answer to a URL or download choice that changed meanwhile is never taken).
+    app = make_app(project)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await open_dialog(pilot, project, [("data/survey.csv", len(DATA))])
+        await check(pilot, dialog, data_server.url("/survey.csv"))
+        url_input = dialog.query_one("#move-url", Input)
+        url_input.post_message(Input.Changed(url_input, url_input.value))
+        await settle(pilot)
+        assert dialog.checked is not None and not dialog.query_one("#move-apply", Button).disabled
+        url_input.value = data_server.url("/short.csv")
+        await until(pilot, lambda: dialog.checked is None, "the answer about the old URL was dropped")
         assert dialog.query_one("#move-apply", Button).disabled

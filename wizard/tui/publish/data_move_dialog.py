@@ -43,6 +43,7 @@ class Checked:
 
     path: str
     url: str
+    download: bool  # the bytes were compared too
     verdict: str
     plan: object | None  # data_move.MovePlan, None when the move cannot go ahead
     problem: str = ""  # why not (a DataMoveError's words), beside the verdict
@@ -142,10 +143,14 @@ class DataMoveDialog(ModalScreen[bool]):
         if event.value != Select.NULL:
             self._show_file(str(event.value))
 
+    def _asked(self) -> tuple[str, str, bool]:
+        return (self.path, self.query_one("#move-url", Input).value.strip(),
+                self.query_one("#move-download", Checkbox).value)
+
     @on(Input.Changed, "#move-url")
     @on(Checkbox.Changed, "#move-download")
     def _changed(self) -> None:
-        if self.checked is not None:
+        if self.checked is not None and (self.checked.path, self.checked.url, self.checked.download) != self._asked():
             self._reset()  # what was checked is no longer what is asked
 
     @on(Input.Submitted, "#move-url")
@@ -181,21 +186,21 @@ class DataMoveDialog(ModalScreen[bool]):
             local = local_digest(self.project, path)
         verdict = compare(data, check, remote, local)
         if not verdict.ok:
-            self.post_message(self.Result(Checked(path, url, verdict.message, None)))
+            self.post_message(self.Result(Checked(path, url, download, verdict.message, None)))
             return
         try:
             plan = plan_move(self.project, [(path, url)], tracked(self.project, [path]))
         except UserError as error:
-            self.post_message(self.Result(Checked(path, url, verdict.message, None,
+            self.post_message(self.Result(Checked(path, url, download, verdict.message, None,
                                                   f"{error.message} {error.next_action}".strip())))
             return
-        self.post_message(self.Result(Checked(path, url, verdict.message, plan)))
+        self.post_message(self.Result(Checked(path, url, download, verdict.message, plan)))
 
     def on_data_move_dialog_result(self, message: Result) -> None:
         checked = message.checked
         self.query_one("#move-check", Button).disabled = False
-        if checked.path != self.path or checked.url != self.query_one("#move-url", Input).value.strip():
-            return  # the user changed the file or URL meanwhile: this answer is about something else
+        if (checked.path, checked.url, checked.download) != self._asked():
+            return  # the user changed the file, URL or download choice meanwhile: this answer is about something else
         self.checked = checked
         plan = checked.plan
         if plan is None:
