@@ -90,6 +90,35 @@ def test_a_grandchild_that_escaped_the_group_cannot_hold_us(tmp_path):
             os.kill(pid, signal.SIGKILL)
 
 
+def test_descendants_that_left_the_group_are_killed_with_it_at_the_limit(tmp_path):
+    """setsid, directly below the child and deeper down: the tree still links them to the run."""
+    seconds = marker()
+    program = script(tmp_path, "escapes-and-hangs",
+                     f"setsid sleep {seconds} &\nsh -c 'setsid sleep {seconds} & sleep {seconds}' &\nsleep {seconds}")
+    started = time.monotonic()
+    try:
+        done = run_bounded([str(program)], timeout=0.5)
+        assert done.timed_out and time.monotonic() - started < 0.5 + SLACK
+        assert gone(seconds), "every sleeper, in the group or out of it, ended with the run"
+    finally:
+        for pid in sleepers(seconds):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_an_escaped_descendant_that_ignores_sigterm_is_killed_after_the_grace(tmp_path):
+    """SIGTERM first (the grace): the child dies of it and its escaped descendants, which ignore it, are
+    adopted by init; they were noted while the tree still linked them, so SIGKILL still finds them."""
+    seconds = marker()
+    program = script(tmp_path, "escapes-deaf", f"setsid sh -c 'trap \"\" TERM; sleep {seconds}' &\nsleep {seconds}")
+    try:
+        done = start_bounded([str(program)], timeout=0.5, grace=0.5).finish()
+        assert done.timed_out
+        assert gone(seconds)
+    finally:
+        for pid in sleepers(seconds):
+            os.kill(pid, signal.SIGKILL)
+
+
 def test_output_flood_is_cut(tmp_path):
     started = time.monotonic()
     done = run_bounded(["sh", "-c", "while :; do echo yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy; done"], timeout=60,

@@ -2,10 +2,11 @@
 
 Every adapter that starts a program (git, uv, the project's Python, our own worker) goes through
 `start_bounded`/`run_bounded`. The child gets its own process group (a new session), and at the time
-limit, on `cancel` or when its output grows past `max_output`, the whole group is killed. Waiting then
-ends when the child itself has exited: a grandchild that left the group (its own `setsid`) and still
-holds the pipe open cannot keep the caller waiting, because the pipes are read with a deadline and
-closed, never read to their end.
+limit, on `cancel` or when its output grows past `max_output`, the whole group is killed, and with it
+every process below the child in the process tree that left the group (its own `setsid`), where /proc
+shows the tree (Linux). Waiting ends when the child itself has exited: a descendant that escaped even
+that (it outlived its parent, or the system has no /proc) and still holds the pipe open cannot keep the
+caller waiting, because the pipes are read with a deadline and closed, never read to their end.
 
 Options for long runs: `quiet_limit` ends a child that has written nothing for that long (stuck, while
 a slow but working one may run to `timeout`); `grace` sends SIGTERM first and SIGKILL that much later,
@@ -65,6 +66,7 @@ class BoundedProcess:
         self.on_output = on_output
         self._input = input
         self.error: str | None = None
+        self._escapees: dict[int, tuple[bytes, int]] = {}  # pid -> (start time, group): left the group, still ours
         try:
             self.process: subprocess.Popen | None = subprocess.Popen(
                 self.argv, cwd=cwd, env=env, stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
@@ -74,9 +76,14 @@ class BoundedProcess:
             self.error = getattr(error, "strerror", None) or str(error)
 
     def kill(self) -> None:
-        """SIGKILL the child's whole process group (the child is its leader)."""
+        """SIGKILL the child's whole process group (the child is its leader) and the descendants that left it."""
         process = self.process
-        if process is None or process.returncode is not None and not _group_alive(process.pid):
+        if process is None:
+            return
+        if process.returncode is None:
+            self._note_escapees()
+        if process.returncode is not None and not _group_alive(process.pid):
+            _signal_escapees(self._escapees, signal.SIGKILL)
             return
         try:
             os.killpg(process.pid, signal.SIGKILL)
@@ -85,6 +92,14 @@ class BoundedProcess:
                 process.kill()
             except OSError:
                 pass
+        _signal_escapees(self._escapees, signal.SIGKILL)
+
+    def _note_escapees(self) -> None:
+        """Remember the processes below the child that are in another group, while the tree still links
+        them to it: once their parent is killed, init adopts them and nothing ties them to this run."""
+        for pid, identity in _descendants(self.process.pid).items():
+            if identity[1] != self.process.pid:
+                self._escapees[pid] = identity
 
     def group_ended(self, within: float = 2.0) -> bool:
         """True once no process of the child's group is left, waiting up to `within` seconds: killed
@@ -97,13 +112,17 @@ class BoundedProcess:
         return True
 
     def terminate(self) -> None:
-        """SIGTERM the child's whole process group: its chance to clean up before `kill()`."""
+        """SIGTERM the child's whole process group and the descendants that left it: their chance to clean up
+        before `kill()`."""
         process = self.process
         if process is not None:
+            if process.returncode is None:
+                self._note_escapees()
             try:
                 os.killpg(process.pid, signal.SIGTERM)
             except (ProcessLookupError, PermissionError):
                 pass
+            _signal_escapees(self._escapees, signal.SIGTERM)
 
     def finish(self, cancel: threading.Event | None = None) -> Finished:
         process = self.process
@@ -208,20 +227,60 @@ def _group_running(pgid: int) -> bool:
     /proc says so (Linux)."""
     if not _group_alive(pgid):
         return False
+    table = _process_table()
+    if table is None:
+        return True
+    return any(group == pgid and state != b"Z" for state, _, group, _ in table.values())
+
+
+def _process_table() -> dict[int, tuple[bytes, int, int, bytes]] | None:
+    """pid -> (state, parent, group, start time) of every process /proc shows, or None without /proc."""
     try:
         entries = os.listdir("/proc")
     except OSError:
-        return True
-    for entry in entries:
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", "rb") as handle:
-                    fields = handle.read().rsplit(b")", 1)[1].split()  # after the name, which may hold spaces
-            except (OSError, IndexError):
-                continue
-            if len(fields) > 2 and fields[2] == str(pgid).encode() and fields[0] != b"Z":
-                return True
-    return False
+        return None
+    rows = ((int(entry), _process_stat(int(entry))) for entry in entries if entry.isdigit())
+    return {pid: row for pid, row in rows if row is not None}
+
+
+def _process_stat(pid: int) -> tuple[bytes, int, int, bytes] | None:
+    """(state, parent, group, start time) of one process from /proc, or None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()  # after the name, which may hold spaces
+        return fields[0], int(fields[1]), int(fields[2]), fields[19]
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _descendants(root: int) -> dict[int, tuple[bytes, int]]:
+    """pid -> (start time, group) of every living process below `root` in the process tree ({} without /proc)."""
+    table = _process_table() or {}
+    children: dict[int, list[int]] = {}
+    for pid, (state, parent, _, _) in table.items():
+        if state != b"Z":
+            children.setdefault(parent, []).append(pid)
+    found: dict[int, tuple[bytes, int]] = {}
+    below = [root]
+    while below:
+        for pid in children.get(below.pop(), ()):
+            if pid not in found:
+                found[pid] = (table[pid][3], table[pid][2])
+                below.append(pid)
+    return found
+
+
+def _signal_escapees(escapees: dict[int, tuple[bytes, int]], signum: int) -> None:
+    """Signal each remembered process that is still the same one (its start time tells a reused pid apart)."""
+    for pid, (started, _) in list(escapees.items()):
+        row = _process_stat(pid)
+        if row is None or row[3] != started:
+            del escapees[pid]  # gone (or its pid now names another process)
+            continue
+        try:
+            os.kill(pid, signum)
+        except (ProcessLookupError, PermissionError):
+            del escapees[pid]
 
 
 def start_bounded(argv: list[str], *, timeout: float, cwd=None, env: dict[str, str] | None = None,
