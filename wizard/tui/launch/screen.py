@@ -3,6 +3,10 @@
 The build runs in an async worker that only posts messages (one per batch of events that arrived
 together); git look-ups run in a thread worker. All text from the hub, git or files is shown as plain
 text (Log, Content), never markup.
+
+Length: this is the step's one screen; it wires eleven key actions, the ref and "what opens" choices, the
+build worker and the README badge flow. Everything it shows (phases, log, links, triage, the workshop view)
+is its own module beside it; what is left is the wiring, which reads best in one place.
 """
 
 from __future__ import annotations

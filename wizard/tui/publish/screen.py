@@ -6,6 +6,10 @@ presses Publish. The push runs in a thread worker that posts progress, then `Pus
 PublishError the worker raises, shown by `show_error` (StepScreen routes every failed worker there).
 A rejected push (the remote has new commits) opens the rebase/merge/cancel dialog; nothing is ever
 forced. All git and HTTP work happens in `wizard.core`; this module only shows it.
+
+Length: loading, choosing files, the remote (paste or create), the push and the rejected-push choice each
+post messages this screen answers, and all of them read and change the same selection and remote, so they
+stay together (the file list and the credentials and data-move dialogs are their own modules).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
-"""The README's architecture map matches the tree: every package of a step and every adapter at a step's top
-level (the modules that start processes or open connections; those inside a package are found from it) is
-named in it, so a newcomer finds them from the map."""
+"""The layout rules a newcomer relies on (issue 11): the README's architecture map matches the tree (every
+package of a step and every adapter at a step's top level, the modules that start processes or open
+connections, is named in it; those inside a package are found from it), and a module over 600 lines says at
+its top why it is that long."""
 
 from __future__ import annotations
 
@@ -38,3 +39,14 @@ def test_every_step_folder_is_on_the_map():
         for folder in (ROOT / "wizard" / layer).iterdir():
             if (folder / "__init__.py").exists():
                 assert f"{folder.name}/" in section, f"wizard/{layer}/{folder.name}"
+
+
+def test_a_module_over_600_lines_says_at_its_top_why_it_is_that_long():
+    import ast
+
+    unexplained = []
+    for path in sorted((ROOT / "wizard").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") > 600 and "length" not in (ast.get_docstring(ast.parse(text)) or "").lower():
+            unexplained.append(str(path.relative_to(ROOT)))
+    assert unexplained == [], f"over 600 lines with no reason in the module docstring: {unexplained}"
