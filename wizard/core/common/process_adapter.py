@@ -82,16 +82,14 @@ class BoundedProcess:
             return
         if process.returncode is None:
             self._note_escapees()
-        if process.returncode is not None and not _group_alive(process.pid):
-            _signal_escapees(self._escapees, signal.SIGKILL)
-            return
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
+        if process.returncode is None or _group_alive(process.pid):
             try:
-                process.kill()
-            except OSError:
-                pass
+                os.killpg(process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                try:
+                    process.kill()
+                except OSError:
+                    pass
         _signal_escapees(self._escapees, signal.SIGKILL)
 
     def _note_escapees(self) -> None:

@@ -48,6 +48,11 @@ class Checked:
     plan: object | None  # data_move.MovePlan, None when the move cannot go ahead
     problem: str = ""  # why not (a DataMoveError's words), beside the verdict
 
+    @property
+    def about(self) -> tuple[str, str, bool]:
+        """What was asked: the file, the URL, whether to compare the bytes."""
+        return self.path, self.url, self.download
+
 
 class DataMoveDialog(ModalScreen[bool]):
     DEFAULT_CSS = """
@@ -144,13 +149,14 @@ class DataMoveDialog(ModalScreen[bool]):
             self._show_file(str(event.value))
 
     def _asked(self) -> tuple[str, str, bool]:
+        """What the dialog asks now (compared with `Checked.about`)."""
         return (self.path, self.query_one("#move-url", Input).value.strip(),
                 self.query_one("#move-download", Checkbox).value)
 
     @on(Input.Changed, "#move-url")
     @on(Checkbox.Changed, "#move-download")
     def _changed(self) -> None:
-        if self.checked is not None and (self.checked.path, self.checked.url, self.checked.download) != self._asked():
+        if self.checked is not None and self.checked.about != self._asked():
             self._reset()  # what was checked is no longer what is asked
 
     @on(Input.Submitted, "#move-url")
@@ -199,8 +205,8 @@ class DataMoveDialog(ModalScreen[bool]):
     def on_data_move_dialog_result(self, message: Result) -> None:
         checked = message.checked
         self.query_one("#move-check", Button).disabled = False
-        if (checked.path, checked.url, checked.download) != self._asked():
-            return  # the user changed the file, URL or download choice meanwhile: this answer is about something else
+        if checked.about != self._asked():
+            return  # the user changed the file, URL or download choice meanwhile: the answer is about another
         self.checked = checked
         plan = checked.plan
         if plan is None:
