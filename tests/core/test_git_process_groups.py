@@ -54,6 +54,11 @@ def hook(project: Path, name: str, body: str) -> Path:
     return path
 
 
+def stuck_hook_with_a_child(project: Path, name: str, pids: Path) -> Path:
+    """A hook that never finishes and whose child sleeps too; both write their pid into `pids`."""
+    return hook(project, name, f'echo $$ > {pids}/hook.pid\nsleep 300 &\necho $! > {pids}/child.pid\nwait')
+
+
 def repository(make_project, tmp_path) -> Path:
     """A project with one commit and a change to commit."""
     project = make_project({"analysis.py": "print('hello')\n", "notes.md": "first\n"})
@@ -94,7 +99,7 @@ def no_locks(project: Path) -> list[str]:
 def test_a_stuck_pre_commit_hook_is_stopped_with_its_child_and_nothing_changes(make_project, tmp_path, shorten):
     project = repository(make_project, tmp_path)
     pids = tmp_path / "pids"
-    hook(project, "pre-commit", f'echo $$ > {pids}/hook.pid\nsleep 300 &\necho $! > {pids}/child.pid\nwait')
+    stuck_hook_with_a_child(project, "pre-commit", pids)
     before = state(project)
     shorten("HOOK_LIMIT")
     error, _ = stopped(publish.commit, project, ["analysis.py", "results.csv"], "Update")
@@ -124,7 +129,7 @@ def test_staged_changes_of_the_user_stay_staged_after_a_stopped_commit(make_proj
 def test_a_stuck_commit_msg_hook_is_stopped(make_project, tmp_path, shorten):
     project = repository(make_project, tmp_path)
     pids = tmp_path / "pids"
-    hook(project, "commit-msg", f'echo $$ > {pids}/hook.pid\nsleep 300 &\necho $! > {pids}/child.pid\nwait')
+    stuck_hook_with_a_child(project, "commit-msg", pids)
     before = state(project)
     shorten("HOOK_LIMIT")
     error, _ = stopped(publish.commit, project, ["results.csv"], "Results")
